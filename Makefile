@@ -1,0 +1,51 @@
+# motcua: `make demo` runs the demo site, `make test` runs the whole suite.
+# Both create .venv themselves from pyproject.toml pinned by requirements.lock.
+
+PYTHON ?= $(shell command -v python3.12 >/dev/null 2>&1 && echo python3.12 || echo python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test lint fmt messages lock clean serve
+
+$(STAMP): pyproject.toml requirements.lock
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 12) else "motcua needs Python 3.12 (see .python-version)")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade "pip>=25"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py import_units
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: $(STAMP) lint
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python manage.py check_messages
+
+fmt: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Recompile the translation catalogues after editing a .po file (needs no gettext).
+messages: $(STAMP)
+	$(BIN)/python manage.py check_messages --write
+
+# Re-pin every dependency to the newest version allowed by pyproject.toml.
+lock:
+	rm -rf /tmp/motcua-lock && $(PYTHON) -m venv /tmp/motcua-lock
+	/tmp/motcua-lock/bin/pip install --quiet --disable-pip-version-check '.[dev]'
+	/tmp/motcua-lock/bin/pip freeze --exclude-editable --exclude motcua > requirements.lock
+
+clean:
+	rm -rf $(VENV) var/test-artifacts

@@ -1,0 +1,15 @@
+"""Fixtures shared by every app's tests."""
+
+import pytest
+
+from motcua.agencies.tests.factories import AgencyFactory, UnitFactory
+
+
+@pytest.fixture
+def province(db):
+    return UnitFactory(code="08", name="Tỉnh Tuyên Quang", type="province")
+
+
+@pytest.fixture
+def agency(province):
+    return AgencyFactory(code="000.00.12.H59", name="Sở Tư pháp tỉnh Tuyên Quang", unit=province)

@@ -1,0 +1,1 @@
+"""motcua: an open one-stop system for Vietnamese online public services."""

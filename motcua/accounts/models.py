@@ -1,0 +1,94 @@
+import hashlib
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from motcua.accounts.constants import AccountKind, Role
+
+
+class User(AbstractUser):
+    """An account: a citizen, a business or a member of staff."""
+
+    kind = models.CharField(
+        _("loại tài khoản"), max_length=20, choices=AccountKind.choices, default=AccountKind.CITIZEN
+    )
+    full_name = models.CharField(_("họ và tên / tên tổ chức"), max_length=255, blank=True)
+    phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
+    identity_number = models.CharField(
+        _("số định danh / mã số thuế"),
+        max_length=14,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text=_("Số định danh cá nhân 12 chữ số, hoặc mã số thuế của doanh nghiệp."),
+    )
+    failed_logins = models.PositiveSmallIntegerField(_("số lần đăng nhập sai liên tiếp"), default=0)
+    locked_until = models.DateTimeField(_("khóa đến"), null=True, blank=True)
+    agencies = models.ManyToManyField(
+        "agencies.Agency",
+        through="accounts.Membership",
+        verbose_name=_("cơ quan"),
+        blank=True,
+        related_name="staff",
+    )
+
+    class Meta:
+        verbose_name = _("tài khoản")
+        verbose_name_plural = _("tài khoản")
+        constraints = [
+            models.UniqueConstraint(fields=["email"], condition=~Q(email=""), name="user_email_unique"),
+            models.UniqueConstraint(fields=["phone"], condition=~Q(phone=""), name="user_phone_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def is_staff_member(self) -> bool:
+        return self.kind == AccountKind.STAFF
+
+    def is_locked(self, now=None) -> bool:
+        return self.locked_until is not None and self.locked_until > (now or timezone.now())
+
+    def roles_in(self, agency) -> set[str]:
+        return {m.role for m in self.memberships.all() if m.agency_id == agency.pk}
+
+
+class Membership(models.Model):
+    """A member of staff holds a role in an agency; a person may hold several."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("vai trò tại cơ quan")
+        verbose_name_plural = _("vai trò tại cơ quan")
+        constraints = [models.UniqueConstraint(fields=["user", "agency", "role"], name="membership_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.agency}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API. Only its SHA-256 is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("khóa truy cập API")
+        verbose_name_plural = _("khóa truy cập API")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.created_at:%Y-%m-%d}"
+
+    @staticmethod
+    def hash(raw: str) -> str:
+        return hashlib.sha256(raw.encode()).hexdigest()

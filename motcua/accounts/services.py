@@ -1,0 +1,171 @@
+"""Writes for accounts: registration, login with lockout, API tokens, staff roles."""
+
+import datetime
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.accounts.backends import find_user
+from motcua.accounts.constants import AccountKind, Role
+from motcua.accounts.models import ApiToken, Membership, User
+from motcua.accounts.validators import validate_citizen_id, validate_phone, validate_tax_code
+from motcua.agencies.models import Agency
+from motcua.core import audit
+
+
+class LoginError(Exception):
+    """A login that did not succeed, with the message to show."""
+
+
+@dataclass(frozen=True)
+class Registration:
+    kind: str
+    full_name: str
+    identity_number: str
+    password: str
+    email: str = ""
+    phone: str = ""
+
+
+def register_account(data: Registration) -> User:
+    """Register a citizen (12-digit identity number) or a business (tax code).
+
+    Raises ValidationError with messages keyed by field; nothing is saved then.
+    """
+    errors: dict[str, list[str]] = {}
+
+    def check(field: str, func, value) -> None:
+        try:
+            func(value)
+        except ValidationError as exc:
+            errors.setdefault(field, []).extend(exc.messages)
+
+    if data.kind not in (AccountKind.CITIZEN, AccountKind.BUSINESS):
+        errors["kind"] = [_("Chọn công dân hoặc tổ chức, doanh nghiệp (Choose citizen or business).")]
+    if not data.full_name.strip():
+        errors["full_name"] = [_("Vui lòng nhập họ và tên (Please enter the name).")]
+    check(
+        "identity_number",
+        validate_tax_code if data.kind == AccountKind.BUSINESS else validate_citizen_id,
+        data.identity_number,
+    )
+    if not data.email and not data.phone:
+        errors["email"] = [
+            _("Cần ít nhất một trong thư điện tử hoặc số điện thoại (Email or phone is required).")
+        ]
+    if data.phone:
+        check("phone", validate_phone, data.phone)
+    if data.email and User.objects.filter(email__iexact=data.email).exists():
+        errors.setdefault("email", []).append(
+            _("Thư điện tử này đã được đăng ký (This email is already registered).")
+        )
+    if data.phone and User.objects.filter(phone=data.phone).exists():
+        errors.setdefault("phone", []).append(
+            _("Số điện thoại này đã được đăng ký (This phone is already registered).")
+        )
+    if User.objects.filter(identity_number=data.identity_number).exists():
+        errors.setdefault("identity_number", []).append(
+            _("Số định danh này đã có tài khoản (An account already exists for this number).")
+        )
+    candidate = User(username=data.identity_number, full_name=data.full_name, email=data.email)
+    check("password", lambda value: validate_password(value, candidate), data.password)
+    if errors:
+        raise ValidationError(errors)
+
+    with transaction.atomic():
+        user = User(
+            username=data.identity_number,
+            kind=data.kind,
+            full_name=data.full_name.strip(),
+            identity_number=data.identity_number,
+            email=data.email.strip().lower(),
+            phone=data.phone.strip(),
+        )
+        user.set_password(data.password)
+        user.save()
+        audit.record("account.registered", actor=user, obj=user, summary=user.full_name, kind=user.kind)
+    return user
+
+
+def log_in(request: Any, identifier: str, password: str) -> User:
+    """Check the credentials, counting failures: after MOTCUA_LOGIN_MAX_FAILURES in a row the account
+    is locked for MOTCUA_LOGIN_LOCKOUT_MINUTES. Raises LoginError with a message for the person."""
+    generic = _("Tên đăng nhập hoặc mật khẩu không đúng (Wrong username or password).")
+    target = find_user(identifier)
+    user = authenticate(request, username=identifier, password=password)
+    now = timezone.now()
+    if target is None:
+        raise LoginError(generic)
+    error: str | None = None
+    # The counter is saved before the error is raised: raising inside atomic() would roll it back.
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=target.pk)
+        if locked.is_locked(now):
+            error = _locked_message(locked)
+        elif user is None:
+            locked.failed_logins += 1
+            if locked.failed_logins >= settings.MOTCUA_LOGIN_MAX_FAILURES:
+                locked.locked_until = now + datetime.timedelta(minutes=settings.MOTCUA_LOGIN_LOCKOUT_MINUTES)
+                locked.failed_logins = 0
+                audit.record("account.locked", obj=locked, summary=locked.username)
+                error = _locked_message(locked)
+            else:
+                audit.record("account.login_failed", obj=locked, summary=locked.username)
+                error = generic
+            locked.save(update_fields=["failed_logins", "locked_until"])
+        else:
+            if locked.failed_logins or locked.locked_until:
+                locked.failed_logins = 0
+                locked.locked_until = None
+                locked.save(update_fields=["failed_logins", "locked_until"])
+            audit.record("account.logged_in", actor=locked, obj=locked)
+    if error or user is None:
+        raise LoginError(error or generic)
+    return user
+
+
+def _locked_message(user: User) -> str:
+    until = timezone.localtime(user.locked_until).strftime("%H:%M %d/%m/%Y")
+    return _(
+        "Tài khoản tạm khóa đến %(until)s do đăng nhập sai nhiều lần "
+        "(Account locked until %(until)s after repeated failed logins)."
+    ) % {"until": until}
+
+
+def issue_token(user: User) -> tuple[str, ApiToken]:
+    """A new bearer token for the API; the raw value is returned once and never stored."""
+    raw = secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        digest=ApiToken.hash(raw),
+        expires_at=timezone.now() + datetime.timedelta(days=settings.MOTCUA_API_TOKEN_DAYS),
+    )
+    audit.record("api_token.issued", actor=user, obj=token)
+    return raw, token
+
+
+def user_for_token(raw: str) -> User | None:
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(digest=ApiToken.hash(raw), expires_at__gt=timezone.now(), user__is_active=True)
+        .first()
+    )
+    return token.user if token else None
+
+
+def grant_role(user: User, agency: Agency, role: Role, *, actor: Any = None) -> Membership:
+    if user.kind != AccountKind.STAFF:
+        raise ValidationError(_("Chỉ cán bộ mới được giao vai trò (Only staff accounts can hold roles)."))
+    with transaction.atomic():
+        membership, created = Membership.objects.get_or_create(user=user, agency=agency, role=role)
+        if created:
+            audit.record("role.granted", actor=actor, obj=membership, summary=str(membership))
+    return membership

@@ -1,0 +1,134 @@
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
+
+from motcua.catalog.models import (
+    Fee,
+    Field,
+    FormField,
+    Procedure,
+    ProcedureVersion,
+    ProcessStep,
+    RequiredDocument,
+)
+from motcua.catalog.services import publish_version, start_draft
+
+
+@admin.register(Field)
+class FieldAdmin(admin.ModelAdmin):
+    list_display = ["name", "code"]
+    search_fields = ["name", "code"]
+
+
+class _PublishedReadOnly:
+    """Inlines of a published version are read-only: a change needs a new draft."""
+
+    def _editable(self, obj):
+        return obj is None or obj.is_draft
+
+    def has_add_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_delete_permission(request, obj)
+
+
+class FeeInline(_PublishedReadOnly, admin.TabularInline):
+    model = Fee
+    extra = 0
+
+
+class DocumentInline(_PublishedReadOnly, admin.TabularInline):
+    model = RequiredDocument
+    extra = 0
+
+
+class FormFieldInline(_PublishedReadOnly, admin.TabularInline):
+    model = FormField
+    extra = 0
+
+
+class StepInline(_PublishedReadOnly, admin.TabularInline):
+    model = ProcessStep
+    extra = 0
+    autocomplete_fields = ["agency"]
+
+
+class VersionInline(admin.TabularInline):
+    model = ProcedureVersion
+    fields = ["number", "name", "status", "is_current", "effective_from", "published_at"]
+    readonly_fields = fields
+    extra = 0
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Procedure)
+class ProcedureAdmin(admin.ModelAdmin):
+    list_display = ["code", "__str__", "created_at"]
+    search_fields = ["code", "versions__name"]
+    inlines = [VersionInline]
+    actions = ["new_draft"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["code"] if obj else []
+
+    @admin.action(description=_("Tạo bản nháp mới để sửa đổi"))
+    def new_draft(self, request, queryset):
+        for procedure in queryset:
+            draft = start_draft(procedure, actor=request.user)
+            self.message_user(request, _("Bản nháp: %(v)s") % {"v": draft})
+
+
+@admin.register(ProcedureVersion)
+class ProcedureVersionAdmin(_PublishedReadOnly, admin.ModelAdmin):
+    list_display = [
+        "procedure",
+        "number",
+        "name",
+        "field",
+        "level",
+        "mode",
+        "status",
+        "is_current",
+        "effective_from",
+    ]
+    list_filter = ["status", "is_current", "level", "mode", "field"]
+    search_fields = ["procedure__code", "name"]
+    autocomplete_fields = ["field", "agencies"]
+    readonly_fields = ["procedure", "number", "status", "is_current", "published_at", "published_by"]
+    inlines = [FeeInline, DocumentInline, FormFieldInline, StepInline]
+    list_select_related = ["procedure", "field"]
+    actions = ["publish_today"]
+    change_form_template = "admin/catalog/procedureversion/change_form.html"
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Công bố, hiệu lực từ hôm nay"))
+    def publish_today(self, request, queryset):
+        for version in queryset:
+            try:
+                publish_version(version, actor=request.user)
+            except ValidationError as exc:
+                self.message_user(request, f"{version}: {'; '.join(exc.messages)}", messages.ERROR)
+            else:
+                self.message_user(request, _("Đã công bố %(v)s") % {"v": version})
+
+    def response_change(self, request, obj):
+        if "_publish" in request.POST:
+            try:
+                publish_version(obj, effective_from=obj.effective_from, actor=request.user)
+            except ValidationError as exc:
+                self.message_user(request, "; ".join(exc.messages), messages.ERROR)
+            else:
+                self.message_user(request, _("Đã công bố %(v)s") % {"v": obj})
+            return redirect(request.path)
+        return super().response_change(request, obj)

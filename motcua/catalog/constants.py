@@ -1,0 +1,57 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class VersionStatus(models.TextChoices):
+    DRAFT = "draft", _("Bản nháp")
+    PUBLISHED = "published", _("Đã công bố")
+
+
+class Level(models.TextChoices):
+    PROVINCE = "province", _("Cấp tỉnh")
+    COMMUNE = "commune", _("Cấp xã")
+
+
+class Mode(models.TextChoices):
+    """Since Decree 42/2022: end-to-end online or partially online."""
+
+    FULL_ONLINE = "full_online", _("Toàn trình")
+    PARTIAL = "partial", _("Một phần")
+
+
+class LegacyLevel(models.IntegerChoices):
+    """Levels of Decree 43/2011, still used in reports."""
+
+    LEVEL_2 = 2, _("Mức độ 2")
+    LEVEL_3 = 3, _("Mức độ 3")
+    LEVEL_4 = 4, _("Mức độ 4")
+
+
+class TimeUnit(models.TextChoices):
+    WORKING_DAYS = "working_days", _("ngày làm việc")
+    CALENDAR_DAYS = "calendar_days", _("ngày")
+    WORKING_HOURS = "working_hours", _("giờ làm việc")
+
+
+class DocumentForm(models.TextChoices):
+    ORIGINAL = "original", _("Bản chính")
+    COPY = "copy", _("Bản sao")
+    CERTIFIED_COPY = "certified_copy", _("Bản sao có chứng thực")
+    ORIGINAL_OR_COPY = "original_or_copy", _("Bản chính hoặc bản sao")
+
+
+class FieldKind(models.TextChoices):
+    TEXT = "text", _("Văn bản ngắn")
+    TEXTAREA = "textarea", _("Văn bản dài")
+    NUMBER = "number", _("Số")
+    DATE = "date", _("Ngày")
+    CHOICE = "choice", _("Lựa chọn")
+    IDENTITY_NUMBER = "identity_number", _("Số định danh cá nhân")
+    ADDRESS = "address", _("Địa chỉ (chọn đơn vị hành chính)")
+    EMAIL = "email", _("Thư điện tử")
+    PHONE = "phone", _("Số điện thoại")
+    FILE = "file", _("Tệp đính kèm")
+
+
+# The step is handled by whichever agency received the dossier.
+RECEIVING_AGENCY = None

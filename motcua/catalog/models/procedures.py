@@ -1,0 +1,268 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from motcua.accounts.constants import Role
+from motcua.catalog.constants import (
+    DocumentForm,
+    FieldKind,
+    LegacyLevel,
+    Level,
+    Mode,
+    TimeUnit,
+    VersionStatus,
+)
+from motcua.catalog.validators import validate_form_key, validate_procedure_code
+from motcua.core.text import fold
+
+
+class Field(models.Model):
+    """A field of administration (lĩnh vực), e.g. Hộ tịch, Đất đai."""
+
+    code = models.SlugField(_("mã lĩnh vực"), max_length=80, unique=True)
+    name = models.CharField(_("tên lĩnh vực"), max_length=200, unique=True)
+
+    class Meta:
+        verbose_name = _("lĩnh vực")
+        verbose_name_plural = _("lĩnh vực")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Procedure(models.Model):
+    """An administrative procedure (thủ tục hành chính), identified by its national code.
+
+    Everything a citizen reads lives in its versions; exactly one published version is current.
+    """
+
+    code = models.CharField(_("mã thủ tục"), max_length=40, unique=True, validators=[validate_procedure_code])
+    created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("thủ tục hành chính")
+        verbose_name_plural = _("thủ tục hành chính")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        current = self.current_version
+        return f"{self.code} {current.name}" if current else self.code
+
+    @property
+    def current_version(self) -> "ProcedureVersion | None":
+        return self.versions.filter(is_current=True).first()
+
+
+class ProcedureVersionQuerySet(models.QuerySet):
+    def current(self) -> "ProcedureVersionQuerySet":
+        return self.filter(is_current=True)
+
+
+class ProcedureVersion(models.Model):
+    """One version of a procedure. A draft is edited; once published it never changes.
+
+    A dossier keeps the version it was submitted under, so old versions stay readable.
+    """
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("phiên bản"))
+    status = models.CharField(
+        _("trạng thái"), max_length=20, choices=VersionStatus.choices, default=VersionStatus.DRAFT
+    )
+    is_current = models.BooleanField(_("đang áp dụng"), default=False, editable=False)
+    effective_from = models.DateField(_("ngày hiệu lực"), null=True, blank=True)
+    published_at = models.DateTimeField(_("ngày công bố"), null=True, blank=True, editable=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    name = models.CharField(_("tên thủ tục"), max_length=500)
+    search_name = models.CharField(max_length=500, editable=False, blank=True)
+    field = models.ForeignKey(
+        Field, verbose_name=_("lĩnh vực"), on_delete=models.PROTECT, related_name="versions"
+    )
+    level = models.CharField(_("cấp thực hiện"), max_length=20, choices=Level.choices)
+    agencies = models.ManyToManyField(
+        "agencies.Agency", verbose_name=_("cơ quan thực hiện"), blank=True, related_name="procedure_versions"
+    )
+    mode = models.CharField(_("hình thức dịch vụ công trực tuyến"), max_length=20, choices=Mode.choices)
+    legacy_level = models.PositiveSmallIntegerField(
+        _("mức độ (cũ)"), choices=LegacyLevel.choices, default=LegacyLevel.LEVEL_3
+    )
+    processing_time = models.DecimalField(
+        _("thời hạn giải quyết"),
+        max_digits=6,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    time_unit = models.CharField(
+        _("đơn vị thời hạn"), max_length=20, choices=TimeUnit.choices, default=TimeUnit.WORKING_DAYS
+    )
+    supplement_restarts_clock = models.BooleanField(
+        _("bổ sung hồ sơ thì tính lại thời hạn"),
+        default=True,
+        help_text=_("Bỏ chọn nếu thời hạn tiếp tục tính (không tính lại) sau khi công dân bổ sung hồ sơ."),
+    )
+    applicants = models.TextField(_("đối tượng thực hiện"), blank=True)
+    description = models.TextField(_("trình tự thực hiện"), blank=True)
+    conditions = models.TextField(_("yêu cầu, điều kiện"), blank=True)
+    legal_basis = models.TextField(_("căn cứ pháp lý"), blank=True)
+    result = models.TextField(_("kết quả thực hiện"))
+    sample_fields = models.JSONField(
+        _("dữ liệu mẫu"),
+        default=list,
+        blank=True,
+        help_text=_("Các mục chưa đối chiếu với văn bản công bố chính thức."),
+    )
+
+    objects = ProcedureVersionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("phiên bản thủ tục")
+        verbose_name_plural = _("phiên bản thủ tục")
+        ordering = ["procedure__code", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "number"], name="version_number_unique"),
+            models.UniqueConstraint(
+                fields=["procedure"], condition=Q(is_current=True), name="one_current_version"
+            ),
+            models.UniqueConstraint(
+                fields=["procedure"], condition=Q(status="draft"), name="one_draft_version"
+            ),
+        ]
+        indexes = [models.Index(fields=["is_current", "field", "mode"], name="version_current_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.procedure.code} v{self.number} {self.name}"
+
+    def save(self, *args, **kwargs):
+        self.search_name = fold(self.name)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == VersionStatus.DRAFT
+
+    @property
+    def processing_time_label(self) -> str:
+        """'15 ngày làm việc' / '15 working days' (English needs the plural)."""
+        value = self.processing_time.normalize()
+        count = int(value) if value == value.to_integral_value() else 2
+        labels = {
+            TimeUnit.WORKING_DAYS: ngettext("%(n)s ngày làm việc", "%(n)s ngày làm việc", count),
+            TimeUnit.CALENDAR_DAYS: ngettext("%(n)s ngày", "%(n)s ngày", count),
+            TimeUnit.WORKING_HOURS: ngettext("%(n)s giờ làm việc", "%(n)s giờ làm việc", count),
+        }
+        return labels[TimeUnit(self.time_unit)] % {"n": f"{value:f}"}
+
+    @property
+    def total_fee(self) -> int:
+        return sum(fee.amount for fee in self.fees.all())
+
+
+class _VersionPart(models.Model):
+    version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE)
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "id"]
+
+
+class Fee(_VersionPart):
+    """A fee or charge (phí, lệ phí) in VND."""
+
+    name = models.CharField(_("tên phí, lệ phí"), max_length=300)
+    amount = models.PositiveBigIntegerField(_("mức thu (đồng)"), default=0)
+    description = models.TextField(_("mô tả"), blank=True)
+    exemptions = models.TextField(_("đối tượng miễn, giảm"), blank=True)
+
+    class Meta(_VersionPart.Meta):
+        verbose_name = _("phí, lệ phí")
+        verbose_name_plural = _("phí, lệ phí")
+        default_related_name = "fees"
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.amount:,} đ"
+
+
+class RequiredDocument(_VersionPart):
+    """A document in the dossier (thành phần hồ sơ)."""
+
+    name = models.CharField(_("tên giấy tờ"), max_length=500)
+    form = models.CharField(
+        _("loại bản"), max_length=20, choices=DocumentForm.choices, default=DocumentForm.ORIGINAL
+    )
+    quantity = models.PositiveSmallIntegerField(_("số lượng"), default=1)
+    required = models.BooleanField(_("bắt buộc"), default=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+    template = models.FileField(_("mẫu đơn, tờ khai"), upload_to="catalog/templates/", blank=True)
+
+    class Meta(_VersionPart.Meta):
+        verbose_name = _("thành phần hồ sơ")
+        verbose_name_plural = _("thành phần hồ sơ")
+        default_related_name = "documents"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FormField(_VersionPart):
+    """A field of the online form (tờ khai điện tử)."""
+
+    key = models.CharField(_("mã trường"), max_length=50, validators=[validate_form_key])
+    label = models.CharField(_("nhãn"), max_length=300)
+    kind = models.CharField(_("kiểu dữ liệu"), max_length=20, choices=FieldKind.choices)
+    required = models.BooleanField(_("bắt buộc"), default=True)
+    help_text = models.CharField(_("hướng dẫn"), max_length=500, blank=True)
+    choices = models.JSONField(_("các lựa chọn"), default=list, blank=True)
+
+    class Meta(_VersionPart.Meta):
+        verbose_name = _("trường biểu mẫu")
+        verbose_name_plural = _("trường biểu mẫu")
+        default_related_name = "form_fields"
+        constraints = [models.UniqueConstraint(fields=["version", "key"], name="form_key_unique")]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class ProcessStep(_VersionPart):
+    """A step of the internal process (quy trình nội bộ) with its share of the legal time."""
+
+    name = models.CharField(_("tên bước"), max_length=300)
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("cơ quan thực hiện"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Để trống: cơ quan đã tiếp nhận hồ sơ."),
+    )
+    role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices)
+    share = models.DecimalField(
+        _("tỷ lệ thời gian"),
+        max_digits=5,
+        decimal_places=4,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+    )
+
+    class Meta(_VersionPart.Meta):
+        verbose_name = _("bước xử lý")
+        verbose_name_plural = _("quy trình nội bộ")
+        default_related_name = "steps"
+
+    def __str__(self) -> str:
+        return self.name

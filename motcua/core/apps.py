@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "motcua.core"
+    label = "core"
+    verbose_name = "Core"
+
+    def ready(self) -> None:
+        from motcua.core import search  # noqa: F401  (registers SQLite functions)

@@ -1,0 +1,118 @@
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from motcua.accounts.services import LoginError, Registration, log_in, register_account
+from motcua.catalog.models import Field
+from motcua.catalog.selectors import procedure_version, search_procedures, version_history
+from motcua.portal.forms import CatalogueFilterForm, LoginForm, RegisterForm
+
+PAGE_SIZE = 20
+
+
+def home(request):
+    fields = Field.objects.filter(versions__is_current=True).distinct().order_by("name")
+    return render(request, "portal/home.html", {"fields": fields, "form": CatalogueFilterForm()})
+
+
+def procedure_list(request):
+    form = CatalogueFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    versions = search_procedures(
+        filters.get("q", ""),
+        field=filters.get("field", ""),
+        agency=filters.get("agency", ""),
+        mode=filters.get("mode", ""),
+        level=filters.get("level", ""),
+    )
+    page = Paginator(versions, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "portal/procedure_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "searching": bool(filters.get("q")),
+        },
+    )
+
+
+def procedure_detail(request, code: str, number: int | None = None):
+    version = procedure_version(code, number)
+    return render(
+        request,
+        "portal/procedure_detail.html",
+        {
+            "version": version,
+            "history": version_history(code),
+        },
+    )
+
+
+def _next_url(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return "/"
+
+
+@require_http_methods(["GET", "POST"])
+def login_view(request):
+    form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = log_in(request, form.cleaned_data["username"], form.cleaned_data["password"])
+        except LoginError as exc:
+            form.add_error(None, str(exc))
+        else:
+            login(request, user)
+            return redirect(_next_url(request))
+    return render(
+        request,
+        "portal/login.html",
+        {"form": form, "next": _next_url(request)},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def logout_view(request):
+    logout(request)
+    return redirect("portal:home")
+
+
+@require_http_methods(["GET", "POST"])
+def register_view(request):
+    form = RegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = register_account(
+                Registration(
+                    kind=data["kind"],
+                    full_name=data["full_name"],
+                    identity_number=data["identity_number"].strip(),
+                    password=data["password"],
+                    email=data["email"] or "",
+                    phone=data["phone"] or "",
+                )
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            login(request, user, backend="motcua.accounts.backends.LockoutModelBackend")
+            messages.success(request, _("Đăng ký tài khoản thành công (Your account is ready)."))
+            return redirect("portal:home")
+    return render(request, "portal/register.html", {"form": form}, status=400 if form.errors else 200)
