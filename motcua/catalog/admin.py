@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
+from motcua.accounts.selectors import visible_agencies
 from motcua.catalog.models import (
     Fee,
     Field,
@@ -80,6 +81,12 @@ class ProcedureAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return ["code"] if obj else []
 
+    def get_queryset(self, request):
+        procedures = super().get_queryset(request)
+        if request.user.is_superuser:
+            return procedures
+        return procedures.filter(versions__agencies__in=visible_agencies(request.user)).distinct()
+
     @admin.action(description=_("Tạo bản nháp mới để sửa đổi"))
     def new_draft(self, request, queryset):
         for procedure in queryset:
@@ -111,6 +118,13 @@ class ProcedureVersionAdmin(_PublishedReadOnly, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def get_queryset(self, request):
+        # An agency administrator manages the procedures of their own agencies only.
+        versions = super().get_queryset(request)
+        if request.user.is_superuser:
+            return versions
+        return versions.filter(agencies__in=visible_agencies(request.user)).distinct()
 
     @admin.action(description=_("Công bố, hiệu lực từ hôm nay"))
     def publish_today(self, request, queryset):
