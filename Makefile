@@ -21,6 +21,8 @@ demo: $(STAMP)
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py import_units
 	$(BIN)/python manage.py load_demo
+	@# The task worker (emails...) runs beside the site and stops with it.
+	$(BIN)/python manage.py db_worker & trap "kill $$!" EXIT; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP) lint

@@ -42,9 +42,13 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "motcua.core",
     "motcua.agencies",
+    "motcua.calendar",
     "motcua.accounts",
     "motcua.catalog",
+    "motcua.dossiers",
+    "motcua.notifications",
     "motcua.portal",
+    "motcua.backoffice",
     "motcua.api",
     "motcua.demo",
 ]
@@ -103,6 +107,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+if os.environ.get("PYTEST_VERSION"):
+    # Tests create many accounts; a slow password hash would dominate the suite's time.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "portal:login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:home"
@@ -115,6 +122,15 @@ MOTCUA_API_TOKEN_DAYS = int(os.environ.get("MOTCUA_API_TOKEN_DAYS", "30"))
 # The province this installation serves (its code in vietnam-provinces), used by the demo and defaults.
 MOTCUA_PROVINCE_CODE = os.environ.get("MOTCUA_PROVINCE_CODE", "08")
 MOTCUA_SITE_NAME = os.environ.get("MOTCUA_SITE_NAME", "Cổng dịch vụ công tỉnh Tuyên Quang")
+
+# Working calendar (motcua.calendar): working periods of a day, and the reception cut-off after
+# which a dossier counts from the next working morning (Decree 61/2018).
+MOTCUA_WORKING_HOURS = [("07:30", "11:30"), ("13:00", "17:00")]
+MOTCUA_RECEPTION_CUTOFF = os.environ.get("MOTCUA_RECEPTION_CUTOFF", "15:00")
+
+# Dossiers: largest upload, and the public address printed in QR codes.
+MOTCUA_UPLOAD_MAX_BYTES = int(os.environ.get("MOTCUA_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+MOTCUA_PUBLIC_URL = os.environ.get("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000")
 
 # Catalogue search: minimum strict word similarity (pg_trgm semantics) for a procedure to match.
 MOTCUA_SEARCH_THRESHOLD = float(os.environ.get("MOTCUA_SEARCH_THRESHOLD", "0.5"))
@@ -148,7 +164,14 @@ if os.environ.get("MOTCUA_S3_BUCKET"):
         },
     }
 
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Tasks run in the database worker (`manage.py db_worker`); under pytest (which sets PYTEST_VERSION)
+# they run at once, when their transaction commits.
+_DEFAULT_TASKS_BACKEND = (
+    "django.tasks.backends.immediate.ImmediateBackend"
+    if os.environ.get("PYTEST_VERSION")
+    else "django_tasks_db.DatabaseBackend"
+)
+TASKS = {"default": {"BACKEND": os.environ.get("MOTCUA_TASKS_BACKEND", _DEFAULT_TASKS_BACKEND)}}
 
 MAILERS = {
     "default": {

@@ -1,21 +1,19 @@
 """Reads for the catalogue: search and the procedure pages."""
 
-import re
-
-from django.db.models import F, Prefetch, QuerySet, Value
+from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from motcua.catalog.models import ProcedureVersion
-from motcua.core.search import Similarity, StrictWordSimilarity
+from motcua.catalog.search import CODE_QUERY, RankedVersions, similarity_search, word_search
 from motcua.core.text import fold
-
-_CODE_QUERY = re.compile(r"^\d{1,2}\.\d{1,6}")
 
 
 def _with_parts(versions: QuerySet[ProcedureVersion]) -> QuerySet[ProcedureVersion]:
-    return versions.select_related("procedure", "field").prefetch_related(
-        Prefetch("agencies"),
-        "fees",
+    # The list shows neither the long texts nor the parts: leave them in the database.
+    return (
+        versions.select_related("procedure", "field")
+        .defer("description", "conditions", "legal_basis", "applicants", "result")
+        .prefetch_related(Prefetch("agencies"), "fees")
     )
 
 
@@ -26,11 +24,11 @@ def search_procedures(
     agency: str = "",
     mode: str = "",
     level: str = "",
-) -> QuerySet[ProcedureVersion]:
-    """Current procedure versions matching the filters, best match first.
+) -> QuerySet[ProcedureVersion] | RankedVersions:
+    """Current procedure versions matching the filters, best match first (see motcua.catalog.search).
 
-    The query is folded (no case, no diacritics) and compared by trigrams with the folded name,
-    so 'dang ki khai sinh' finds 'Đăng ký khai sinh'. A national code (1.001193) matches by prefix.
+    'dang ky khai sinh', 'Đăng ký khai sinh' and 'dang ki khai sinh' all find 'Đăng ký khai sinh' first.
+    A national code (1.001193) or its beginning matches by code. The result works with a Paginator.
     """
     versions: QuerySet[ProcedureVersion] = ProcedureVersion.objects.current()
     if field:
@@ -42,20 +40,13 @@ def search_procedures(
     if level:
         versions = versions.filter(level=level)
     q = (q or "").strip()
-    if q and _CODE_QUERY.match(q):
-        versions = versions.filter(procedure__code__startswith=q).order_by("procedure__code")
-    elif folded := fold(q):
-        versions = (
-            versions.filter(search_name__strict_word_similar=folded)
-            .annotate(
-                word_rank=StrictWordSimilarity(Value(folded), F("search_name")),
-                name_rank=Similarity(Value(folded), F("search_name")),
-            )
-            .order_by("-word_rank", "-name_rank", "procedure__code")
-        )
-    else:
-        versions = versions.order_by("field__name", "name")
-    return _with_parts(versions)
+    if CODE_QUERY.match(q):
+        return _with_parts(versions.filter(procedure__code__startswith=q).order_by("procedure__code"))
+    if not fold(q):
+        return _with_parts(versions.order_by("field__name", "name"))
+    if ids := word_search(versions, q):
+        return RankedVersions(ids, _with_parts(ProcedureVersion.objects.all()))
+    return _with_parts(similarity_search(versions, q))
 
 
 def procedure_version(code: str, number: int | None = None) -> ProcedureVersion:

@@ -35,10 +35,17 @@ _PARTS: tuple[Any, ...] = (Fee, RequiredDocument, FormField, ProcessStep)
 
 
 def get_or_create_field(name: str) -> Field:
-    field, _created = Field.objects.get_or_create(
-        name=name.strip(), defaults={"code": slugify(fold(name))[:80]}
-    )
-    return field
+    """The field (lĩnh vực) of this name; a new one gets a slug code, made unique with a number."""
+    name = name.strip()
+    field = Field.objects.filter(name=name).first()
+    if field:
+        return field
+    base = slugify(fold(name))[:70] or "linh-vuc"
+    code, n = base, 1
+    while Field.objects.filter(code=code).exists():
+        n += 1
+        code = f"{base}-{n}"
+    return Field.objects.create(name=name, code=code)
 
 
 @transaction.atomic

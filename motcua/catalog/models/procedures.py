@@ -87,8 +87,8 @@ class ProcedureVersion(models.Model):
         related_name="+",
     )
 
-    name = models.CharField(_("tên thủ tục"), max_length=500)
-    search_name = models.CharField(max_length=500, editable=False, blank=True)
+    name = models.CharField(_("tên thủ tục"), max_length=1000)
+    search_name = models.CharField(max_length=1000, editable=False, blank=True)
     field = models.ForeignKey(
         Field, verbose_name=_("lĩnh vực"), on_delete=models.PROTECT, related_name="versions"
     )

@@ -18,6 +18,8 @@ BIRTH_AND_NEIGHBOURS = {
     "1.000894": "Đăng ký kết hôn",
     "2.000635": "Cấp bản sao Trích lục hộ tịch, bản sao Giấy khai sinh",
     "1.001612": "Đăng ký thành lập hộ kinh doanh",
+    "2.000986": "Liên thông thủ tục hành chính về đăng ký khai sinh, đăng ký thường trú, "
+    "cấp thẻ bảo hiểm y tế cho trẻ em dưới 6 tuổi",
 }
 
 
@@ -68,9 +70,35 @@ def test_a_part_of_a_name_finds_every_procedure_containing_it(catalogue):
     assert "Đăng ký kết hôn" not in found
 
 
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("dnag ky khai snih", "Đăng ký khai sinh"),  # two transposed letters
+        ("dang ky khai si", "Đăng ký khai sinh"),  # still typing the last word
+        ("ket hon", "Đăng ký kết hôn"),
+        ("KẾT HÔN", "Đăng ký kết hôn"),
+        ("ho kinh doanh", "Đăng ký thành lập hộ kinh doanh"),
+        ("dang ky khaisinh", "Đăng ký khai sinh"),  # no word matches: trigram similarity takes over
+    ],
+)
+@pytest.mark.django_db
+def test_typos_and_partial_words(catalogue, query, first):
+    assert names(query)[0] == first
+
+
+@pytest.mark.django_db
+def test_the_phrase_at_the_start_beats_the_same_words_further_in(catalogue):
+    found = names("dang ki khai sinh")
+
+    assert found.index("Đăng ký khai sinh") < found.index(BIRTH_AND_NEIGHBOURS["2.000986"])
+    assert found.index("Đăng ký khai sinh lưu động") < found.index("Đăng ký lại khai sinh")
+
+
 @pytest.mark.django_db
 def test_a_national_code_finds_its_procedure(catalogue):
     assert names("1.001193") == ["Đăng ký khai sinh"]
+    expected = {name for code, name in BIRTH_AND_NEIGHBOURS.items() if code.startswith("2.000")}
+    assert set(names("2.000")) == expected
 
 
 @pytest.mark.django_db

@@ -1,0 +1,3 @@
+from motcua.calendar.models.overrides import CalendarOverride
+
+__all__ = ["CalendarOverride"]

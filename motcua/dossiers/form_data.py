@@ -1,0 +1,107 @@
+"""The online form (tờ khai điện tử) of a procedure version: validation of what the applicant typed.
+
+Values are kept as JSON-friendly strings or dicts. A draft keeps whatever was typed, with the errors
+shown next to it; submission needs a form without errors.
+"""
+
+import datetime
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+
+from motcua.accounts.validators import validate_citizen_id, validate_phone
+from motcua.agencies.models import AdministrativeUnit
+from motcua.catalog.constants import FieldKind
+from motcua.catalog.models import FormField, ProcedureVersion
+
+MAX_TEXT = 500
+MAX_TEXTAREA = 5000
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _clean_value(field: FormField, raw: Any) -> Any:
+    """The cleaned value of one field, or raise ValidationError with a message for the applicant."""
+    if field.kind == FieldKind.ADDRESS:
+        raw = raw if isinstance(raw, dict) else {"unit": "", "detail": str(raw or "")}
+        unit_code = str(raw.get("unit") or "").strip()
+        detail = str(raw.get("detail") or "").strip()[:MAX_TEXT]
+        if not unit_code and not detail:
+            return None
+        if not unit_code:
+            raise ValidationError(_("Chọn xã, phường (Choose the commune or ward)."))
+        unit = AdministrativeUnit.objects.current().filter(code=unit_code).select_related("parent").first()
+        if unit is None:
+            raise ValidationError(_("Đơn vị hành chính không tồn tại (Unknown administrative unit)."))
+        province = unit.parent.name if unit.parent else ""
+        return {
+            "unit": unit.code,
+            "detail": detail,
+            "label": ", ".join(p for p in (detail, unit.name, province) if p),
+        }
+    value = str(raw if raw is not None else "").strip()
+    if value == "":
+        return None
+    match field.kind:
+        case FieldKind.TEXT | FieldKind.TEXTAREA:
+            limit = MAX_TEXT if field.kind == FieldKind.TEXT else MAX_TEXTAREA
+            if len(value) > limit:
+                raise ValidationError(_("Tối đa %(n)s ký tự (At most %(n)s characters).") % {"n": limit})
+            return value
+        case FieldKind.NUMBER:
+            try:
+                number = Decimal(value.replace(",", "."))
+            except InvalidOperation:
+                raise ValidationError(_("Nhập một số (Enter a number).")) from None
+            if not number.is_finite():
+                raise ValidationError(_("Nhập một số (Enter a number)."))
+            return str(number)
+        case FieldKind.DATE:
+            try:
+                if not _DATE.match(value):
+                    raise ValueError
+                datetime.date.fromisoformat(value)
+            except ValueError:
+                raise ValidationError(_("Ngày không hợp lệ, dạng YYYY-MM-DD (Invalid date).")) from None
+            return value
+        case FieldKind.CHOICE:
+            if value not in field.choices:
+                raise ValidationError(_("Chọn một giá trị trong danh sách (Choose one of the options)."))
+            return value
+        case FieldKind.IDENTITY_NUMBER:
+            validate_citizen_id(value)
+            return value
+        case FieldKind.EMAIL:
+            validate_email(value)
+            return value.lower()
+        case FieldKind.PHONE:
+            validate_phone(value)
+            return value
+        case _:
+            return value
+
+
+def clean_form(version: ProcedureVersion, data: dict[str, Any], *, partial: bool) -> tuple[dict, dict]:
+    """(cleaned values, errors by field key). With ``partial`` (a draft) missing required fields are
+    not errors; unknown keys are dropped."""
+    cleaned: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    for field in version.form_fields.all():
+        if field.kind == FieldKind.FILE:
+            continue
+        try:
+            value = _clean_value(field, data.get(field.key))
+        except ValidationError as exc:
+            errors[field.key] = exc.messages
+            if data.get(field.key) not in (None, ""):
+                cleaned[field.key] = data.get(field.key)  # keep what was typed so nothing is lost
+            continue
+        if value is None:
+            if field.required and not partial:
+                errors[field.key] = [_("Trường này bắt buộc (This field is required).")]
+            continue
+        cleaned[field.key] = value
+    return cleaned, errors

@@ -1,0 +1,314 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from motcua.accounts.constants import Role
+from motcua.dossiers.constants import (
+    NATIONAL_STATUS,
+    ActionType,
+    AttachmentKind,
+    Channel,
+    NoticeForm,
+    PaymentMethod,
+    Status,
+    StepKind,
+)
+
+
+class Dossier(models.Model):
+    """A dossier (hồ sơ): one application under one procedure version.
+
+    The status and the holder are derived from the actions and stored here for fast queries;
+    every change goes through motcua.dossiers.services, which appends an Action.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    code = models.CharField(_("mã hồ sơ"), max_length=64, unique=True, null=True, blank=True)
+    procedure_version = models.ForeignKey(
+        "catalog.ProcedureVersion",
+        verbose_name=_("thủ tục"),
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người nộp"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
+    applicant_name = models.CharField(_("họ tên người nộp"), max_length=255)
+    applicant_identity = models.CharField(_("số định danh người nộp"), max_length=14, blank=True)
+    applicant_phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
+    applicant_email = models.EmailField(_("thư điện tử"), blank=True)
+    # Applying on behalf of someone else (a business, a relative) records both.
+    subject_name = models.CharField(_("người được đề nghị giải quyết"), max_length=255, blank=True)
+    subject_identity = models.CharField(_("số định danh / mã số thuế"), max_length=14, blank=True)
+    subject_relation = models.CharField(_("quan hệ với người nộp"), max_length=120, blank=True)
+
+    channel = models.CharField(
+        _("hình thức nộp"), max_length=10, choices=Channel.choices, default=Channel.ONLINE
+    )
+    receiving_agency = models.ForeignKey(
+        "agencies.Agency", verbose_name=_("nơi tiếp nhận"), on_delete=models.PROTECT, related_name="+"
+    )
+    deciding_agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("cơ quan giải quyết"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    holder_agency = models.ForeignKey(
+        "agencies.Agency", verbose_name=_("đơn vị đang xử lý"), on_delete=models.PROTECT, related_name="+"
+    )
+    holder_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cán bộ đang xử lý"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    current_step = models.ForeignKey(
+        "dossiers.Step", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.PositiveSmallIntegerField(_("trạng thái"), choices=Status.choices, default=Status.DRAFT)
+    form_data = models.JSONField(_("nội dung tờ khai"), default=dict, blank=True)
+
+    created_at = models.DateTimeField(_("ngày tạo"), default=timezone.now)
+    submitted_at = models.DateTimeField(_("ngày nộp"), null=True, blank=True)
+    received_at = models.DateTimeField(_("ngày tiếp nhận"), null=True, blank=True)
+    counted_from = models.DateTimeField(_("tính thời hạn từ"), null=True, blank=True)
+    due_at = models.DateTimeField(_("hạn trả kết quả"), null=True, blank=True)
+    original_due_at = models.DateTimeField(_("hạn ban đầu"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("ngày có kết quả"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("ngày trả kết quả"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("ngày kết thúc"), null=True, blank=True)
+    paused_since = models.DateTimeField(_("tạm dừng tính thời hạn từ"), null=True, blank=True)
+    apologized = models.BooleanField(_("đã xin lỗi, hẹn lại"), default=False)
+    fee_due = models.PositiveBigIntegerField(_("phí, lệ phí phải nộp"), default=0)
+    revision = models.PositiveIntegerField(_("phiên bản"), default=0, help_text=_("Tăng mỗi lần xử lý."))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("hồ sơ")
+        verbose_name_plural = _("hồ sơ")
+        ordering = ["-created_at"]
+        indexes = [
+            # Inbox: the open dossiers an agency holds, by deadline (keyset pagination on due_at, id).
+            models.Index(
+                fields=["holder_agency", "due_at", "id"],
+                name="dossier_inbox_idx",
+                condition=Q(status__in=[1, 2, 4, 5, 6, 9]),
+            ),
+            models.Index(
+                fields=["holder_user", "due_at", "id"],
+                name="dossier_user_inbox_idx",
+                condition=Q(status__in=[1, 2, 4, 5, 6, 9]),
+            ),
+            models.Index(
+                fields=["receiving_agency", "status", "submitted_at", "id"], name="dossier_reception_idx"
+            ),
+            models.Index(fields=["applicant", "-created_at"], name="dossier_applicant_idx"),
+            models.Index(fields=["status", "due_at"], name="dossier_status_due_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code or f"#{self.pk}"
+
+    @property
+    def status_label(self) -> str:
+        return Status(self.status).label
+
+    @property
+    def national_status(self) -> str:
+        return NATIONAL_STATUS[Status(self.status)]
+
+    def is_overdue(self, now=None) -> bool:
+        if self.due_at is None or self.status not in (Status.RECEIVED, Status.PROCESSING, Status.PAYMENT):
+            return False
+        return (now or timezone.now()) > self.due_at
+
+
+class Step(models.Model):
+    """A step of this dossier's internal process, or a consultation with another unit."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="steps")
+    order = models.PositiveSmallIntegerField(_("thứ tự"))
+    kind = models.CharField(_("loại"), max_length=20, choices=StepKind.choices, default=StepKind.PROCESS)
+    name = models.CharField(_("tên bước"), max_length=300)
+    agency = models.ForeignKey(
+        "agencies.Agency", verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="+"
+    )
+    role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cán bộ"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    share = models.DecimalField(_("tỷ lệ thời gian"), max_digits=5, decimal_places=4, default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(_("hạn"), null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("bước xử lý")
+        verbose_name_plural = _("bước xử lý")
+        ordering = ["dossier", "order", "id"]
+        indexes = [models.Index(fields=["agency", "kind", "completed_at"], name="step_agency_open_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.name}"
+
+
+class Action(models.Model):
+    """One line of a dossier's history: append-only."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="actions")
+    at = models.DateTimeField(_("thời điểm"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thực hiện"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    type = models.CharField(_("hành động"), max_length=30, choices=ActionType.choices)
+    status_before = models.PositiveSmallIntegerField(choices=Status.choices)
+    status_after = models.PositiveSmallIntegerField(choices=Status.choices)
+    step = models.ForeignKey(Step, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    agency = models.ForeignKey(
+        "agencies.Agency", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField(_("ghi chú"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("lịch sử xử lý")
+        verbose_name_plural = _("lịch sử xử lý")
+        ordering = ["dossier", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_type_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.pk:
+            raise ValueError("Dossier actions are append-only.")
+        super().save(*args, **kwargs)
+
+    @property
+    def status_after_label(self) -> str:
+        return Status(self.status_after).label
+
+
+def _upload_to(instance: "Attachment", filename: str) -> str:
+    now = timezone.now()
+    return f"dossiers/{now:%Y/%m}/{uuid.uuid4().hex}{instance.extension}"
+
+
+class Attachment(models.Model):
+    """A file of a dossier: an applicant's document, a scan, a notice (forms 01–05) or the result.
+
+    Stored under MEDIA_ROOT (outside the web root) with a random name; served only by a view that
+    checks who is asking.
+    """
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField(_("loại"), max_length=20, choices=AttachmentKind.choices)
+    document = models.ForeignKey(
+        "catalog.RequiredDocument",
+        verbose_name=_("thành phần hồ sơ"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    notice_form = models.CharField(_("mẫu"), max_length=2, choices=NoticeForm.choices, blank=True)
+    action = models.ForeignKey(
+        Action, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments"
+    )
+    file = models.FileField(upload_to=_upload_to, max_length=255)
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    extension = models.CharField(max_length=10)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    superseded = models.BooleanField(_("đã thay thế"), default=False)
+
+    class Meta:
+        verbose_name = _("tệp đính kèm")
+        verbose_name_plural = _("tệp đính kèm")
+        ordering = ["dossier", "uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Pause(models.Model):
+    """A stop of the clock (supplement requested during processing)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="pauses")
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["dossier", "started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier"], condition=Q(ended_at__isnull=True), name="one_open_pause"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d} → {self.ended_at or '…'}"
+
+
+class Payment(models.Model):
+    """A fee paid for a dossier (recorded at the counter here; online payment is a later plugin)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="payments")
+    amount = models.PositiveBigIntegerField(_("số tiền"))
+    method = models.CharField(_("hình thức"), max_length=20, choices=PaymentMethod.choices)
+    reference = models.CharField(_("số biên lai / mã giao dịch"), max_length=100, blank=True)
+    paid_at = models.DateTimeField(_("ngày nộp"), default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("thanh toán")
+        verbose_name_plural = _("thanh toán")
+
+    def __str__(self) -> str:
+        return f"{self.amount:,} đ"
+
+
+class DailySequence(models.Model):
+    """The last dossier number used by an agency on a day (codes restart at 0001 each day)."""
+
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agency", "day"], name="daily_sequence_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.day}: {self.last}"

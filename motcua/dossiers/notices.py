@@ -1,0 +1,292 @@
+"""PDF notices of a dossier (forms 01–05 of Circular 03/2025 Appendix I) and a simple result document.
+
+Plain functions: they read the objects they are given, write nothing and return PDF bytes. The
+templates live in ``dossiers/templates/dossiers/notices/``; every value coming from a person goes
+through Django's autoescaping, and WeasyPrint may fetch nothing but the ``data:`` URIs we embed
+(the QR code), so a document can never pull a file or a URL into the PDF.
+
+Dates are printed in Vietnam's time, in the administrative style: "15 giờ 30 phút, ngày 12/03/2026".
+"""
+
+import base64
+import datetime
+import io
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import qrcode
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from qrcode.constants import ERROR_CORRECT_M
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
+from motcua.dossiers.constants import AttachmentKind, Channel, NoticeForm
+
+# Where a Vietnamese administrative document is dated, whatever time zone is active.
+VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+# The caption printed at the top right of every notice. Sample wording: check it against the
+# circular in force and change it here only.
+FORM_CAPTION = "Mẫu số {number} – Thông tư 03/2025"
+
+TEMPLATE_DIR = "dossiers/notices"
+TEMPLATES = {
+    NoticeForm.RECEIPT: f"{TEMPLATE_DIR}/form_01.html",
+    NoticeForm.SUPPLEMENT: f"{TEMPLATE_DIR}/form_02.html",
+    NoticeForm.REFUSAL: f"{TEMPLATE_DIR}/form_03.html",
+    NoticeForm.APOLOGY: f"{TEMPLATE_DIR}/form_04.html",
+    NoticeForm.STOP: f"{TEMPLATE_DIR}/form_05.html",
+}
+RESULT_TEMPLATE = f"{TEMPLATE_DIR}/result.html"
+RESULT_TITLE = "KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH"
+RESULT_SIGNER_TITLE = "NGƯỜI CÓ THẨM QUYỀN"
+
+# The title of the signature block of each form.
+SIGNER_TITLES = {
+    NoticeForm.RECEIPT: "NGƯỜI TIẾP NHẬN HỒ SƠ",
+    NoticeForm.SUPPLEMENT: "NGƯỜI HƯỚNG DẪN",
+    NoticeForm.REFUSAL: "NGƯỜI TIẾP NHẬN HỒ SƠ",
+    NoticeForm.APOLOGY: "ĐẠI DIỆN CƠ QUAN",
+    NoticeForm.STOP: "ĐẠI DIỆN CƠ QUAN",
+}
+
+# Attachments that are documents the applicant handed in (listed on the receipt).
+RECEIVED_KINDS = (AttachmentKind.APPLICANT, AttachmentKind.SCAN)
+
+# Unit name prefixes dropped to get the place name of the date line ("Tuyên Quang, ngày ...").
+_PLACE_PREFIXES = ("Thành phố ", "Tỉnh ", "Đặc khu ", "Phường ", "Xã ", "Thị trấn ")
+
+_BASE_URL = str(Path(__file__).resolve().parent)
+
+
+# -- formatting -------------------------------------------------------------------------------------------
+
+
+def _local(value: datetime.datetime) -> datetime.datetime:
+    if timezone.is_naive(value):
+        return value  # Taken as already in Vietnam's time.
+    return timezone.localtime(value, VN_TZ)
+
+
+def format_datetime_vn(value: datetime.datetime | None) -> str:
+    """'15 giờ 30 phút, ngày 12/03/2026' in Vietnam's time; '' for None."""
+    if value is None:
+        return ""
+    local = _local(value)
+    return f"{local:%H} giờ {local:%M} phút, ngày {local:%d/%m/%Y}"
+
+
+def format_date_line(value: datetime.datetime) -> str:
+    """'ngày 12 tháng 03 năm 2026', as on the place-and-date line of a document."""
+    local = _local(value)
+    return f"ngày {local:%d} tháng {local:%m} năm {local:%Y}"
+
+
+def format_vnd(amount: int) -> str:
+    return f"{amount:,}".replace(",", ".") + " đồng"
+
+
+def qr_png_data_uri(text: str) -> str:
+    """A PNG QR code of ``text`` as a ``data:`` URI, for an ``<img>`` in the notice."""
+    qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=6, border=2)
+    qr.add_data(text)
+    qr.make(fit=True)
+    buffer = io.BytesIO()
+    qr.make_image().save(buffer)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+# -- reading the dossier ----------------------------------------------------------------------------------
+
+
+def received_documents(dossier) -> list[str]:
+    """Names of the documents received: applicant files and scans that are not superseded.
+
+    The catalogue's name of the document when the file is tied to one, else the file's name; each
+    name once, in upload order. An unsaved dossier has none. Uses a prefetched ``attachments``.
+    """
+    if dossier.pk is None:
+        return []
+    names: list[str] = []
+    attachments = sorted(dossier.attachments.all(), key=lambda a: (a.uploaded_at, a.pk or 0))
+    for attachment in attachments:
+        if attachment.kind not in RECEIVED_KINDS or attachment.superseded:
+            continue
+        name = attachment.document.name if attachment.document_id else attachment.original_name
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
+def _place(agency) -> str:
+    if not agency.unit_id:
+        return ""
+    name = agency.unit.name
+    for prefix in _PLACE_PREFIXES:
+        if name.startswith(prefix):
+            return name[len(prefix) :]
+    return name
+
+
+def _parent_name(agency) -> str:
+    return agency.parent.name if agency.parent_id else ""
+
+
+def _processing_time(version) -> str:
+    if version.processing_time is None:
+        return ""
+    return version.processing_time_label
+
+
+def _collection(dossier, agency) -> str:
+    counter = f"Trực tiếp tại Bộ phận Một cửa – {agency.name}" + (
+        f", {agency.address}" if agency.address else ""
+    )
+    if dossier.channel == Channel.ONLINE:
+        return (
+            "Trực tuyến trên Cổng dịch vụ công (tra cứu bằng mã hồ sơ hoặc mã QR dưới đây), "
+            f"hoặc {counter[0].lower()}{counter[1:]}"
+        )
+    if dossier.channel == Channel.POST:
+        return "Qua dịch vụ bưu chính công ích, theo địa chỉ người nộp đã đăng ký"
+    return counter
+
+
+def _context(dossier, *, lookup_url: str, officer_name: str, issued_at) -> dict:
+    agency = dossier.receiving_agency
+    version = dossier.procedure_version
+    issued_at = issued_at or timezone.now()
+    return {
+        "dossier": dossier,
+        "agency": agency,
+        "agency_parent": _parent_name(agency),
+        "procedure_name": version.name,
+        "procedure_code": version.procedure.code,
+        "processing_time": _processing_time(version),
+        "fee": format_vnd(dossier.fee_due) if dossier.fee_due else "",
+        "channel": dossier.get_channel_display(),
+        "place": _place(agency),
+        "issued_on": format_date_line(issued_at),
+        "submitted_at": format_datetime_vn(dossier.submitted_at),
+        "received_at": format_datetime_vn(dossier.received_at),
+        "finished_at": format_datetime_vn(dossier.finished_at),
+        "due_at": format_datetime_vn(dossier.due_at),
+        "collection": _collection(dossier, agency),
+        "officer_name": officer_name,
+        "sign_hint": "(Ký và ghi rõ họ tên)",
+        "lookup_url": lookup_url,
+        "qr": qr_png_data_uri(lookup_url) if lookup_url else "",
+    }
+
+
+# -- rendering --------------------------------------------------------------------------------------------
+
+
+def _document(template: str, context: dict):
+    """The laid-out WeasyPrint document (``.write_pdf()`` gives the bytes; tests read its text)."""
+    with translation.override("vi"):
+        html = render_to_string(template, context)
+    fetcher = URLFetcher(allowed_protocols={"data"})
+    return HTML(string=html, base_url=_BASE_URL, url_fetcher=fetcher).render()
+
+
+def notice_document(
+    form: str,
+    dossier,
+    *,
+    lookup_url: str,
+    items: list[str] | None = None,
+    reasons: str = "",
+    new_due_at: datetime.datetime | None = None,
+    officer_name: str = "",
+    issued_at: datetime.datetime | None = None,
+    documents: list[str] | None = None,
+):
+    """Lay out a notice; see :func:`render_notice`."""
+    form = NoticeForm(form)
+    items = [item.strip() for item in (items or []) if item and item.strip()]
+    reasons = reasons.strip()
+    if form == NoticeForm.SUPPLEMENT and not items:
+        raise ValueError("Form 02 lists every missing item: give at least one.")
+    if form in (NoticeForm.REFUSAL, NoticeForm.STOP) and not reasons:
+        raise ValueError(f"Form {form.value} must give the reasons.")
+    original_due_at = dossier.original_due_at or dossier.due_at
+    if form == NoticeForm.APOLOGY and new_due_at is None:
+        # After the service moved the appointment, the dossier itself holds the new one.
+        if dossier.original_due_at and dossier.due_at and dossier.due_at != dossier.original_due_at:
+            new_due_at = dossier.due_at
+        else:
+            raise ValueError("Form 04 needs the new appointment (new_due_at).")
+
+    context = _context(dossier, lookup_url=lookup_url, officer_name=officer_name, issued_at=issued_at)
+    context.update(
+        form=form.value,
+        title=str(form.label).upper(),
+        caption=FORM_CAPTION.format(number=form.value),
+        signer_title=SIGNER_TITLES[form],
+        items=items,
+        reasons=reasons,
+        documents=received_documents(dossier) if documents is None else list(documents),
+        original_due_at=format_datetime_vn(original_due_at),
+        new_due_at=format_datetime_vn(new_due_at),
+    )
+    return _document(TEMPLATES[form], context)
+
+
+def render_notice(
+    form: str,
+    dossier,
+    *,
+    lookup_url: str,
+    items: list[str] | None = None,
+    reasons: str = "",
+    new_due_at: datetime.datetime | None = None,
+    officer_name: str = "",
+    issued_at: datetime.datetime | None = None,
+    documents: list[str] | None = None,
+) -> bytes:
+    """The PDF of notice ``form`` ("01".."05", a :class:`NoticeForm` value) for ``dossier``.
+
+    - 01 receipt and appointment: lists ``documents`` (default: :func:`received_documents`).
+    - 02 request to supplement: ``items`` (at least one), ``reasons``.
+    - 03 refusal and 05 stop notice: ``reasons`` (required).
+    - 04 apology: the original appointment (``original_due_at`` or ``due_at``), ``reasons`` and
+      ``new_due_at`` (default: the dossier's ``due_at`` once it differs from ``original_due_at``).
+
+    ``lookup_url`` is printed and encoded in the QR code; ``issued_at`` defaults to now.
+    Raises ValueError when a form lacks what it must say.
+    """
+    return notice_document(
+        form,
+        dossier,
+        lookup_url=lookup_url,
+        items=items,
+        reasons=reasons,
+        new_due_at=new_due_at,
+        officer_name=officer_name,
+        issued_at=issued_at,
+        documents=documents,
+    ).write_pdf()
+
+
+def result_document(dossier, *, lookup_url: str, officer_name: str = "", issued_at=None):
+    """Lay out the result document; see :func:`render_result`."""
+    context = _context(dossier, lookup_url=lookup_url, officer_name=officer_name, issued_at=issued_at)
+    context.update(
+        title=RESULT_TITLE,
+        result_text=dossier.procedure_version.result,
+        signer_title=RESULT_SIGNER_TITLE,
+        sign_hint="(Ký, ghi rõ họ tên và đóng dấu)",
+    )
+    return _document(RESULT_TEMPLATE, context)
+
+
+def render_result(dossier, *, lookup_url: str, officer_name: str = "", issued_at=None) -> bytes:
+    """An unsigned result document: the procedure's result, the dossier code, the applicant, a QR code.
+
+    A placeholder until results are real signed documents.
+    """
+    return result_document(
+        dossier, lookup_url=lookup_url, officer_name=officer_name, issued_at=issued_at
+    ).write_pdf()

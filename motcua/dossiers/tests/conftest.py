@@ -1,0 +1,15 @@
+import pytest
+
+from motcua.dossiers.tests.factories import make_office
+
+
+@pytest.fixture
+def office(db, settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+    return make_office()

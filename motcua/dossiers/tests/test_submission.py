@@ -1,0 +1,155 @@
+import io
+
+import pytest
+from django.core import mail
+
+from motcua.dossiers import services
+from motcua.dossiers.constants import ActionType, Status
+from motcua.dossiers.errors import InvalidInput, NotAllowed, WrongState
+from motcua.dossiers.tests.factories import GOOD_FORM, PDF, PNG, pdf, submitted
+
+
+def test_a_draft_keeps_what_was_typed_even_with_errors(office):
+    dossier = services.start_dossier(version=office.version, applicant=office.citizen)
+
+    errors = services.save_draft(
+        dossier,
+        actor=office.citizen,
+        form_data={"child_name": "Nguyễn Minh Khôi", "birth_date": "01/11/2026", "parent_id": "123"},
+    )
+
+    assert set(errors) == {"birth_date", "parent_id"}
+    assert "12" in errors["parent_id"][0]
+    dossier.refresh_from_db()
+    assert dossier.status == Status.DRAFT
+    assert dossier.form_data == {
+        "child_name": "Nguyễn Minh Khôi",
+        "birth_date": "01/11/2026",
+        "parent_id": "123",
+    }
+
+
+def test_submission_needs_the_form_the_documents_and_the_declaration(office):
+    dossier = services.start_dossier(version=office.version, applicant=office.citizen)
+    services.save_draft(dossier, actor=office.citizen, form_data={"child_name": "Khôi"})
+
+    with pytest.raises(InvalidInput) as no_declaration:
+        services.submit(dossier, actor=office.citizen, declaration=False)
+    with pytest.raises(InvalidInput) as incomplete:
+        services.submit(dossier, actor=office.citizen, declaration=True)
+
+    assert "declaration" in no_declaration.value.errors
+    assert {"birth_date", "sex", "parent_id", "documents"} <= set(incomplete.value.errors)
+    assert len(incomplete.value.errors["documents"]) == 2  # every missing document, at once
+    dossier.refresh_from_db()
+    assert (dossier.status, dossier.revision, dossier.actions.count()) == (Status.DRAFT, 0, 0)
+
+
+def test_a_complete_dossier_is_submitted_and_the_applicant_told(
+    office, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        dossier = submitted(office)
+    assert mail.outbox == []  # nothing is sent before the transaction commits
+    for callback in callbacks:
+        callback()
+
+    assert dossier.status == Status.SUBMITTED
+    assert dossier.national_status == "receiving"
+    assert dossier.submitted_at is not None and dossier.code is None
+    assert dossier.procedure_version == office.version
+    assert [a.type for a in dossier.actions.all()] == [ActionType.SUBMIT]
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["an@example.vn"]
+    assert "Đăng ký khai sinh" in mail.outbox[0].body
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"just some text, not a document", "PDF, JPG"),
+        (b"MZ\x90\x00" + b"\x00" * 100, "PDF, JPG"),  # a Windows executable renamed .pdf
+        (b"", "rỗng"),
+    ],
+)
+def test_files_are_checked_by_content(office, content, message):
+    dossier = services.start_dossier(version=office.version, applicant=office.citizen)
+
+    with pytest.raises(Exception, match=message):
+        services.add_document(dossier, actor=office.citizen, upload=io.BytesIO(content), name="to-khai.pdf")
+
+    assert not dossier.attachments.exists()
+
+
+def test_files_over_the_size_limit_are_refused(office, settings):
+    settings.MOTCUA_UPLOAD_MAX_BYTES = 1024
+    dossier = services.start_dossier(version=office.version, applicant=office.citizen)
+
+    with pytest.raises(Exception, match="quá lớn"):
+        services.add_document(dossier, actor=office.citizen, upload=pdf(PDF + b"0" * 2048), name="big.pdf")
+
+
+def test_a_new_file_for_a_document_replaces_the_old_one(office):
+    dossier = services.start_dossier(version=office.version, applicant=office.citizen)
+    document = office.version.documents.first()
+    first = services.add_document(
+        dossier, actor=office.citizen, upload=pdf(), name="a.pdf", document=document
+    )
+    second = services.add_document(
+        dossier, actor=office.citizen, upload=io.BytesIO(PNG), name="b.png", document=document
+    )
+
+    first.refresh_from_db()
+    assert first.superseded and not second.superseded
+    assert second.content_type == "image/png" and second.extension == ".png"
+    assert second.file.name.startswith("dossiers/") and "b.png" not in second.file.name.split("/")[-1][:-4]
+
+
+def test_only_the_applicant_touches_their_draft(office):
+    dossier = services.start_dossier(version=office.version, applicant=office.citizen)
+
+    with pytest.raises(NotAllowed):
+        services.save_draft(dossier, actor=office.stranger, form_data=GOOD_FORM)
+    with pytest.raises(NotAllowed):
+        services.add_document(dossier, actor=office.stranger, upload=pdf(), name="x.pdf")
+    with pytest.raises(NotAllowed):
+        services.submit(dossier, actor=office.stranger, declaration=True)
+
+
+def test_a_submitted_form_can_no_longer_be_edited(office):
+    dossier = submitted(office)
+
+    with pytest.raises(WrongState):
+        services.save_draft(dossier, actor=office.citizen, form_data={"child_name": "Khác"})
+
+
+def test_applying_on_behalf_records_both(office):
+    dossier = services.start_dossier(
+        version=office.version,
+        applicant=office.citizen,
+        subject={"name": "Nguyễn Minh Khôi", "identity": "", "relation": "Cha"},
+    )
+
+    assert (dossier.applicant_name, dossier.subject_name, dossier.subject_relation) == (
+        "Nguyễn Văn An",
+        "Nguyễn Minh Khôi",
+        "Cha",
+    )
+
+
+def test_the_receiving_agency_must_receive_this_procedure(office):
+    from motcua.agencies.tests.factories import AgencyFactory
+
+    with pytest.raises(InvalidInput):
+        services.start_dossier(
+            version=office.version, applicant=office.citizen, receiving_agency=AgencyFactory()
+        )
+
+
+def test_withdrawal_before_the_result(office):
+    dossier = submitted(office)
+
+    services.withdraw(dossier, actor=office.citizen, reason="Nộp nhầm thủ tục")
+
+    assert dossier.status == Status.WITHDRAWN and dossier.national_status == "cancelled"
+    with pytest.raises(WrongState):
+        services.receive(dossier, actor=office.reception)
