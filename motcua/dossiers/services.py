@@ -8,7 +8,7 @@ all call these functions.
 """
 
 import datetime
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 from typing import IO, Any
@@ -95,15 +95,18 @@ def _acting(
     to_status: Status | None = None,
     *,
     expected_revision: int | None = None,
+    check: Callable[[Dossier], None] | None = None,
 ) -> Iterator[_Change]:
-    """Lock the dossier, check its state, let the caller change it, then append the Action."""
+    """Lock the dossier, check its state, let the caller change it, then append the Action.
+
+    ``check`` runs on the locked row: who may act depends on who holds the dossier now, which may
+    have changed since the caller read it.
+    """
     pk = dossier.pk if isinstance(dossier, Dossier) else dossier
     with transaction.atomic():
-        locked = (
-            Dossier.objects.select_for_update(of=("self",))
-            .select_related("procedure_version", "current_step", "receiving_agency", "holder_agency")
-            .get(pk=pk)
-        )
+        # No select_related here: after waiting for the lock PostgreSQL re-reads the dossier row but
+        # not the joined ones, so the step or holder would be stale. Relations load after the lock.
+        locked = Dossier.objects.select_for_update().get(pk=pk)
         if expected_revision is not None and locked.revision != expected_revision:
             raise Conflict(
                 _(
@@ -111,6 +114,8 @@ def _acting(
                     "(Someone else has just acted on this dossier; reload and try again)."
                 )
             )
+        if check is not None:
+            check(locked)
         if locked.status not in allowed:
             raise WrongState(
                 _(
@@ -600,8 +605,11 @@ def forward(
         [Status.RECEIVED, Status.PROCESSING],
         Status.PROCESSING,
         expected_revision=expected_revision,
+        check=lambda d: _require_step_officer(actor, d),
     ) as change:
         locked = change.dossier
+        if action == ActionType.APPROVE:
+            _require_staff(actor, locked.holder_agency_id, [Role.LEADER])
         steps = _process_steps(locked)
         current = locked.current_step
         following = [s for s in steps if current is None or s.order > current.order]
@@ -656,6 +664,7 @@ def send_back(dossier: Dossier, *, actor: User, note: str, expected_revision: in
         [Status.RECEIVED, Status.PROCESSING],
         Status.PROCESSING,
         expected_revision=expected_revision,
+        check=lambda d: _require_step_officer(actor, d),
     ) as change:
         locked = change.dossier
         change.note = _required_text(note, "note")
@@ -684,7 +693,12 @@ def consult(dossier: Dossier, *, actor: User, agency: Agency, question: str, day
             errors={"days": [_("Không hợp lệ (Invalid).")]},
         )
     with _acting(
-        dossier, actor, ActionType.CONSULT, [Status.RECEIVED, Status.PROCESSING], Status.PROCESSING
+        dossier,
+        actor,
+        ActionType.CONSULT,
+        [Status.RECEIVED, Status.PROCESSING],
+        Status.PROCESSING,
+        check=lambda d: _require_step_officer(actor, d),
     ) as change:
         locked = change.dossier
         now = timezone.now()
@@ -736,7 +750,12 @@ def request_payment(dossier: Dossier, *, actor: User, amount: int, note: str = "
             errors={"amount": [_("Không hợp lệ (Invalid).")]},
         )
     with _acting(
-        dossier, actor, ActionType.REQUEST_PAYMENT, [Status.RECEIVED, Status.PROCESSING], Status.PAYMENT
+        dossier,
+        actor,
+        ActionType.REQUEST_PAYMENT,
+        [Status.RECEIVED, Status.PROCESSING],
+        Status.PAYMENT,
+        check=lambda d: _require_step_officer(actor, d),
     ) as change:
         change.dossier.fee_due = int(amount)
         change.note = note
@@ -772,7 +791,13 @@ def attach_result(
 ) -> Attachment:
     """Attach the result document (uploaded, or generated from the procedure's result)."""
     _require_step_officer(actor, dossier)
-    with _acting(dossier, actor, ActionType.ATTACH_RESULT, [Status.RECEIVED, Status.PROCESSING]) as change:
+    with _acting(
+        dossier,
+        actor,
+        ActionType.ATTACH_RESULT,
+        [Status.RECEIVED, Status.PROCESSING],
+        check=lambda d: _require_step_officer(actor, d),
+    ) as change:
         locked = change.dossier
         locked.attachments.filter(kind=AttachmentKind.RESULT, superseded=False).update(superseded=True)
         if upload is not None:
@@ -820,6 +845,7 @@ def mark_ready(
         [Status.PROCESSING],
         Status.READY,
         expected_revision=expected_revision,
+        check=lambda d: _require_step_officer(actor, d),
     ) as change:
         locked = change.dossier
         if not has_result(locked):

@@ -40,5 +40,5 @@ def notify_applicant(dossier_id: int, action: str) -> bool:
             {"dossier": dossier, "action": ActionType(action), "site_name": settings.MOTCUA_SITE_NAME},
         )
     send_mail(subject, body, None, [dossier.applicant_email])
-    audit.record("notification.email_sent", obj=dossier, summary=subject, action=action)
+    audit.record("notification.email_sent", obj=dossier, summary=subject, dossier_action=action)
     return True
