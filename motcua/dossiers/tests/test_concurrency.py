@@ -45,7 +45,7 @@ def run_together(jobs):
         try:
             barrier.wait()
             outcomes[i] = ("ok", job())
-        except Exception as exc:  # noqa: BLE001  (the outcome is what the test inspects)
+        except Exception as exc:  # the outcome is what the test inspects
             outcomes[i] = ("error", exc)
         finally:
             connections.close_all()
