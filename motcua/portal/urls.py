@@ -1,6 +1,6 @@
 from django.urls import path
 
-from motcua.portal import views
+from motcua.portal import dossier_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -8,6 +8,17 @@ urlpatterns = [
     path("thu-tuc/", views.procedure_list, name="procedures"),
     path("thu-tuc/<str:code>/", views.procedure_detail, name="procedure"),
     path("thu-tuc/<str:code>/phien-ban/<int:number>/", views.procedure_detail, name="procedure_version"),
+    path("thu-tuc/<str:code>/nop-ho-so/", dossier_views.start, name="dossier_start"),
+    path("ho-so-cua-toi/", dossier_views.mine, name="my_dossiers"),
+    path("ho-so-cua-toi/<uuid:public_id>/", dossier_views.detail, name="dossier"),
+    path("ho-so-cua-toi/<uuid:public_id>/khai/", dossier_views.edit, name="dossier_form"),
+    path("ho-so-cua-toi/<uuid:public_id>/xem-lai/", dossier_views.review, name="dossier_review"),
+    path("ho-so-cua-toi/<uuid:public_id>/rut/", dossier_views.withdraw, name="dossier_withdraw"),
+    path(
+        "ho-so-cua-toi/<uuid:public_id>/tep/<int:attachment_id>/", dossier_views.download, name="dossier_file"
+    ),
+    path("tra-cuu/", dossier_views.lookup, name="lookup"),
+    path("tra-cuu/<str:code>", dossier_views.lookup, name="lookup_code"),
     path("dang-nhap/", views.login_view, name="login"),
     path("dang-xuat/", views.logout_view, name="logout"),
     path("dang-ky/", views.register_view, name="register"),

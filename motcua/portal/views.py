@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from motcua.accounts.services import LoginError, Registration, log_in, register_account
 from motcua.catalog.models import Field
+from motcua.dossiers.services import receiving_agencies
 from motcua.catalog.selectors import procedure_version, search_procedures, version_history
 from motcua.portal.forms import CatalogueFilterForm, LoginForm, RegisterForm
 
@@ -50,10 +51,7 @@ def procedure_detail(request, code: str, number: int | None = None):
     return render(
         request,
         "portal/procedure_detail.html",
-        {
-            "version": version,
-            "history": version_history(code),
-        },
+        {"version": version, "history": version_history(code), "receiving": receiving_agencies(version)},
     )
 
 
