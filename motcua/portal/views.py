@@ -9,8 +9,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from motcua.accounts.services import LoginError, Registration, log_in, register_account
 from motcua.catalog.models import Field
-from motcua.dossiers.services import receiving_agencies
 from motcua.catalog.selectors import procedure_version, search_procedures, version_history
+from motcua.dossiers.services import receiving_agencies
 from motcua.portal.forms import CatalogueFilterForm, LoginForm, RegisterForm
 
 PAGE_SIZE = 20
