@@ -7,6 +7,7 @@ from motcua.accounts.services import LoginError, issue_token, log_in
 from motcua.agencies import selectors as units
 from motcua.agencies.models import AdministrativeUnit
 from motcua.api.auth import BearerToken
+from motcua.api.dossiers import install as install_dossiers
 from motcua.api.schemas import (
     AgencyOut,
     MeOut,
@@ -179,3 +180,6 @@ def me(request: HttpRequest):
         "kind": user.kind,
         "agencies": [AgencyOut(code=a.code, name=a.name) for a in user.agencies.distinct()],
     }
+
+
+install_dossiers(api)

@@ -52,7 +52,7 @@ def visible_to(user: User) -> QuerySet[Dossier]:
 
 def get_visible(user: User, *, code: str | None = None, pk: int | None = None, public_id=None) -> Dossier:
     """The dossier if ``user`` may see it; a 404 otherwise (whether or not it exists)."""
-    lookup = {"code": code} if code else {"pk": pk} if pk else {"public_id": public_id}
+    lookup = {"code": code.strip().upper()} if code else {"pk": pk} if pk else {"public_id": public_id}
     dossier = _list_related(visible_to(user)).filter(**lookup).first()
     if dossier is None:
         raise Http404
@@ -114,7 +114,8 @@ def inbox(
             due = datetime.datetime.fromisoformat(due_text) if due_text != "none" else None
             last_pk = int(pk_text)
         except ValueError:
-            due, last_pk = None, 0
+            after, due, last_pk = None, None, 0  # a mangled cursor starts again from the first page
+    if after:
         if due is None:
             dossiers = dossiers.filter(due_at__isnull=True, pk__gt=last_pk)
         else:
@@ -173,12 +174,39 @@ def public_lookup(code: str) -> PublicStatus | None:
     )
 
 
-def timeline(dossier: Dossier):
-    return (
+# What an applicant reads of an action's note: the messages addressed to them, not officers' internal notes.
+APPLICANT_NOTES = {
+    "submit",
+    "supplement",
+    "request_supplement",
+    "refuse",
+    "withdraw",
+    "stop",
+    "apologize",
+    "return_result",
+    "request_payment",
+}
+APPLICANT_FILES = [
+    AttachmentKind.APPLICANT,
+    AttachmentKind.SCAN,
+    AttachmentKind.NOTICE,
+    AttachmentKind.RESULT,
+]
+
+
+def timeline(dossier: Dossier, *, audience: str = "staff") -> list:
+    """The history; for the applicant (``audience="applicant"``) without internal notes or names."""
+    actions = list(
         dossier.actions.select_related("actor", "step", "agency")
         .prefetch_related("attachments")
         .order_by("at", "id")
     )
+    if audience == "applicant":
+        for action in actions:
+            if action.type not in APPLICANT_NOTES:
+                action.note = ""
+            action.actor = None
+    return actions
 
 
 def issued_documents(dossier: Dossier) -> QuerySet[Attachment]:
@@ -189,4 +217,7 @@ def issued_documents(dossier: Dossier) -> QuerySet[Attachment]:
 
 
 def can_download(user: User, attachment: Attachment) -> bool:
-    return visible_to(user).filter(pk=attachment.dossier_id).exists()
+    """Staff of the dossier's agencies: every file; the applicant: their papers, notices and the result."""
+    if not visible_to(user).filter(pk=attachment.dossier_id).exists():
+        return False
+    return user.kind == AccountKind.STAFF or attachment.kind in APPLICANT_FILES

@@ -231,6 +231,13 @@ def start_dossier(
     subject: dict[str, str] | None = None,
 ) -> Dossier:
     """A new draft of ``applicant`` for a published procedure version."""
+    if applicant.kind == AccountKind.STAFF:
+        raise NotAllowed(
+            _(
+                "Tài khoản cán bộ không nộp hồ sơ trực tuyến; hãy dùng tiếp nhận trực tiếp "
+                "(Staff accounts enter dossiers through counter intake)."
+            )
+        )
     if not version.is_current:
         raise WrongState(_("Thủ tục này hiện không áp dụng (This procedure is not in force)."))
     allowed = receiving_agencies(version)
@@ -269,6 +276,7 @@ def save_draft(
             raise WrongState(_("Hồ sơ đã nộp, không sửa được tờ khai (The dossier was submitted)."))
         cleaned, errors = clean_form(locked.procedure_version, form_data, partial=True)
         locked.form_data = cleaned
+        locked.revision += 1
         if subject is not None:
             locked.subject_name = subject.get("name", "")[:255]
             locked.subject_identity = subject.get("identity", "")[:14]
@@ -345,7 +353,9 @@ def _check_complete(dossier: Dossier) -> dict[str, list[str]]:
     return errors
 
 
-def submit(dossier: Dossier, *, actor: User, declaration: bool) -> Dossier:
+def submit(
+    dossier: Dossier, *, actor: User, declaration: bool, expected_revision: int | None = None
+) -> Dossier:
     """Submit a draft (status 1, Mới đăng ký) once the form and the required documents are complete."""
     _require_applicant(actor, dossier)
     if not declaration:
@@ -353,7 +363,14 @@ def submit(dossier: Dossier, *, actor: User, declaration: bool) -> Dossier:
             _("Vui lòng xác nhận lời cam đoan (Please confirm the declaration)."),
             errors={"declaration": [_("Bắt buộc (Required).")]},
         )
-    with _acting(dossier, actor, ActionType.SUBMIT, [Status.DRAFT], Status.SUBMITTED) as change:
+    with _acting(
+        dossier,
+        actor,
+        ActionType.SUBMIT,
+        [Status.DRAFT],
+        Status.SUBMITTED,
+        expected_revision=expected_revision,
+    ) as change:
         locked = change.dossier
         errors = _check_complete(locked)
         if errors:
@@ -363,11 +380,15 @@ def submit(dossier: Dossier, *, actor: User, declaration: bool) -> Dossier:
     return dossier
 
 
-def resubmit(dossier: Dossier, *, actor: User, note: str = "") -> Dossier:
+def resubmit(
+    dossier: Dossier, *, actor: User, note: str = "", expected_revision: int | None = None
+) -> Dossier:
     """The applicant has added what was asked for. Before reception the dossier goes back to the
     reception queue; during processing the clock resumes (or restarts, per procedure)."""
     _require_applicant(actor, dossier)
-    with _acting(dossier, actor, ActionType.SUPPLEMENT, [Status.SUPPLEMENT]) as change:
+    with _acting(
+        dossier, actor, ActionType.SUPPLEMENT, [Status.SUPPLEMENT], expected_revision=expected_revision
+    ) as change:
         locked = change.dossier
         errors = _check_complete(locked)
         if errors:
@@ -388,11 +409,13 @@ def resubmit(dossier: Dossier, *, actor: User, note: str = "") -> Dossier:
     return dossier
 
 
-def withdraw(dossier: Dossier, *, actor: User, reason: str) -> Dossier:
+def withdraw(dossier: Dossier, *, actor: User, reason: str, expected_revision: int | None = None) -> Dossier:
     """The applicant withdraws the dossier (status 7) any time before the result is ready."""
     _require_applicant(actor, dossier)
     allowed = [Status.SUBMITTED, Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT, Status.PAYMENT]
-    with _acting(dossier, actor, ActionType.WITHDRAW, allowed, Status.WITHDRAWN) as change:
+    with _acting(
+        dossier, actor, ActionType.WITHDRAW, allowed, Status.WITHDRAWN, expected_revision=expected_revision
+    ) as change:
         change.note = _required_text(reason, "reason")
         change.dossier.closed_at = timezone.now()
         change.dossier.holder_user = None
@@ -514,7 +537,9 @@ def _create_steps(dossier: Dossier, officer: User, now: datetime.datetime) -> li
     return list(dossier.steps.order_by("order"))
 
 
-def request_supplement(dossier: Dossier, *, actor: User, items: list[str], note: str = "") -> Dossier:
+def request_supplement(
+    dossier: Dossier, *, actor: User, items: list[str], note: str = "", expected_revision: int | None = None
+) -> Dossier:
     """Ask for everything missing at once (form 02). Before reception the dossier waits for the
     applicant; during processing the clock stops until the applicant resubmits."""
     items = [i.strip()[:500] for i in items if i and i.strip()]
@@ -528,7 +553,14 @@ def request_supplement(dossier: Dossier, *, actor: User, items: list[str], note:
         _require_staff(actor, dossier.receiving_agency_id, [Role.RECEPTION])
     else:
         _require_step_officer(actor, dossier)
-    with _acting(dossier, actor, ActionType.REQUEST_SUPPLEMENT, allowed, Status.SUPPLEMENT) as change:
+    with _acting(
+        dossier,
+        actor,
+        ActionType.REQUEST_SUPPLEMENT,
+        allowed,
+        Status.SUPPLEMENT,
+        expected_revision=expected_revision,
+    ) as change:
         locked = change.dossier
         if locked.received_at is not None:
             now = timezone.now()
@@ -540,11 +572,16 @@ def request_supplement(dossier: Dossier, *, actor: User, items: list[str], note:
     return dossier
 
 
-def refuse(dossier: Dossier, *, actor: User, reasons: str) -> Dossier:
+def refuse(dossier: Dossier, *, actor: User, reasons: str, expected_revision: int | None = None) -> Dossier:
     """Refuse the dossier at reception (status 3) with the reasons (form 03)."""
     _require_staff(actor, dossier.receiving_agency_id, [Role.RECEPTION])
     with _acting(
-        dossier, actor, ActionType.REFUSE, [Status.SUBMITTED, Status.SUPPLEMENT], Status.REFUSED
+        dossier,
+        actor,
+        ActionType.REFUSE,
+        [Status.SUBMITTED, Status.SUPPLEMENT],
+        Status.REFUSED,
+        expected_revision=expected_revision,
     ) as change:
         if change.dossier.received_at is not None:
             raise WrongState(
@@ -683,7 +720,15 @@ def send_back(dossier: Dossier, *, actor: User, note: str, expected_revision: in
     return dossier
 
 
-def consult(dossier: Dossier, *, actor: User, agency: Agency, question: str, days: Decimal | int = 3) -> Step:
+def consult(
+    dossier: Dossier,
+    *,
+    actor: User,
+    agency: Agency,
+    question: str,
+    days: Decimal | int = 3,
+    expected_revision: int | None = None,
+) -> Step:
     """Ask another unit's opinion (xin ý kiến) with its own deadline; the dossier stays where it is."""
     _require_step_officer(actor, dossier)
     days = Decimal(days)
@@ -699,6 +744,7 @@ def consult(dossier: Dossier, *, actor: User, agency: Agency, question: str, day
         [Status.RECEIVED, Status.PROCESSING],
         Status.PROCESSING,
         check=lambda d: _require_step_officer(actor, d),
+        expected_revision=expected_revision,
     ) as change:
         locked = change.dossier
         now = timezone.now()
@@ -741,7 +787,9 @@ def reply_consultation(step: Step, *, actor: User, answer: str) -> Step:
     return step
 
 
-def request_payment(dossier: Dossier, *, actor: User, amount: int, note: str = "") -> Dossier:
+def request_payment(
+    dossier: Dossier, *, actor: User, amount: int, note: str = "", expected_revision: int | None = None
+) -> Dossier:
     """Ask the applicant to pay the fees (status 6)."""
     _require_step_officer(actor, dossier)
     if int(amount) <= 0:
@@ -756,6 +804,7 @@ def request_payment(dossier: Dossier, *, actor: User, amount: int, note: str = "
         [Status.RECEIVED, Status.PROCESSING],
         Status.PAYMENT,
         check=lambda d: _require_step_officer(actor, d),
+        expected_revision=expected_revision,
     ) as change:
         change.dossier.fee_due = int(amount)
         change.note = note
@@ -764,7 +813,13 @@ def request_payment(dossier: Dossier, *, actor: User, amount: int, note: str = "
 
 
 def record_payment(
-    dossier: Dossier, *, actor: User, amount: int, method: str = PaymentMethod.CASH, reference: str = ""
+    dossier: Dossier,
+    *,
+    actor: User,
+    amount: int,
+    method: str = PaymentMethod.CASH,
+    reference: str = "",
+    expected_revision: int | None = None,
 ) -> Payment:
     """Record a payment made at the counter or by transfer; processing continues (status 4)."""
     if not (_has_role(actor, dossier.receiving_agency_id, [Role.RECEPTION])):
@@ -774,7 +829,14 @@ def record_payment(
             _("Thông tin thanh toán không hợp lệ (Invalid payment)."),
             errors={"amount": [_("Không hợp lệ (Invalid).")]},
         )
-    with _acting(dossier, actor, ActionType.RECORD_PAYMENT, [Status.PAYMENT], Status.PROCESSING) as change:
+    with _acting(
+        dossier,
+        actor,
+        ActionType.RECORD_PAYMENT,
+        [Status.PAYMENT],
+        Status.PROCESSING,
+        expected_revision=expected_revision,
+    ) as change:
         payment = Payment.objects.create(
             dossier=change.dossier,
             amount=int(amount),
@@ -787,7 +849,12 @@ def record_payment(
 
 
 def attach_result(
-    dossier: Dossier, *, actor: User, upload: IO[bytes] | None = None, name: str = ""
+    dossier: Dossier,
+    *,
+    actor: User,
+    upload: IO[bytes] | None = None,
+    name: str = "",
+    expected_revision: int | None = None,
 ) -> Attachment:
     """Attach the result document (uploaded, or generated from the procedure's result)."""
     _require_step_officer(actor, dossier)
@@ -797,6 +864,7 @@ def attach_result(
         ActionType.ATTACH_RESULT,
         [Status.RECEIVED, Status.PROCESSING],
         check=lambda d: _require_step_officer(actor, d),
+        expected_revision=expected_revision,
     ) as change:
         locked = change.dossier
         locked.attachments.filter(kind=AttachmentKind.RESULT, superseded=False).update(superseded=True)
@@ -864,10 +932,19 @@ def mark_ready(
     return dossier
 
 
-def return_result(dossier: Dossier, *, actor: User, note: str = "") -> Dossier:
+def return_result(
+    dossier: Dossier, *, actor: User, note: str = "", expected_revision: int | None = None
+) -> Dossier:
     """Hand the result to the applicant (status 10)."""
     _require_staff(actor, dossier.receiving_agency_id, [Role.RECEPTION])
-    with _acting(dossier, actor, ActionType.RETURN_RESULT, [Status.READY], Status.RETURNED) as change:
+    with _acting(
+        dossier,
+        actor,
+        ActionType.RETURN_RESULT,
+        [Status.READY],
+        Status.RETURNED,
+        expected_revision=expected_revision,
+    ) as change:
         now = timezone.now()
         change.dossier.returned_at = now
         change.dossier.closed_at = now
@@ -875,12 +952,14 @@ def return_result(dossier: Dossier, *, actor: User, note: str = "") -> Dossier:
     return dossier
 
 
-def stop(dossier: Dossier, *, actor: User, reasons: str) -> Dossier:
+def stop(dossier: Dossier, *, actor: User, reasons: str, expected_revision: int | None = None) -> Dossier:
     """Stop processing (status 8, form 05), allowed only while no result has been issued."""
     if not _has_role(actor, dossier.receiving_agency_id, [Role.LEADER]):
         _require_staff(actor, dossier.holder_agency_id, [Role.LEADER])
     allowed = [Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT, Status.PAYMENT]
-    with _acting(dossier, actor, ActionType.STOP, allowed, Status.STOPPED) as change:
+    with _acting(
+        dossier, actor, ActionType.STOP, allowed, Status.STOPPED, expected_revision=expected_revision
+    ) as change:
         if has_result(change.dossier):
             raise WrongState(_("Đã có kết quả, không thể dừng xử lý (A result exists: cannot stop)."))
         change.note = _required_text(reasons, "reasons")
@@ -890,11 +969,20 @@ def stop(dossier: Dossier, *, actor: User, reasons: str) -> Dossier:
     return dossier
 
 
-def apologize(dossier: Dossier, *, actor: User, reasons: str, new_due_at: datetime.datetime) -> Dossier:
+def apologize(
+    dossier: Dossier,
+    *,
+    actor: User,
+    reasons: str,
+    new_due_at: datetime.datetime,
+    expected_revision: int | None = None,
+) -> Dossier:
     """An overdue dossier gets an apology letter with a new appointment (form 04), once."""
     _require_staff(actor, dossier.holder_agency_id, [Role.LEADER, Role.SPECIALIST, Role.RECEPTION])
     allowed = [Status.RECEIVED, Status.PROCESSING, Status.PAYMENT]
-    with _acting(dossier, actor, ActionType.APOLOGIZE, allowed) as change:
+    with _acting(
+        dossier, actor, ActionType.APOLOGIZE, allowed, expected_revision=expected_revision
+    ) as change:
         locked = change.dossier
         now = timezone.now()
         if locked.apologized:

@@ -6,8 +6,9 @@ from typing import IO
 
 import filetype
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from motcua.dossiers.errors import InvalidInput
 
 # Content types accepted from applicants and officers, with the extension we store them under.
 ALLOWED_TYPES = {
@@ -24,6 +25,10 @@ class CheckedFile:
     extension: str
     size: int
     sha256: str
+
+
+def _refuse(message: str) -> None:
+    raise InvalidInput(message, errors={"file": [message]})
 
 
 def max_upload_bytes() -> int:
@@ -44,19 +49,17 @@ def check_upload(upload: IO[bytes], name: str) -> CheckedFile:
             break
     upload.seek(0)
     if size == 0:
-        raise ValidationError(_("Tệp “%(name)s” rỗng (The file is empty).") % {"name": name}, code="empty")
+        _refuse(_("Tệp “%(name)s” rỗng (The file is empty).") % {"name": name})
     if size > limit:
-        raise ValidationError(
+        _refuse(
             _("Tệp “%(name)s” quá lớn: tối đa %(mb)s MB (The file is too large: at most %(mb)s MB).")
-            % {"name": name, "mb": limit // (1024 * 1024)},
-            code="too_large",
+            % {"name": name, "mb": max(limit // (1024 * 1024), 1)}
         )
     kind = filetype.guess(head)
     if kind is None or kind.mime not in ALLOWED_TYPES:
-        raise ValidationError(
+        _refuse(
             _("Tệp “%(name)s” không phải PDF, JPG hoặc PNG (Only PDF, JPG or PNG files are accepted).")
-            % {"name": name},
-            code="file_type",
+            % {"name": name}
         )
     return CheckedFile(
         name=name[:255],

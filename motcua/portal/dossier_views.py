@@ -237,7 +237,7 @@ def detail(request, public_id):
         "portal/dossier_detail.html",
         {
             "dossier": dossier,
-            "timeline": selectors.timeline(dossier),
+            "timeline": selectors.timeline(dossier, audience="applicant"),
             "issued": selectors.issued_documents(dossier),
             "supplement": supplement if dossier.status == Status.SUPPLEMENT else None,
             "can_withdraw": dossier.status
@@ -264,6 +264,8 @@ def withdraw(request, public_id):
 def download(request, public_id, attachment_id: int):
     dossier = _own_dossier(request, public_id)
     attachment = get_object_or_404(Attachment, pk=attachment_id, dossier=dossier)
+    if not selectors.can_download(request.user, attachment):
+        raise Http404
     return _file_response(attachment)
 
 

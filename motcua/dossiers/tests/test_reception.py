@@ -98,7 +98,7 @@ def test_only_a_reception_officer_of_the_receiving_agency_receives(office):
         with pytest.raises(NotAllowed):
             services.receive(dossier, actor=officer)
     dossier.refresh_from_db()
-    assert (dossier.status, dossier.code, dossier.revision) == (Status.SUBMITTED, None, 1)
+    assert (dossier.status, dossier.code, dossier.revision) == (Status.SUBMITTED, None, 2)
 
 
 def test_a_stale_revision_is_a_conflict_and_changes_nothing(office):

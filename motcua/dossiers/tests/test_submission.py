@@ -42,7 +42,8 @@ def test_submission_needs_the_form_the_documents_and_the_declaration(office):
     assert {"birth_date", "sex", "parent_id", "documents"} <= set(incomplete.value.errors)
     assert len(incomplete.value.errors["documents"]) == 2  # every missing document, at once
     dossier.refresh_from_db()
-    assert (dossier.status, dossier.revision, dossier.actions.count()) == (Status.DRAFT, 0, 0)
+    # the draft was saved once, nothing was submitted
+    assert (dossier.status, dossier.revision, dossier.actions.count()) == (Status.DRAFT, 1, 0)
 
 
 def test_a_complete_dossier_is_submitted_and_the_applicant_told(

@@ -1,0 +1,578 @@
+"""The dossier API: applicants apply and follow their dossiers, officers work their inbox.
+
+Every rule lives in motcua.dossiers.services and selectors; these endpoints only translate JSON
+and multipart requests into those calls and their results (and errors) back into JSON.
+Someone else's dossier is a 404, never a 403, so that codes and ids cannot be probed.
+"""
+
+import base64
+import binascii
+import datetime
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest
+from django.utils import timezone
+from ninja import File, Form, NinjaAPI, Query, Router, Status
+from ninja.errors import HttpError
+from ninja.files import UploadedFile
+
+from motcua.accounts.constants import AccountKind
+from motcua.accounts.models import User
+from motcua.agencies.models import Agency
+from motcua.api.auth import BearerToken
+from motcua.api.dossier_schemas import (
+    ActionIn,
+    ApologyIn,
+    AttachmentOut,
+    ConsultIn,
+    DossierCreate,
+    DossierDetail,
+    DossierFilters,
+    DossierPage,
+    DossierSaved,
+    DossierUpdate,
+    ErrorOut,
+    ForwardIn,
+    NoteIn,
+    PaymentIn,
+    PaymentRequestIn,
+    PublicStatusOut,
+    ReasonsIn,
+    ResubmitIn,
+    SubmitIn,
+    SupplementIn,
+    WithdrawIn,
+)
+from motcua.api.schemas import Message
+from motcua.catalog.models import RequiredDocument
+from motcua.catalog.selectors import procedure_version
+from motcua.dossiers import selectors, services
+from motcua.dossiers.constants import NATIONAL_STATUS, ActionType
+from motcua.dossiers.constants import Status as DossierStatus
+from motcua.dossiers.errors import Conflict, DossierError, InvalidInput
+from motcua.dossiers.models import Attachment, Dossier
+
+router = Router(auth=BearerToken(), tags=["dossiers"])
+
+MAX_PAGE = 100
+# What every endpoint that reaches a dossier may answer besides success.
+ERRORS: dict[int, Any] = {401: Message, 403: ErrorOut, 404: Message, 409: ErrorOut, 422: ErrorOut}
+
+
+def install(api: NinjaAPI) -> None:
+    """Mount the router on ``api`` and turn service errors into JSON with their status code."""
+    api.add_router("/dossiers", router)
+
+    def dossier_error(request: HttpRequest, exc: DossierError):
+        return api.create_response(
+            request, {"detail": exc.message, "errors": exc.errors}, status=exc.status_code
+        )
+
+    api.add_exception_handler(DossierError, dossier_error)
+
+
+# ---------------------------------------------------------------------------------------------
+# Translation helpers
+
+
+def _dossier(request: HttpRequest, ref: str) -> Dossier:
+    """The dossier by code, or by public id (the only reference a draft has), if the caller may see it."""
+    try:
+        public_id = uuid.UUID(ref)
+    except ValueError:
+        return selectors.get_visible(request.auth, code=ref.strip().upper())
+    return selectors.get_visible(request.auth, public_id=public_id)
+
+
+def _agency(agency: Agency | None) -> dict | None:
+    return {"code": agency.code, "name": agency.name} if agency is not None else None
+
+
+def _status(value: int) -> dict:
+    status = DossierStatus(value)
+    return {"code": status.value, "national": NATIONAL_STATUS[status], "label": str(status.label)}
+
+
+def _summary(dossier: Dossier) -> dict:
+    version = dossier.procedure_version
+    return {
+        "id": dossier.public_id,
+        "code": dossier.code,
+        "status": _status(dossier.status),
+        "procedure": {"code": version.procedure.code, "name": version.name, "version": version.number},
+        "receiving_agency": _agency(dossier.receiving_agency),
+        "holder_agency": _agency(dossier.holder_agency),
+        "channel": dossier.channel,
+        "applicant_name": dossier.applicant_name,
+        "subject": {
+            "name": dossier.subject_name,
+            "identity": dossier.subject_identity,
+            "relation": dossier.subject_relation,
+        },
+        "form": dossier.form_data,
+        "created_at": dossier.created_at,
+        "submitted_at": dossier.submitted_at,
+        "received_at": dossier.received_at,
+        "due_at": dossier.due_at,
+        "finished_at": dossier.finished_at,
+        "returned_at": dossier.returned_at,
+        "fee_due": dossier.fee_due,
+        "revision": dossier.revision,
+        "overdue": dossier.is_overdue(),
+    }
+
+
+def _audience(request: HttpRequest) -> str:
+    user = request.auth
+    return "staff" if getattr(user, "kind", "") == "staff" else "applicant"
+
+
+def _detail(dossier: Dossier, audience: str = "staff") -> dict:
+    timeline = [
+        {
+            "at": action.at,
+            "type": action.type,
+            "label": str(ActionType(action.type).label),
+            "status_before": action.status_before,
+            "status_after": action.status_after,
+            "actor": (action.actor.full_name or action.actor.username) if action.actor else None,
+            "agency": _agency(action.agency),
+            "step": action.step.name if action.step else None,
+            "note": action.note,
+            "files": [a.pk for a in action.attachments.all()],
+        }
+        for action in selectors.timeline(dossier, audience=audience)
+    ]
+    attachments = dossier.attachments.filter(superseded=False).order_by("uploaded_at", "id")
+    if audience == "applicant":
+        attachments = attachments.filter(kind__in=selectors.APPLICANT_FILES)
+    steps = dossier.steps.select_related("agency").order_by("order", "id")
+    return {
+        **_summary(dossier),
+        "timeline": timeline,
+        "attachments": [_attachment(a) for a in attachments],
+        "steps": [
+            {
+                "order": s.order,
+                "kind": s.kind,
+                "name": s.name,
+                "agency": _agency(s.agency),
+                "role": s.role,
+                "due_at": s.due_at,
+                "completed_at": s.completed_at,
+            }
+            for s in steps
+        ],
+        "missing_documents": [{"id": d.pk, "name": d.name} for d in services.missing_documents(dossier)],
+    }
+
+
+def _attachment(attachment: Attachment) -> dict:
+    return {
+        "id": attachment.pk,
+        "kind": attachment.kind,
+        "name": attachment.original_name,
+        "content_type": attachment.content_type,
+        "size": attachment.size,
+        "document": attachment.document_id,
+        "notice_form": attachment.notice_form,
+        "uploaded_at": attachment.uploaded_at,
+    }
+
+
+def _invalid(field: str, message: str) -> InvalidInput:
+    return InvalidInput(message, errors={field: [message]})
+
+
+def _checked_file(call: Callable[[], Any]) -> Any:
+    """Run ``call``; an upload refused by motcua.dossiers.uploads becomes a 422 on ``file``."""
+    try:
+        return call()
+    except ValidationError as exc:
+        raise InvalidInput(exc.messages[0], errors={"file": exc.messages}) from None
+
+
+def _agency_by_code(code: str, field: str) -> Agency:
+    agency = Agency.objects.filter(code=code.strip().upper()).first()
+    if agency is None:
+        raise _invalid(field, f"Không có đơn vị mã {code} (No agency {code}).")
+    return agency
+
+
+def _officer(username: str | None) -> User | None:
+    if not username:
+        return None
+    user = User.objects.filter(username=username, kind=AccountKind.STAFF, is_active=True).first()
+    if user is None:
+        raise _invalid("to_user", f"Không có cán bộ {username} (No officer {username}).")
+    return user
+
+
+def _aware(moment: datetime.datetime) -> datetime.datetime:
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+
+
+def _encode_cursor(raw: str | None) -> str | None:
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=") if raw else None
+
+
+def _decode_cursor(cursor: str | None) -> tuple[str, datetime.datetime | None, int] | None:
+    """(raw cursor, its moment, its id); a 422 for a cursor this API did not hand out."""
+    if not cursor:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        moment, _sep, pk = raw.rpartition("_")
+        return raw, None if moment == "none" else datetime.datetime.fromisoformat(moment), int(pk)
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise _invalid("after", "Con trỏ trang không hợp lệ (Invalid page cursor).") from None
+
+
+def _seen_revision(dossier: Dossier, body: ActionIn) -> None:
+    """For services that take no expected_revision: refuse a revision the dossier has already left.
+
+    A best-effort check before the service's own row lock; see the services that accept it."""
+    if body.revision is not None and body.revision != dossier.revision:
+        raise Conflict(
+            "Hồ sơ vừa được người khác xử lý; vui lòng tải lại trang "
+            "(Someone else has just acted on this dossier; reload and try again)."
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Public lookup (declared before /{ref} so that its path is never read as a dossier reference)
+
+
+@router.get("/lookup/{code}", auth=None, response={200: PublicStatusOut, 404: Message})
+def lookup(request: HttpRequest, code: str):
+    """Anyone holding a dossier code (printed on the receipt) sees its procedure, status and due date."""
+    found = selectors.public_lookup(code)
+    if found is None:
+        return Status(404, {"detail": f"Không có hồ sơ mã {code} (No dossier {code})."})
+    return {
+        "code": found.code,
+        "procedure": found.procedure,
+        "status": _status(found.status),
+        "due_at": found.due_at,
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Lists and the applicant's side
+
+
+@router.get("", response={200: DossierPage, 401: Message, 422: ErrorOut})
+def list_dossiers(request: HttpRequest, filters: Query[DossierFilters]):
+    """An applicant's own dossiers, newest first; an officer's inbox, soonest deadline first."""
+    user = request.auth
+    size = min(max(filters.size, 1), MAX_PAGE)
+    after = _decode_cursor(filters.after)
+    if user.kind == AccountKind.STAFF:
+        page = selectors.inbox(
+            user,
+            selectors.InboxFilters(
+                status=filters.status,
+                procedure=filters.procedure,
+                agency=filters.agency,
+                overdue=filters.overdue,
+                due_soon=filters.due_soon,
+                mine=filters.mine,
+            ),
+            after=after[0] if after else None,
+            size=size,
+        )
+        return {"results": [_summary(d) for d in page.rows], "next": _encode_cursor(page.next_cursor)}
+    dossiers = selectors.for_applicant(user)
+    if filters.status is not None:
+        dossiers = dossiers.filter(status=filters.status)
+    if filters.procedure:
+        dossiers = dossiers.filter(procedure_version__procedure__code=filters.procedure)
+    if after:
+        _raw, created, pk = after
+        if created is None:
+            raise _invalid("after", "Con trỏ trang không hợp lệ (Invalid page cursor).")
+        dossiers = dossiers.filter(created_at__lte=created).exclude(created_at=created, pk__gte=pk)
+    rows = list(dossiers[: size + 1])
+    cursor = f"{rows[size - 1].created_at.isoformat()}_{rows[size - 1].pk}" if len(rows) > size else None
+    return {"results": [_summary(d) for d in rows[:size]], "next": _encode_cursor(cursor)}
+
+
+@router.post("", response={201: DossierSaved, **ERRORS})
+def create_dossier(request: HttpRequest, body: DossierCreate):
+    """Start a draft with what was typed (kept even with errors), and submit it if asked and complete."""
+    user = request.auth
+    try:
+        version = procedure_version(body.procedure.strip())
+    except Http404:
+        message = f"Không có thủ tục mã {body.procedure} (No procedure {body.procedure})."
+        raise HttpError(404, message) from None
+    agency = _agency_by_code(body.receiving_agency, "receiving_agency") if body.receiving_agency else None
+    dossier = services.start_dossier(
+        version=version,
+        applicant=user,
+        receiving_agency=agency,
+        subject=body.subject.model_dump() if body.subject else None,
+    )
+    errors = services.save_draft(dossier, actor=user, form_data=body.form)
+    if body.submit:
+        try:
+            services.submit(dossier, actor=user, declaration=body.declaration)
+        except InvalidInput as exc:
+            errors = {**errors, **exc.errors}
+    return Status(201, {**_detail(dossier, audience=_audience(request)), "errors": errors})
+
+
+@router.get("/{ref}", response={200: DossierDetail, **ERRORS})
+def get_dossier(request: HttpRequest, ref: str):
+    """One dossier with its history, files and steps; ``ref`` is its code or its id."""
+    return _detail(_dossier(request, ref), audience=_audience(request))
+
+
+@router.patch("/{ref}", response={200: DossierSaved, **ERRORS})
+def update_dossier(request: HttpRequest, ref: str, body: DossierUpdate):
+    """Change the form (only the fields sent) or the subject of a draft or of a dossier to supplement."""
+    dossier = _dossier(request, ref)
+    form = {**dossier.form_data, **body.form} if body.form is not None else dossier.form_data
+    errors = services.save_draft(
+        dossier,
+        actor=request.auth,
+        form_data=form,
+        subject=body.subject.model_dump() if body.subject else None,
+    )
+    return {**_detail(dossier, audience=_audience(request)), "errors": errors}
+
+
+@router.post("/{ref}/files", response={201: AttachmentOut, **ERRORS})
+def upload_file(
+    request: HttpRequest,
+    ref: str,
+    file: File[UploadedFile],
+    document: Form[int | None] = None,
+):
+    """Attach a PDF, JPG or PNG, for one of the procedure's documents (``document`` id) or as extra."""
+    dossier = _dossier(request, ref)
+    required = None
+    if document is not None:
+        required = RequiredDocument.objects.filter(pk=document).first()
+        if required is None:
+            raise _invalid("document", "Thành phần hồ sơ không tồn tại (Unknown document).")
+    attachment = _checked_file(
+        lambda: services.add_document(
+            dossier, actor=request.auth, upload=file, name=file.name or "tep", document=required
+        )
+    )
+    return Status(201, _attachment(attachment))
+
+
+@router.get("/{ref}/files/{attachment_id}", response={200: None, **ERRORS})
+def download_file(request: HttpRequest, ref: str, attachment_id: int):
+    """The file itself, to whoever may see the dossier."""
+    dossier = _dossier(request, ref)
+    attachment = dossier.attachments.filter(pk=attachment_id).first()
+    if attachment is None or not selectors.can_download(request.auth, attachment):
+        raise Http404
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+
+
+@router.post("/{ref}/submit", response={200: DossierDetail, **ERRORS})
+def submit(request: HttpRequest, ref: str, body: SubmitIn):
+    """Submit a complete draft, confirming the declaration (lời cam đoan)."""
+    dossier = _dossier(request, ref)
+    services.submit(dossier, actor=request.auth, declaration=body.declaration)
+    return _detail(dossier, audience=_audience(request))
+
+
+@router.post("/{ref}/resubmit", response={200: DossierDetail, **ERRORS})
+def resubmit(request: HttpRequest, ref: str, body: ResubmitIn):
+    """Send back a dossier completed as requested (bổ sung hồ sơ)."""
+    dossier = _dossier(request, ref)
+    services.resubmit(dossier, actor=request.auth, note=body.note)
+    return _detail(dossier, audience=_audience(request))
+
+
+@router.post("/{ref}/withdraw", response={200: DossierDetail, **ERRORS})
+def withdraw(request: HttpRequest, ref: str, body: WithdrawIn):
+    """Withdraw the dossier (rút hồ sơ) before its result is ready."""
+    dossier = _dossier(request, ref)
+    services.withdraw(dossier, actor=request.auth, reason=body.reason)
+    return _detail(dossier, audience=_audience(request))
+
+
+# ---------------------------------------------------------------------------------------------
+# Officers' actions: POST /{ref}/actions/{action}
+
+
+@router.post("/{ref}/actions/receive", response={200: DossierDetail, **ERRORS}, tags=["dossier actions"])
+def receive(request: HttpRequest, ref: str, body: NoteIn):
+    """Receive (tiếp nhận): the dossier gets its code, due date and receipt (form 01)."""
+    dossier = _dossier(request, ref)
+    services.receive(dossier, actor=request.auth, note=body.note, expected_revision=body.revision)
+    return _detail(dossier, audience=_audience(request))
+
+
+@router.post(
+    "/{ref}/actions/request_supplement", response={200: DossierDetail, **ERRORS}, tags=["dossier actions"]
+)
+def request_supplement(request: HttpRequest, ref: str, body: SupplementIn):
+    """Ask for everything missing at once (form 02); the clock stops if the dossier was received."""
+    dossier = _dossier(request, ref)
+    _seen_revision(dossier, body)
+    services.request_supplement(dossier, actor=request.auth, items=body.items, note=body.note)
+    return _detail(dossier, audience=_audience(request))
+
+
+@router.post("/{ref}/actions/refuse", response={200: DossierDetail, **ERRORS}, tags=["dossier actions"])
+def refuse(request: HttpRequest, ref: str, body: ReasonsIn):
+    """Refuse at reception (form 03)."""
+    dossier = _dossier(request, ref)
+    _seen_revision(dossier, body)
+    services.refuse(dossier, actor=request.auth, reasons=body.reasons)
+    return _detail(dossier, audience=_audience(request))
+
+
+@router.post("/{ref}/actions/forward", response={200: DossierDetail, **ERRORS}, tags=["dossier actions"])
+def forward(request: HttpRequest, ref: str, body: ForwardIn):
+    """Finish the current step and pass the dossier on, to the next unit or to a named officer."""
+    dossier = _dossier(request, ref)
+    services.forward(
+        dossier,
+        actor=request.auth,
+        to_user=_officer(body.to_user),
+        note=body.note,
+        expected_revision=body.revision,
+    )
+    return _detail(dossier, audience=_audience(request))
+
+
+@router.post("/{ref}/actions/send_back", response={200: DossierDetail, **ERRORS}, tags=["dossier actions"])
+def send_back(request: HttpRequest, ref: str, body: NoteIn):
+    """Return the dossier to the previous step, saying why."""
+    dossier = _dossier(request, ref)
+    services.send_back(dossier, actor=request.auth, note=body.note, expected_revision=body.revision)
+    return _detail(dossier, audience=_audience(request))
+
+
+@router.post("/{ref}/actions/consult", response={200: DossierDetail, **ERRORS}, tags=["dossier actions"])
+def consult(request: HttpRequest, ref: str, body: ConsultIn):
+    """Ask another unit's opinion (xin ý kiến) within ``days`` working days."""
+    dossier = _dossier(request, ref)
+    _seen_revision(dossier, body)
+    services.consult(
+        dossier,
+        actor=request.auth,
+        agency=_agency_by_code(body.agency, "agency"),
+        question=body.question,
+        days=body.days,
+    )
+    return _detail(dossier, audience=_audience(request))
+
+
+@router.post(
+    "/{ref}/actions/request_payment", response={200: DossierDetail, **ERRORS}, tags=["dossier actions"]
+)
+def request_payment(request: HttpRequest, ref: str, body: PaymentRequestIn):
+    """Ask the applicant to pay the fees (status 6)."""
+    dossier = _dossier(request, ref)
+    _seen_revision(dossier, body)
+    services.request_payment(dossier, actor=request.auth, amount=body.amount, note=body.note)
+    return _detail(dossier, audience=_audience(request))
+
+
+@router.post(
+    "/{ref}/actions/record_payment", response={200: DossierDetail, **ERRORS}, tags=["dossier actions"]
+)
+def record_payment(request: HttpRequest, ref: str, body: PaymentIn):
+    """Record a payment (cash, bank transfer); processing continues."""
+    dossier = _dossier(request, ref)
+    _seen_revision(dossier, body)
+    services.record_payment(
+        dossier, actor=request.auth, amount=body.amount, method=body.method, reference=body.reference
+    )
+    return _detail(dossier, audience=_audience(request))
+
+
+@router.post("/{ref}/actions/approve", response={200: DossierDetail, **ERRORS}, tags=["dossier actions"])
+def approve(request: HttpRequest, ref: str, body: ForwardIn):
+    """A leader approves (phê duyệt); the dossier moves on if a step follows."""
+    dossier = _dossier(request, ref)
+    services.approve(
+        dossier,
+        actor=request.auth,
+        note=body.note,
+        to_user=_officer(body.to_user),
+        expected_revision=body.revision,
+    )
+    return _detail(dossier, audience=_audience(request))
+
+
+@router.post(
+    "/{ref}/actions/attach_result", response={200: DossierDetail, **ERRORS}, tags=["dossier actions"]
+)
+def attach_result(
+    request: HttpRequest,
+    ref: str,
+    file: File[UploadedFile | None] = None,
+    revision: Form[int | None] = None,
+):
+    """Attach the result: the uploaded PDF, or one generated from the procedure.
+
+    A multipart form (``file``, ``revision``), or an empty body to generate the result."""
+    dossier = _dossier(request, ref)
+    _seen_revision(dossier, ActionIn(revision=revision))
+    _checked_file(
+        lambda: services.attach_result(
+            dossier, actor=request.auth, upload=file, name=file.name if file is not None else ""
+        )
+    )
+    return _detail(dossier, audience=_audience(request))
+
+
+@router.post("/{ref}/actions/mark_ready", response={200: DossierDetail, **ERRORS}, tags=["dossier actions"])
+def mark_ready(request: HttpRequest, ref: str, body: NoteIn):
+    """The result is ready (status 9) and goes back to the one-stop unit."""
+    dossier = _dossier(request, ref)
+    services.mark_ready(dossier, actor=request.auth, note=body.note, expected_revision=body.revision)
+    return _detail(dossier, audience=_audience(request))
+
+
+@router.post(
+    "/{ref}/actions/return_result", response={200: DossierDetail, **ERRORS}, tags=["dossier actions"]
+)
+def return_result(request: HttpRequest, ref: str, body: NoteIn):
+    """Hand the result to the applicant (status 10)."""
+    dossier = _dossier(request, ref)
+    _seen_revision(dossier, body)
+    services.return_result(dossier, actor=request.auth, note=body.note)
+    return _detail(dossier, audience=_audience(request))
+
+
+@router.post("/{ref}/actions/stop", response={200: DossierDetail, **ERRORS}, tags=["dossier actions"])
+def stop(request: HttpRequest, ref: str, body: ReasonsIn):
+    """Stop processing (form 05) while no result has been issued."""
+    dossier = _dossier(request, ref)
+    _seen_revision(dossier, body)
+    services.stop(dossier, actor=request.auth, reasons=body.reasons)
+    return _detail(dossier, audience=_audience(request))
+
+
+@router.post("/{ref}/actions/apologize", response={200: DossierDetail, **ERRORS}, tags=["dossier actions"])
+def apologize(request: HttpRequest, ref: str, body: ApologyIn):
+    """Apologise for an overdue dossier with a new appointment (form 04), once."""
+    dossier = _dossier(request, ref)
+    _seen_revision(dossier, body)
+    services.apologize(dossier, actor=request.auth, reasons=body.reasons, new_due_at=_aware(body.new_due_at))
+    return _detail(dossier, audience=_audience(request))
+
+
+@router.post("/{ref}/actions/{action}", response={404: Message}, include_in_schema=False)
+def unknown_action(request: HttpRequest, ref: str, action: str):
+    """Declared after every action above: only names that match none of them arrive here."""
+    return Status(404, {"detail": f"Không có thao tác “{action}” (Unknown action {action!r})."})
