@@ -32,8 +32,9 @@ NATIONAL_STATUS = {
     Status.RETURNED: "done",
 }
 
-# Statuses in which the dossier is with the administration and its deadline runs.
-OPEN_STATUSES = [Status.RECEIVED, Status.PROCESSING, Status.PAYMENT, Status.READY]
+# Statuses in which the dossier is with the administration and its deadline runs (a supplement
+# request stops the clock; a ready dossier has its result).
+OPEN_STATUSES = [Status.RECEIVED, Status.PROCESSING, Status.PAYMENT]
 # Statuses in which nothing more happens.
 FINAL_STATUSES = [Status.REFUSED, Status.WITHDRAWN, Status.STOPPED, Status.RETURNED]
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.accounts.constants import Role
 from motcua.dossiers.constants import (
     NATIONAL_STATUS,
+    OPEN_STATUSES,
     ActionType,
     AttachmentKind,
     Channel,
@@ -132,7 +133,7 @@ class Dossier(models.Model):
         return NATIONAL_STATUS[Status(self.status)]
 
     def is_overdue(self, now=None) -> bool:
-        if self.due_at is None or self.status not in (Status.RECEIVED, Status.PROCESSING, Status.PAYMENT):
+        if self.due_at is None or self.status not in OPEN_STATUSES:
             return False
         return (now or timezone.now()) > self.due_at
 

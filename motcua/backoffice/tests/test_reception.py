@@ -1,0 +1,150 @@
+"""The reception queue and the reception actions (receive, request a supplement, refuse)."""
+
+from django.utils import timezone
+
+from motcua.backoffice.tests.pages import check_page
+from motcua.dossiers.constants import Status
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.tests.factories import submitted
+
+
+def test_the_queue_lists_new_dossiers_of_the_officer_s_agency_only(office, as_user):
+    dossier = submitted(office)
+    elsewhere = submitted(office, agency=office.other_agency)
+    Dossier.objects.filter(pk=elsewhere.pk).update(applicant_name="Người ở phường khác")
+
+    response = as_user(office.reception).get("/can-bo/tiep-nhan/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    check_page(html)
+    assert f"/can-bo/ho-so/{dossier.public_id}/" in html
+    assert "Nguyễn Văn An" in html and "Đăng ký khai sinh" in html
+    assert timezone.localtime(dossier.submitted_at).strftime("%d/%m/%Y %H:%M") in html
+    assert '<td class="num">2</td>' in html  # two documents
+    assert "Người ở phường khác" not in html
+    outsider = as_user(office.outsider).get("/can-bo/tiep-nhan/").content.decode()
+    assert f"/can-bo/ho-so/{dossier.public_id}/" not in outsider
+    assert f"/can-bo/ho-so/{elsewhere.public_id}/" in outsider
+
+
+def test_the_oldest_dossier_comes_first(office, as_user):
+    older, newer = submitted(office), submitted(office)
+    Dossier.objects.filter(pk=newer.pk).update(submitted_at=older.submitted_at - timezone.timedelta(hours=1))
+
+    html = as_user(office.reception).get("/can-bo/tiep-nhan/").content.decode()
+
+    assert html.index(str(newer.public_id)) < html.index(str(older.public_id))
+
+
+def test_a_new_dossier_offers_receive_supplement_and_refuse(office, as_user):
+    dossier = submitted(office)
+
+    response = as_user(office.reception).get(f"/can-bo/ho-so/{dossier.public_id}/")
+
+    html = response.content.decode()
+    check_page(html)
+    for slug in ("tiep-nhan", "yeu-cau-bo-sung", "tu-choi"):
+        assert f'action="/can-bo/ho-so/{dossier.public_id}/{slug}/"' in html
+    assert "/chuyen-buoc/" not in html and "/phe-duyet/" not in html
+    assert f'name="revision" value="{dossier.revision}"' in html
+
+
+def test_receiving_by_post_gives_status_2_and_a_code(office, as_user):
+    dossier = submitted(office)
+    reception = as_user(office.reception)
+
+    response = reception.post(
+        f"/can-bo/ho-so/{dossier.public_id}/tiep-nhan/", {"revision": dossier.revision, "note": "Đủ giấy tờ"}
+    )
+
+    dossier.refresh_from_db()
+    assert dossier.status == Status.RECEIVED and dossier.code
+    assert response.status_code == 302 and response["Location"] == f"/can-bo/ho-so/{dossier.code}/"
+    page = reception.get(response["Location"]).content.decode()
+    assert f"Đã tiếp nhận hồ sơ {dossier.code}" in page
+    assert "Giấy tiếp nhận hồ sơ và hẹn trả kết quả" in page  # the receipt, form 01
+    assert "Đủ giấy tờ" in page  # the note, in the history
+
+
+def test_a_supplement_request_without_items_is_refused_and_keeps_the_text(office, as_user):
+    dossier = submitted(office)
+
+    response = as_user(office.reception).post(
+        f"/can-bo/ho-so/{dossier.public_id}/yeu-cau-bo-sung/",
+        {"revision": dossier.revision, "items": "  \n ", "note": "Mang bản chính khi đến nhận kết quả"},
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 422
+    check_page(html)
+    assert 'role="alert"' in html and "Liệt kê các giấy tờ, nội dung cần bổ sung" in html
+    assert 'id="yeu-cau-bo-sung-items_error"' in html
+    assert 'aria-describedby="yeu-cau-bo-sung-items_helptext yeu-cau-bo-sung-items_error"' in html
+    assert "Mang bản chính khi đến nhận kết quả</textarea>" in html
+    dossier.refresh_from_db()
+    assert dossier.status == Status.SUBMITTED
+
+
+def test_a_supplement_request_lists_every_item(office, as_user):
+    dossier = submitted(office)
+
+    response = as_user(office.reception).post(
+        f"/can-bo/ho-so/{dossier.public_id}/yeu-cau-bo-sung/",
+        {"revision": dossier.revision, "items": "Giấy chứng sinh bản chính\r\n\r\nẢnh chụp rõ nét tờ khai\n"},
+    )
+
+    assert response.status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.status == Status.SUPPLEMENT
+    assert dossier.actions.last().data["items"] == ["Giấy chứng sinh bản chính", "Ảnh chụp rõ nét tờ khai"]
+
+
+def test_a_stale_revision_shows_the_conflict(office, as_user):
+    dossier = submitted(office)
+    reception = as_user(office.reception)
+    stale = dossier.revision - 1
+
+    response = reception.post(
+        f"/can-bo/ho-so/{dossier.public_id}/tiep-nhan/", {"revision": stale, "note": "x"}
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert 'role="alert"' in html and "Hồ sơ vừa được người khác xử lý" in html
+    assert f'name="revision" value="{dossier.revision}"' in html  # a deliberate second try may go through
+    dossier.refresh_from_db()
+    assert dossier.status == Status.SUBMITTED
+    # The same for a service that takes no expected revision.
+    response = reception.post(
+        f"/can-bo/ho-so/{dossier.public_id}/tu-choi/", {"revision": stale, "reasons": "x"}
+    )
+    assert response.status_code == 409
+    dossier.refresh_from_db()
+    assert dossier.status == Status.SUBMITTED
+
+
+def test_refusing_needs_reasons_and_then_closes_the_dossier(office, as_user):
+    dossier = submitted(office)
+    reception = as_user(office.reception)
+    url = f"/can-bo/ho-so/{dossier.public_id}/tu-choi/"
+
+    assert reception.post(url, {"revision": dossier.revision, "reasons": ""}).status_code == 422
+    response = reception.post(url, {"revision": dossier.revision, "reasons": "Không thuộc thẩm quyền"})
+
+    assert response.status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.status == Status.REFUSED
+    assert dossier.attachments.filter(notice_form="03").exists()
+
+
+def test_an_officer_without_the_reception_role_is_told_so(office, as_user):
+    dossier = submitted(office)
+
+    page = as_user(office.specialist).get(f"/can-bo/ho-so/{dossier.public_id}/").content.decode()
+    response = as_user(office.specialist).post(
+        f"/can-bo/ho-so/{dossier.public_id}/tiep-nhan/", {"revision": dossier.revision}
+    )
+
+    assert "/tiep-nhan/" not in page.split('id="actions-title"')[1]
+    assert response.status_code == 403 and "không có quyền" in response.content.decode()

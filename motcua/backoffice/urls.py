@@ -1,0 +1,14 @@
+from django.urls import path
+
+from motcua.backoffice import views
+
+app_name = "backoffice"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("tiep-nhan/", views.reception, name="reception"),
+    path("tiep-nhan/truc-tiep/", views.counter_intake, name="intake"),
+    path("ho-so/", views.inbox, name="inbox"),
+    path("ho-so/<str:ref>/", views.dossier_detail, name="dossier"),
+    path("ho-so/<str:ref>/tep/<int:attachment_id>/", views.download, name="download"),
+    path("ho-so/<str:ref>/<slug:action>/", views.dossier_action, name="action"),
+]

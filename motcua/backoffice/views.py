@@ -1,0 +1,419 @@
+"""Staff pages (trang cán bộ): reception queue, inbox, the dossier page with its actions, counter intake.
+
+Reads go through motcua.dossiers.selectors (an officer sees only their agencies' dossiers), every
+change through motcua.dossiers.services.
+"""
+
+import uuid
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from motcua.accounts.constants import AccountKind, Role
+from motcua.agencies.models import AdministrativeUnit, Agency
+from motcua.backoffice import actions
+from motcua.backoffice.forms import InboxFilterForm, IntakeForm, ProcedureChoiceForm, add_service_errors
+from motcua.calendar.selectors import compute_due
+from motcua.catalog.models import ProcedureVersion
+from motcua.dossiers import selectors, services
+from motcua.dossiers.constants import OPEN_STATUSES, ActionType, AttachmentKind, StepKind
+from motcua.dossiers.errors import DossierError, InvalidInput
+from motcua.dossiers.models import Attachment, Dossier
+
+PAGE_SIZE = 25
+QUEUE_SIZE = 50
+
+
+def staff_required(view):
+    """Anonymous visitors go to the login page; accounts that are not staff get 403."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if request.user.kind != AccountKind.STAFF:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _ref(dossier: Dossier) -> str:
+    return dossier.code or str(dossier.public_id)
+
+
+def _dossier_url(dossier: Dossier) -> str:
+    return reverse("backoffice:dossier", args=[_ref(dossier)])
+
+
+def _get_dossier(user, ref: str) -> Dossier:
+    """The dossier by its code or public id, if ``user`` may see it (404 otherwise)."""
+    try:
+        public_id = uuid.UUID(ref)
+    except ValueError:
+        return selectors.get_visible(user, code=ref.strip() or "-")
+    return selectors.get_visible(user, public_id=public_id)
+
+
+def _flag_deadline(dossier: Dossier, now) -> Dossier:
+    """Set .overdue and .due_soon (within selectors.DUE_SOON, as the inbox filter counts it)."""
+    dossier.overdue = dossier.is_overdue(now)
+    dossier.due_soon = (
+        not dossier.overdue
+        and dossier.status in OPEN_STATUSES
+        and dossier.due_at is not None
+        and dossier.due_at < now + selectors.DUE_SOON
+    )
+    return dossier
+
+
+# ---------------------------------------------------------------------------------------------
+# Lists
+
+
+@staff_required
+def home(request):
+    return redirect("backoffice:inbox")
+
+
+def _document_counts(dossiers: list[Dossier]) -> dict[int, int]:
+    rows = (
+        Attachment.objects.filter(
+            dossier__in=[d.pk for d in dossiers],
+            superseded=False,
+            kind__in=[AttachmentKind.APPLICANT, AttachmentKind.SCAN],
+        )
+        .values("dossier")
+        .annotate(n=Count("id"))
+    )
+    return {row["dossier"]: row["n"] for row in rows}
+
+
+@staff_required
+@require_GET
+def reception(request):
+    dossiers = selectors.reception_queue(request.user, size=QUEUE_SIZE + 1)
+    full = len(dossiers) > QUEUE_SIZE
+    dossiers = dossiers[:QUEUE_SIZE]
+    counts = _document_counts(dossiers)
+    for dossier in dossiers:
+        dossier.document_count = counts.get(dossier.pk, 0)
+    agencies = {d.receiving_agency_id for d in dossiers}
+    return render(
+        request,
+        "backoffice/reception.html",
+        {
+            "section": "reception",
+            "dossiers": dossiers,
+            "full": full,
+            "queue_size": QUEUE_SIZE,
+            "several_agencies": len(agencies) > 1,
+        },
+    )
+
+
+def _member_agencies(user) -> list[Agency]:
+    return list(Agency.objects.filter(memberships__user=user).distinct().order_by("name"))
+
+
+@staff_required
+@require_GET
+def inbox(request):
+    form = InboxFilterForm(request.GET or None, agencies=_member_agencies(request.user))
+    form.is_valid()
+    values = getattr(form, "cleaned_data", {})  # the valid filters apply; a bad value is ignored
+    filters = selectors.InboxFilters(
+        status=values.get("status"),
+        procedure=(values.get("procedure") or "").strip(),
+        agency=values.get("agency") or "",
+        overdue=bool(values.get("overdue")),
+        due_soon=bool(values.get("due_soon")),
+        mine=bool(values.get("mine")),
+    )
+    page = selectors.inbox(request.user, filters, after=request.GET.get("after") or None, size=PAGE_SIZE)
+    now = timezone.now()
+    for dossier in page.rows:
+        _flag_deadline(dossier, now)
+    query = request.GET.copy()
+    query.pop("after", None)
+    return render(
+        request,
+        "backoffice/inbox.html",
+        {
+            "section": "inbox",
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "filtered": any(v for k, v in request.GET.items() if k != "after"),
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The dossier page
+
+
+def deadline_explanation(dossier: Dossier) -> list[str]:
+    """How the due date was reached, recomputed the way services._schedule computes it.
+
+    The clock starts at reception, or again at the last resubmission when the procedure restarts
+    the clock; closed pauses after that start are skipped.
+    """
+    if dossier.received_at is None:
+        return []
+    version = dossier.procedure_version
+    start, lines = dossier.received_at, []
+    restarted = (
+        dossier.actions.filter(type=ActionType.SUPPLEMENT, data__clock="restarted").order_by("-at").first()
+    )
+    if restarted is not None:
+        start = restarted.at
+        lines.append(
+            _("Hồ sơ được bổ sung lúc %(at)s; thời hạn được tính lại từ đầu.") % {"at": _moment(restarted.at)}
+        )
+    pauses = [
+        (p.started_at, p.ended_at)
+        for p in dossier.pauses.filter(ended_at__isnull=False, started_at__gte=start).order_by("started_at")
+    ]
+    agency = dossier.deciding_agency_id or dossier.receiving_agency_id
+    due = compute_due(start, version.processing_time, version.time_unit, agency=agency, pauses=pauses)
+    lines += due.explain()
+    if dossier.paused_since is not None:
+        lines.append(
+            _("Đang tạm dừng tính thời hạn từ %(at)s (chờ bổ sung hồ sơ).")
+            % {"at": _moment(dossier.paused_since)}
+        )
+    if dossier.apologized and dossier.due_at:
+        lines.append(_("Đã gửi thư xin lỗi và hẹn lại: hạn mới %(due)s.") % {"due": _moment(dossier.due_at)})
+    elif dossier.due_at and abs((dossier.due_at - due.due_at).total_seconds()) >= 60:
+        lines.append(_("Hạn đang ghi trên hồ sơ: %(due)s.") % {"due": _moment(dossier.due_at)})
+    return lines
+
+
+def _moment(value) -> str:
+    return timezone.localtime(value).strftime("%H:%M %d/%m/%Y")
+
+
+def _form_data_rows(dossier: Dossier) -> list[tuple[str, str]]:
+    rows = []
+    for field in dossier.procedure_version.form_fields.all():
+        value = dossier.form_data.get(field.key)
+        if isinstance(value, dict):
+            value = value.get("label") or ", ".join(
+                str(v) for v in (value.get("detail"), value.get("unit")) if v
+            )
+        rows.append((field.label, "" if value is None else str(value)))
+    return rows
+
+
+def _render_dossier(request, dossier: Dossier, *, failed=None, error: DossierError | None = None, status=200):
+    """The dossier page; ``failed`` is (spec, bound form) of an action that did not go through."""
+    _flag_deadline(dossier, timezone.now())
+    s = actions.situation(dossier, request.user)
+    specs = actions.available(s)
+    if failed is not None and failed[0] not in specs:
+        specs.append(failed[0])  # keep what was typed even if the action no longer applies
+    forms = []
+    for spec in specs:
+        form = failed[1] if failed is not None and failed[0] is spec else actions.build_form(spec, s)
+        forms.append({"spec": spec, "form": form, "failed": failed is not None and failed[0] is spec})
+    timeline = list(selectors.timeline(dossier))
+    for action in timeline:
+        # Read here: in a template, data.items would be the dict's items() method.
+        action.items = action.data.get("items") or []
+        action.amount = action.data.get("amount")
+    return render(
+        request,
+        "backoffice/dossier.html",
+        {
+            "section": "inbox",
+            "dossier": dossier,
+            "ref": _ref(dossier),
+            "situation": s,
+            "main_forms": [f for f in forms if not f["spec"].secondary],
+            "other_forms": [f for f in forms if f["spec"].secondary],
+            "other_open": any(f["failed"] for f in forms if f["spec"].secondary),
+            "error": error,
+            "failed_target": f"action-{failed[0].slug}" if failed is not None else "",
+            "form_rows": _form_data_rows(dossier),
+            "attachments": dossier.attachments.select_related("document", "uploaded_by").order_by(
+                "uploaded_at", "id"
+            ),
+            "issued": selectors.issued_documents(dossier),
+            "steps": dossier.steps.select_related("agency", "assignee").order_by("order", "kind", "id"),
+            "consultation": StepKind.CONSULTATION,
+            "payments": dossier.payments.order_by("paid_at"),
+            "timeline": timeline,
+            "deadline": deadline_explanation(dossier),
+        },
+        status=status,
+    )
+
+
+@staff_required
+@require_GET
+def dossier_detail(request, ref: str):
+    return _render_dossier(request, _get_dossier(request.user, ref))
+
+
+@staff_required
+@require_POST
+def dossier_action(request, ref: str, action: str):
+    spec = actions.ACTIONS.get(action)
+    if spec is None:
+        raise Http404
+    dossier = _get_dossier(request.user, ref)
+    s = actions.situation(dossier, request.user)
+    form = actions.build_form(spec, s, request.POST, request.FILES)
+    if not form.is_valid():
+        error = InvalidInput(_("Vui lòng kiểm tra các ô được đánh dấu (Please check the marked fields)."))
+        return _render_dossier(request, dossier, failed=(spec, form), error=error, status=error.status_code)
+    try:
+        actions.perform(spec, dossier, request.user, form)
+    except DossierError as exc:
+        add_service_errors(form, exc.errors)
+        dossier = _get_dossier(request.user, ref)
+        if exc.status_code == 409:
+            # The officer now sees the current dossier; a deliberate second try may go through.
+            data = request.POST.copy()
+            data["revision"] = str(dossier.revision)
+            form.data = data
+        return _render_dossier(request, dossier, failed=(spec, form), error=exc, status=exc.status_code)
+    dossier.refresh_from_db()
+    if spec.type == ActionType.RECEIVE:
+        messages.success(
+            request,
+            _("Đã tiếp nhận hồ sơ %(code)s; giấy tiếp nhận và hẹn trả kết quả (mẫu 01) đã được tạo.")
+            % {"code": dossier.code},
+        )
+    else:
+        messages.success(request, _("Đã thực hiện: %(action)s.") % {"action": spec.type.label})
+    if not selectors.visible_to(request.user).filter(pk=dossier.pk).exists():
+        return redirect("backoffice:inbox")
+    return redirect(_dossier_url(dossier))
+
+
+@require_GET
+def download(request, ref: str, attachment_id: int):
+    """A dossier's file, for whoever may see the dossier; never guessed from another dossier's id."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    dossier = _get_dossier(request.user, ref)
+    if request.user.kind != AccountKind.STAFF:
+        raise PermissionDenied
+    attachment = dossier.attachments.filter(pk=attachment_id).first()
+    if attachment is None or not selectors.can_download(request.user, attachment):
+        raise Http404
+    inline = attachment.content_type == "application/pdf"
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        content_type=attachment.content_type,
+        as_attachment=not inline,
+        filename=attachment.original_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# ---------------------------------------------------------------------------------------------
+# Counter intake
+
+
+def _reception_agencies(user) -> list[Agency]:
+    return list(
+        Agency.objects.filter(
+            memberships__user=user, memberships__role=Role.RECEPTION, receives_dossiers=True, is_active=True
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
+def _province_units(agency: Agency) -> list[AdministrativeUnit]:
+    """The current communes and wards of the agency's province."""
+    unit = agency.unit
+    if unit is None:
+        return []
+    chain = [unit, *unit.ancestors()]
+    province = chain[-1]
+    return list(AdministrativeUnit.objects.current().filter(parent=province).order_by("name"))
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def counter_intake(request):
+    mine = _reception_agencies(request.user)
+    if not mine:
+        raise PermissionDenied
+    versions = list(
+        ProcedureVersion.objects.current()
+        .filter(agencies__in=mine)
+        .select_related("procedure")
+        .distinct()
+        .order_by("name")
+    )
+    code = request.GET.get("procedure") or ""
+    version = next((v for v in versions if v.procedure.code == code), None)
+    if version is None:
+        choose = ProcedureChoiceForm(request.GET or None, versions=versions)
+        return render(
+            request,
+            "backoffice/intake_choose.html",
+            {"section": "intake", "form": choose},
+            status=404 if code else 200,
+        )
+    agencies = [a for a in services.receiving_agencies(version) if a in mine]
+    if not agencies:
+        raise Http404
+    units = _province_units(agencies[0])
+    if request.method == "GET":
+        form = IntakeForm(version=version, agencies=agencies, units=units)
+        return _render_intake(request, form, version)
+    form = IntakeForm(request.POST, request.FILES, version=version, agencies=agencies, units=units)
+    if not form.is_valid():
+        error = InvalidInput(_("Vui lòng kiểm tra các ô được đánh dấu (Please check the marked fields)."))
+        return _render_intake(request, form, version, error=error)
+    try:
+        dossier = services.intake_at_counter(
+            actor=request.user,
+            agency=form.cleaned_data["receiving-agency"],
+            version=version,
+            applicant=form.applicant(),
+            form_data=form.form_data(),
+            scans=form.scans(),
+            note=form.cleaned_data.get("reception-note", ""),
+        )
+    except DossierError as exc:
+        add_service_errors(form, exc.errors, form.error_aliases())
+        return _render_intake(request, form, version, error=exc)
+    messages.success(
+        request,
+        _("Đã tiếp nhận hồ sơ %(code)s; giấy tiếp nhận và hẹn trả kết quả (mẫu 01) đã được tạo.")
+        % {"code": dossier.code},
+    )
+    return redirect(_dossier_url(dossier))
+
+
+def _render_intake(
+    request, form: IntakeForm, version: ProcedureVersion, *, error: DossierError | None = None
+):
+    return render(
+        request,
+        "backoffice/intake_form.html",
+        {"section": "intake", "form": form, "version": version, "error": error},
+        status=error.status_code if error else 200,
+    )
