@@ -19,6 +19,7 @@ from motcua.agencies.models import AdministrativeUnit, Agency
 from motcua.agencies.services import import_units
 from motcua.catalog.models import Procedure
 from motcua.catalog.services import create_procedure, publish_version
+from motcua.demo.dossiers import load_dossiers
 
 DATA_DIR = Path(__file__).parent / "data"
 DEMO_PASSWORD = "motcua-demo"
@@ -324,9 +325,11 @@ def load_demo() -> dict[str, int]:
     agencies = seed_agencies()
     users = seed_users(agencies)
     procedures = load_procedures(agencies)
+    dossiers = load_dossiers()
     return {
         "agencies": len(agencies),
         "users": len(users),
         "procedures_created": procedures,
         "procedures": Procedure.objects.count(),
+        "dossiers": dossiers["dossiers"],
     }

@@ -13,6 +13,7 @@ class Command(BaseCommand):
             f"{counts['procedures']} procedures "
             f"({counts['procedures_created']} new)."
         )
+        self.stdout.write(f"Demo dossiers: {counts['dossiers']}.")
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
         for seed in USERS:
