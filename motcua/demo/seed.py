@@ -70,7 +70,15 @@ AGENCIES = [
     AgencySeed(
         "finance", "000.00.15.H59", "Sở Tài chính tỉnh Tuyên Quang", "Sở Tài chính", AgencyKind.DEPARTMENT
     ),
-    AgencySeed("police", "000.00.16.H59", "Công an tỉnh Tuyên Quang", "Công an tỉnh", AgencyKind.DEPARTMENT),
+    # Receives residence registrations (thường trú, tạm trú) directly.
+    AgencySeed(
+        "police",
+        "000.00.16.H59",
+        "Công an tỉnh Tuyên Quang",
+        "Công an tỉnh",
+        AgencyKind.DEPARTMENT,
+        receives_dossiers=True,
+    ),
     AgencySeed("health", "000.00.17.H59", "Sở Y tế tỉnh Tuyên Quang", "Sở Y tế", AgencyKind.DEPARTMENT),
     AgencySeed(
         "industry_trade",
@@ -321,15 +329,18 @@ def load_procedures(agencies: dict[str, Agency], path: Path = DATA_DIR / "proced
     return created
 
 
-def load_demo() -> dict[str, int]:
+def load_demo(*, dossiers: int | None = None) -> dict[str, int]:
     agencies = seed_agencies()
     users = seed_users(agencies)
     procedures = load_procedures(agencies)
-    dossiers = load_dossiers()
+    if dossiers is None:
+        loaded = load_dossiers()
+    else:
+        loaded = load_dossiers(count=dossiers) if dossiers else {"dossiers": 0}
     return {
         "agencies": len(agencies),
         "users": len(users),
         "procedures_created": procedures,
         "procedures": Procedure.objects.count(),
-        "dossiers": dossiers["dossiers"],
+        "dossiers": loaded["dossiers"],
     }

@@ -64,6 +64,14 @@ def _require_applicant(user: User, dossier: Dossier) -> None:
         raise NotAllowed(_("Đây không phải hồ sơ của ông/bà (This is not your dossier)."))
 
 
+def _require_applicant_or_counter(user: User, dossier: Dossier) -> None:
+    """The applicant; for a dossier brought to the counter (no account), the one-stop officer acts for them."""
+    if dossier.applicant_id is None:
+        _require_staff(user, dossier.receiving_agency_id, [Role.RECEPTION])
+    else:
+        _require_applicant(user, dossier)
+
+
 def _require_step_officer(user: User, dossier: Dossier) -> None:
     """The officer must hold the current step's role (or be a leader) in the agency that holds the dossier."""
     step = dossier.current_step
@@ -385,7 +393,7 @@ def resubmit(
 ) -> Dossier:
     """The applicant has added what was asked for. Before reception the dossier goes back to the
     reception queue; during processing the clock resumes (or restarts, per procedure)."""
-    _require_applicant(actor, dossier)
+    _require_applicant_or_counter(actor, dossier)
     with _acting(
         dossier, actor, ActionType.SUPPLEMENT, [Status.SUPPLEMENT], expected_revision=expected_revision
     ) as change:
@@ -411,7 +419,7 @@ def resubmit(
 
 def withdraw(dossier: Dossier, *, actor: User, reason: str, expected_revision: int | None = None) -> Dossier:
     """The applicant withdraws the dossier (status 7) any time before the result is ready."""
-    _require_applicant(actor, dossier)
+    _require_applicant_or_counter(actor, dossier)
     allowed = [Status.SUBMITTED, Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT, Status.PAYMENT]
     with _acting(
         dossier, actor, ActionType.WITHDRAW, allowed, Status.WITHDRAWN, expected_revision=expected_revision
@@ -928,7 +936,9 @@ def mark_ready(
         locked.holder_agency = locked.receiving_agency
         locked.holder_user = None
         change.note = note
-        change.data["on_time"] = locked.due_at is None or now <= locked.due_at
+        # An apology gives a new appointment, not a new deadline: timeliness counts the original one.
+        deadline = locked.original_due_at or locked.due_at
+        change.data["on_time"] = deadline is None or now <= deadline
     return dossier
 
 

@@ -6,8 +6,16 @@ from motcua.demo.seed import DEMO_PASSWORD, USERS, load_demo
 class Command(BaseCommand):
     help = "Load the demo province, agencies, users and catalogue (idempotent). Demo only: known passwords."
 
-    def handle(self, *args, **options):
-        counts = load_demo()
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--dossiers",
+            type=int,
+            default=None,
+            help="How many demo dossiers to create (default 320; 0 for none).",
+        )
+
+    def handle(self, *args, dossiers: int | None = None, **options):
+        counts = load_demo(dossiers=dossiers)
         self.stdout.write(
             f"Demo: {counts['agencies']} agencies, {counts['users']} users, "
             f"{counts['procedures']} procedures "
