@@ -65,7 +65,7 @@ def _require_applicant(user: User, dossier: Dossier) -> None:
 
 
 def _require_applicant_or_counter(user: User, dossier: Dossier) -> None:
-    """The applicant; for a dossier brought to the counter (no account), the one-stop officer acts for them."""
+    """The applicant; for a counter dossier (no account) the one-stop officer acts for them."""
     if dossier.applicant_id is None:
         _require_staff(user, dossier.receiving_agency_id, [Role.RECEPTION])
     else:
