@@ -43,7 +43,7 @@ from zoneinfo import ZoneInfo
 import holidays
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, npgettext
 
 from motcua.calendar.conf import Period, parse_working_hours
 from motcua.calendar.constants import DEFAULT_RECEPTION_CUTOFF, DEFAULT_WORKING_HOURS, DayKind, DurationUnit
@@ -171,11 +171,11 @@ class DueDate:
         minutes = rest // datetime.timedelta(minutes=1)
         parts = []
         if days:
-            parts.append(_("%(n)s ngày") % {"n": days})
+            parts.append(npgettext("working time", "%(n)s ngày", "%(n)s ngày", days) % {"n": days})
         if hours:
-            parts.append(_("%(n)s giờ") % {"n": hours})
+            parts.append(npgettext("working time", "%(n)s giờ", "%(n)s giờ", hours) % {"n": hours})
         if minutes or not parts:
-            parts.append(_("%(n)s phút") % {"n": minutes})
+            parts.append(npgettext("working time", "%(n)s phút", "%(n)s phút", minutes) % {"n": minutes})
         return _("%(time)s làm việc") % {"time": " ".join(parts)}
 
 

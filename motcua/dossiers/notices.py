@@ -11,6 +11,7 @@ Dates are printed in Vietnam's time, in the administrative style: "15 giờ 30 p
 import base64
 import datetime
 import io
+import logging
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -58,6 +59,12 @@ RECEIVED_KINDS = (AttachmentKind.APPLICANT, AttachmentKind.SCAN)
 _PLACE_PREFIXES = ("Thành phố ", "Tỉnh ", "Đặc khu ", "Phường ", "Xã ", "Thị trấn ")
 
 _BASE_URL = str(Path(__file__).resolve().parent)
+
+# WeasyPrint logs seven INFO lines per PDF ("Step 1 - Fetching and parsing HTML"...); keep them out of
+# the logs unless LOGGING sets a level for this logger.
+_progress_logger = logging.getLogger("weasyprint.progress")
+if _progress_logger.level == logging.NOTSET:
+    _progress_logger.setLevel(logging.WARNING)
 
 
 # -- formatting -------------------------------------------------------------------------------------------
@@ -119,10 +126,19 @@ def received_documents(dossier) -> list[str]:
     return names
 
 
+def _related(obj, field: str):
+    """``obj.<field>`` if set (saved, or assigned on an unsaved instance), else None; never raises."""
+    descriptor = getattr(type(obj), field)
+    if getattr(obj, descriptor.field.attname) is None and not descriptor.is_cached(obj):
+        return None
+    return getattr(obj, field)
+
+
 def _place(agency) -> str:
-    if not agency.unit_id:
+    unit = _related(agency, "unit")
+    if unit is None:
         return ""
-    name = agency.unit.name
+    name = unit.name
     for prefix in _PLACE_PREFIXES:
         if name.startswith(prefix):
             return name[len(prefix) :]
@@ -130,7 +146,8 @@ def _place(agency) -> str:
 
 
 def _parent_name(agency) -> str:
-    return agency.parent.name if agency.parent_id else ""
+    parent = _related(agency, "parent")
+    return parent.name if parent is not None else ""
 
 
 def _processing_time(version) -> str:

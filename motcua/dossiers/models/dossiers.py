@@ -126,7 +126,7 @@ class Dossier(models.Model):
 
     @property
     def status_label(self) -> str:
-        return Status(self.status).label
+        return str(Status(self.status).label)
 
     @property
     def national_status(self) -> str:
@@ -211,7 +211,7 @@ class Action(models.Model):
 
     @property
     def status_after_label(self) -> str:
-        return Status(self.status_after).label
+        return str(Status(self.status_after).label)
 
 
 def _upload_to(instance: "Attachment", filename: str) -> str:
