@@ -120,7 +120,8 @@ def received_documents(dossier) -> list[str]:
     for attachment in attachments:
         if attachment.kind not in RECEIVED_KINDS or attachment.superseded:
             continue
-        name = attachment.document.name if attachment.document_id else attachment.original_name
+        document = _related(attachment, "document")
+        name = document.name if document is not None else attachment.original_name
         if name and name not in names:
             names.append(name)
     return names
@@ -187,7 +188,6 @@ def _context(dossier, *, lookup_url: str, officer_name: str, issued_at) -> dict:
         "issued_on": format_date_line(issued_at),
         "submitted_at": format_datetime_vn(dossier.submitted_at),
         "received_at": format_datetime_vn(dossier.received_at),
-        "finished_at": format_datetime_vn(dossier.finished_at),
         "due_at": format_datetime_vn(dossier.due_at),
         "collection": _collection(dossier, agency),
         "officer_name": officer_name,

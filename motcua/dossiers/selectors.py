@@ -14,7 +14,7 @@ from django.utils import timezone
 from motcua.accounts.constants import AccountKind
 from motcua.accounts.models import User
 from motcua.accounts.selectors import visible_agencies
-from motcua.dossiers.constants import OPEN_STATUSES, AttachmentKind, Status
+from motcua.dossiers.constants import NATIONAL_STATUS, OPEN_STATUSES, AttachmentKind, Status
 from motcua.dossiers.models import Attachment, Dossier, Step
 
 INBOX_STATUSES = [
@@ -162,13 +162,11 @@ def public_lookup(code: str) -> PublicStatus | None:
     if row is None:
         return None
     status = Status(row["status"])
-    from motcua.dossiers.constants import NATIONAL_STATUS
-
     return PublicStatus(
-        code=row["code"],
+        code=str(row["code"]),
         procedure=row["procedure_version__name"],
         status=status.value,
-        status_label=status.label,
+        status_label=str(status.label),
         national_status=NATIONAL_STATUS[status],
         due_at=row["due_at"],
     )

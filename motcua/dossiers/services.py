@@ -458,6 +458,7 @@ def _schedule(dossier: Dossier, *, start: datetime.datetime) -> None:
     pauses = [
         (p.started_at, p.ended_at)
         for p in dossier.pauses.filter(ended_at__isnull=False, started_at__gte=start)
+        if p.ended_at is not None
     ]
     agency = dossier.deciding_agency_id or dossier.receiving_agency_id
     due = compute_due(start, version.processing_time, version.time_unit, agency=agency, pauses=pauses)
@@ -517,7 +518,7 @@ def receive(
         locked.holder_user = current.assignee if current else None
         change.note = note
         change.step = steps[0] if steps else None
-        change.data.update(code=locked.code, due_at=locked.due_at.isoformat())
+        change.data.update(code=locked.code, due_at=locked.due_at.isoformat() if locked.due_at else None)
         _store_notice(change, NoticeForm.RECEIPT, actor)
     return dossier
 
@@ -662,21 +663,21 @@ def forward(
         change.step = current
         if action == ActionType.APPROVE:
             change.data["approved"] = True
-        if not following:
-            if action != ActionType.APPROVE:
-                raise WrongState(
-                    _("Đây là bước cuối; hãy hoàn thành xử lý (This is the last step: mark it ready).")
-                )
-            return  # approved at the last step: the dossier stays for the result to be issued
-        now = timezone.now()
-        if current is not None:
-            current.completed_at = now
-            current.assignee = current.assignee or actor
-            current.save(update_fields=["completed_at", "assignee"])
-        _move_to(locked, following[0], to_user, now)
-        change.data["to_step"] = following[0].order
-        if to_user is not None:
-            change.data["to_user"] = to_user.pk
+        if not following and action != ActionType.APPROVE:
+            raise WrongState(
+                _("Đây là bước cuối; hãy hoàn thành xử lý (This is the last step: mark it ready).")
+            )
+        # Approved at the last step, the dossier stays there for the result to be issued.
+        if following:
+            now = timezone.now()
+            if current is not None:
+                current.completed_at = now
+                current.assignee = current.assignee or actor
+                current.save(update_fields=["completed_at", "assignee"])
+            _move_to(locked, following[0], to_user, now)
+            change.data["to_step"] = following[0].order
+            if to_user is not None:
+                change.data["to_user"] = to_user.pk
     return dossier
 
 
@@ -930,7 +931,7 @@ def mark_ready(
             raise WrongState(_("Lãnh đạo chưa phê duyệt (A leader has not approved yet)."))
         now = timezone.now()
         if locked.current_step is not None:
-            Step.objects.filter(pk=locked.current_step_id, completed_at__isnull=True).update(completed_at=now)
+            Step.objects.filter(pk=locked.current_step.pk, completed_at__isnull=True).update(completed_at=now)
         locked.finished_at = now
         locked.current_step = None
         locked.holder_agency = locked.receiving_agency
@@ -1010,7 +1011,8 @@ def apologize(
         locked.apologized = True
         locked.due_at = new_due_at
         change.data.update(
-            previous_due_at=locked.original_due_at.isoformat(), new_due_at=new_due_at.isoformat()
+            previous_due_at=(locked.original_due_at or new_due_at).isoformat(),
+            new_due_at=new_due_at.isoformat(),
         )
     return dossier
 
