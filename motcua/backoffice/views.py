@@ -22,7 +22,6 @@ from motcua.accounts.constants import AccountKind, Role
 from motcua.agencies.models import AdministrativeUnit, Agency
 from motcua.backoffice import actions
 from motcua.backoffice.forms import InboxFilterForm, IntakeForm, ProcedureChoiceForm, add_service_errors
-from motcua.calendar.selectors import compute_due
 from motcua.catalog.models import ProcedureVersion
 from motcua.dossiers import selectors, services
 from motcua.dossiers.constants import OPEN_STATUSES, ActionType, AttachmentKind, StepKind
@@ -163,29 +162,16 @@ def inbox(request):
 
 
 def deadline_explanation(dossier: Dossier) -> list[str]:
-    """How the due date was reached, recomputed the way services._schedule computes it.
-
-    The clock starts at reception, or again at the last resubmission when the procedure restarts
-    the clock; closed pauses after that start are skipped.
-    """
-    if dossier.received_at is None:
+    """How the due date was reached (dossiers.selectors.deadline), in sentences for the officer."""
+    due = selectors.deadline(dossier)
+    if due is None:
         return []
-    version = dossier.procedure_version
-    start, lines = dossier.received_at, []
-    restarted = (
-        dossier.actions.filter(type=ActionType.SUPPLEMENT, data__clock="restarted").order_by("-at").first()
-    )
-    if restarted is not None:
-        start = restarted.at
+    lines = []
+    if dossier.received_at is not None and selectors.clock_start(dossier) != dossier.received_at:
         lines.append(
-            _("Hồ sơ được bổ sung lúc %(at)s; thời hạn được tính lại từ đầu.") % {"at": _moment(restarted.at)}
+            _("Hồ sơ được bổ sung lúc %(at)s; thời hạn được tính lại từ đầu.")
+            % {"at": _moment(selectors.clock_start(dossier))}
         )
-    pauses = [
-        (p.started_at, p.ended_at)
-        for p in dossier.pauses.filter(ended_at__isnull=False, started_at__gte=start).order_by("started_at")
-    ]
-    agency = dossier.deciding_agency_id or dossier.receiving_agency_id
-    due = compute_due(start, version.processing_time, version.time_unit, agency=agency, pauses=pauses)
     lines += due.explain()
     if dossier.paused_since is not None:
         lines.append(

@@ -26,7 +26,7 @@ from motcua.agencies.models import Agency
 from motcua.calendar.selectors import compute_due, step_deadlines
 from motcua.catalog.models import ProcedureVersion, RequiredDocument
 from motcua.core import audit
-from motcua.dossiers import codes, events, notices
+from motcua.dossiers import codes, events, notices, selectors
 from motcua.dossiers.constants import (
     ActionType,
     AttachmentKind,
@@ -455,11 +455,7 @@ def _deciding_agency(dossier: Dossier) -> Agency:
 def _schedule(dossier: Dossier, *, start: datetime.datetime) -> None:
     """(Re)compute the dossier's and its open steps' due dates from ``start``, skipping pauses after it."""
     version = dossier.procedure_version
-    pauses = [
-        (p.started_at, p.ended_at)
-        for p in dossier.pauses.filter(ended_at__isnull=False, started_at__gte=start)
-        if p.ended_at is not None
-    ]
+    pauses = selectors.closed_pauses(dossier, start)
     agency = dossier.deciding_agency_id or dossier.receiving_agency_id
     due = compute_due(start, version.processing_time, version.time_unit, agency=agency, pauses=pauses)
     dossier.counted_from = due.counted_from

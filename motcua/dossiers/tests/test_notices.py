@@ -1,0 +1,306 @@
+"""The PDF notices (forms 01–05) and the result document, on unsaved objects: no database needed.
+
+Text is read from WeasyPrint's laid-out document (the same one whose write_pdf() gives the bytes),
+so the tests need no PDF tool; when poppler's pdftotext is on the machine, one more test reads the
+PDF bytes themselves.
+"""
+
+import base64
+import datetime
+import io
+import shutil
+import subprocess
+import time
+from decimal import Decimal
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
+
+import pytest
+from PIL import Image
+from weasyprint.formatting_structure.boxes import TextBox
+
+from motcua.agencies.models import AdministrativeUnit, Agency
+from motcua.catalog.constants import TimeUnit
+from motcua.catalog.models import Procedure, ProcedureVersion, RequiredDocument
+from motcua.dossiers import notices
+from motcua.dossiers.constants import AttachmentKind, Channel, NoticeForm
+from motcua.dossiers.models import Attachment, Dossier
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+CODE = "000.00.12.H59-260312-0001"
+PROCEDURE_NAME = "Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam"
+APPLICANT = "Nguyễn Thị Hằng"
+LOOKUP_URL = f"https://dichvucong.example.vn/tra-cuu/{CODE}"
+RECEIVED = datetime.datetime(2026, 3, 12, 8, 30, tzinfo=VN)
+DUE = datetime.datetime(2026, 3, 26, 15, 30, tzinfo=VN)
+NEW_DUE = datetime.datetime(2026, 4, 2, 10, 0, tzinfo=VN)
+ISSUED = datetime.datetime(2026, 3, 12, 9, 0, tzinfo=VN)
+DUE_TEXT = "15 giờ 30 phút, ngày 26/03/2026"
+NEW_DUE_TEXT = "10 giờ 00 phút, ngày 02/04/2026"
+ISSUED_TEXT = "Tuyên Quang, ngày 12 tháng 03 năm 2026"
+
+# What each form needs besides the dossier, and the date it must print.
+FORM_ARGS = {
+    "01": ({"documents": ["Tờ khai yêu cầu cấp Phiếu lý lịch tư pháp", "Bản chụp Căn cước"]}, DUE_TEXT),
+    "02": ({"items": ["Bản sao Giấy khai sinh"], "reasons": "Thiếu giấy tờ"}, DUE_TEXT),
+    "03": ({"reasons": "Không thuộc thẩm quyền giải quyết"}, ISSUED_TEXT),
+    "04": ({"reasons": "Chờ cơ quan công an xác minh", "new_due_at": NEW_DUE}, NEW_DUE_TEXT),
+    "05": ({"reasons": "Không nộp phí, lệ phí đúng hạn"}, DUE_TEXT),
+}
+
+
+def make_dossier(**overrides) -> Dossier:
+    unit = AdministrativeUnit(code="08", name="Tỉnh Tuyên Quang", type="province")
+    parent = Agency(code="000.00.00.H59", name="Ủy ban nhân dân tỉnh Tuyên Quang", unit=unit)
+    agency = Agency(
+        code="000.00.12.H59",
+        name="Sở Tư pháp tỉnh Tuyên Quang",
+        unit=unit,
+        parent=parent,
+        address="Số 1 đường Tân Trào",
+        phone="0207 3822 123",
+    )
+    version = ProcedureVersion(
+        procedure=Procedure(code="1.001193"),
+        number=1,
+        name=PROCEDURE_NAME,
+        processing_time=Decimal("10"),
+        time_unit=TimeUnit.WORKING_DAYS,
+        result="Phiếu lý lịch tư pháp số 1",
+    )
+    fields = {
+        "code": CODE,
+        "procedure_version": version,
+        "receiving_agency": agency,
+        "holder_agency": agency,
+        "applicant_name": APPLICANT,
+        "applicant_identity": "008190000123",
+        "applicant_phone": "0912345678",
+        "applicant_email": "hang@example.vn",
+        "subject_name": "Công ty TNHH Đức Việt",
+        "channel": Channel.COUNTER,
+        "fee_due": 200000,
+        "received_at": RECEIVED,
+        "due_at": DUE,
+    }
+    fields.update(overrides)
+    return Dossier(**fields)
+
+
+def document_text(document) -> str:
+    """All the text laid out on the document's pages, whitespace collapsed."""
+    parts = [
+        box.text
+        for page in document.pages
+        for box in page._page_box.descendants(placeholders=True)
+        if isinstance(box, TextBox)
+    ]
+    return " ".join(" ".join(parts).split())
+
+
+def notice_text(form: str, dossier=None, **kwargs) -> str:
+    document = notices.notice_document(
+        form,
+        dossier or make_dossier(),
+        lookup_url=LOOKUP_URL,
+        officer_name="Trần Văn Bình",
+        issued_at=ISSUED,
+        **kwargs,
+    )
+    return document_text(document)
+
+
+@pytest.mark.parametrize("form", sorted(FORM_ARGS))
+def test_each_form_renders_a_pdf_with_the_essentials(form):
+    kwargs, date_text = FORM_ARGS[form]
+    document = notices.notice_document(
+        form, make_dossier(), lookup_url=LOOKUP_URL, officer_name="Trần Văn Bình", issued_at=ISSUED, **kwargs
+    )
+    pdf = document.write_pdf()
+    assert pdf.startswith(b"%PDF")
+    assert len(document.pages) == 1
+    text = document_text(document)
+    for expected in (
+        CODE,
+        PROCEDURE_NAME,
+        "1.001193",
+        APPLICANT,
+        date_text,
+        ISSUED_TEXT,
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "SỞ TƯ PHÁP TỈNH TUYÊN QUANG",
+        str(NoticeForm(form).label).upper(),
+        notices.FORM_CAPTION.format(number=form),
+        "Trần Văn Bình",
+        "Tra cứu hồ sơ",
+    ):
+        assert expected in text, (form, expected)
+
+
+def test_render_notice_returns_pdf_bytes():
+    pdf = notices.render_notice("01", make_dossier(), lookup_url=LOOKUP_URL, documents=[])
+    assert pdf.startswith(b"%PDF")
+
+
+def test_receipt_lists_documents_times_and_how_to_collect():
+    text = notice_text("01", documents=["Tờ khai yêu cầu cấp Phiếu lý lịch tư pháp", "Bản chụp Căn cước"])
+    assert "1. Tờ khai yêu cầu cấp Phiếu lý lịch tư pháp" in text
+    assert "2. Bản chụp Căn cước" in text
+    assert "08 giờ 30 phút, ngày 12/03/2026" in text
+    assert "Thời gian trả kết quả: 15 giờ 30 phút, ngày 26/03/2026" in text
+    assert "10 ngày làm việc" in text
+    assert "200.000 đồng" in text
+    assert "Trực tiếp tại Bộ phận Một cửa – Sở Tư pháp tỉnh Tuyên Quang, Số 1 đường Tân Trào" in text
+    assert "Công ty TNHH Đức Việt" in text
+    assert "NGƯỜI NỘP HỒ SƠ" in text
+
+
+def test_receipt_reads_received_documents_from_attachments():
+    scan = RequiredDocument(name="Tờ khai yêu cầu cấp Phiếu lý lịch tư pháp")
+    t0 = RECEIVED
+    attachments = [
+        Attachment(kind=AttachmentKind.APPLICANT, original_name="cccd.pdf", uploaded_at=t0),
+        Attachment(kind=AttachmentKind.SCAN, document=scan, original_name="x.pdf", uploaded_at=t0),
+        Attachment(kind=AttachmentKind.SCAN, document=scan, original_name="y.pdf", uploaded_at=t0),
+        Attachment(kind=AttachmentKind.APPLICANT, original_name="old.pdf", superseded=True, uploaded_at=t0),
+        Attachment(kind=AttachmentKind.NOTICE, original_name="phieu.pdf", uploaded_at=t0),
+    ]
+    dossier = SimpleNamespace(pk=1, attachments=SimpleNamespace(all=lambda: attachments))
+    assert notices.received_documents(dossier) == ["cccd.pdf", "Tờ khai yêu cầu cấp Phiếu lý lịch tư pháp"]
+    # An unsaved dossier has no attachments and the receipt says so.
+    assert notices.received_documents(make_dossier()) == []
+    assert "(Không có giấy tờ kèm theo.)" in notice_text("01")
+
+
+def test_online_receipt_offers_online_collection():
+    text = notice_text("01", make_dossier(channel=Channel.ONLINE), documents=[])
+    assert "Trực tuyến trên Cổng dịch vụ công" in text
+    assert "hình thức nộp: trực tuyến" in text
+
+
+def test_supplement_lists_every_item_and_the_reasons():
+    text = notice_text("02", items=["Bản sao Giấy khai sinh", "Ảnh 4x6", "  "], reasons="Thiếu giấy tờ")
+    assert "1. Bản sao Giấy khai sinh" in text
+    assert "2. Ảnh 4x6" in text
+    assert "3." not in text.split("Ảnh 4x6")[1].split("Lý do")[0]
+    assert "Lý do: Thiếu giấy tờ" in text
+    assert "NGƯỜI HƯỚNG DẪN" in text
+    assert "0207 3822 123" in text
+
+
+def test_refusal_and_stop_print_the_reasons():
+    assert "Không thuộc thẩm quyền giải quyết" in notice_text(
+        "03", reasons="Không thuộc thẩm quyền giải quyết"
+    )
+    assert "Không nộp phí, lệ phí" in notice_text("05", reasons="Không nộp phí, lệ phí")
+
+
+def test_apology_prints_original_and_new_appointments():
+    original = datetime.datetime(2026, 3, 20, 16, 0, tzinfo=VN)
+    dossier = make_dossier(original_due_at=original)
+    text = notice_text("04", dossier, reasons="Chờ xác minh", new_due_at=NEW_DUE)
+    assert "Thời hạn trả kết quả đã hẹn: 16 giờ 00 phút, ngày 20/03/2026" in text
+    assert "Lý do: Chờ xác minh" in text
+    assert NEW_DUE_TEXT in text
+    assert "xin lỗi" in text
+
+    # Without original_due_at the original appointment is due_at.
+    assert f"đã hẹn: {DUE_TEXT}" in notice_text("04", reasons="x", new_due_at=NEW_DUE)
+    # Once the service has moved due_at, the new appointment defaults to it.
+    moved = make_dossier(original_due_at=DUE, due_at=NEW_DUE)
+    text = notice_text("04", moved, reasons="x")
+    assert f"đã hẹn: {DUE_TEXT}" in text
+    assert NEW_DUE_TEXT in text
+
+
+@pytest.mark.parametrize(
+    ("form", "kwargs", "message"),
+    [
+        ("02", {"items": []}, "Form 02"),
+        ("02", {"items": [" "]}, "Form 02"),
+        ("03", {"reasons": " "}, "Form 03"),
+        ("05", {}, "Form 05"),
+        ("04", {"reasons": "x"}, "Form 04"),
+        ("06", {}, "06"),
+    ],
+)
+def test_a_form_missing_what_it_must_say_is_refused(form, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        notices.render_notice(form, make_dossier(), lookup_url=LOOKUP_URL, **kwargs)
+
+
+def test_user_data_is_escaped():
+    dossier = make_dossier(applicant_name='<b>Lê</b> & "Co" <img src="file:///etc/passwd">')
+    document = notices.notice_document(
+        "02", dossier, lookup_url=LOOKUP_URL, items=["<i>Giấy</i>"], reasons="<script>x</script>"
+    )
+    text = document_text(document)
+    assert '<b>Lê</b> & "Co" <img src="file:///etc/passwd">' in text
+    assert "<i>Giấy</i>" in text
+    assert "<script>x</script>" in text
+
+
+def test_times_are_printed_in_vietnam_time():
+    utc_due = datetime.datetime(2026, 3, 26, 8, 30, tzinfo=datetime.UTC)
+    assert notices.format_datetime_vn(utc_due) == DUE_TEXT
+    assert notices.format_datetime_vn(None) == ""
+    # 23:00 UTC is already the next day in Vietnam.
+    late = datetime.datetime(2026, 3, 11, 23, 0, tzinfo=datetime.UTC)
+    assert notices.format_date_line(late) == "ngày 12 tháng 03 năm 2026"
+    text = notice_text("01", make_dossier(due_at=utc_due), documents=[])
+    assert DUE_TEXT in text
+
+
+def test_qr_png_data_uri_is_a_png():
+    uri = notices.qr_png_data_uri(LOOKUP_URL)
+    prefix = "data:image/png;base64,"
+    assert uri.startswith(prefix)
+    image = Image.open(io.BytesIO(base64.b64decode(uri.removeprefix(prefix))))
+    assert image.format == "PNG"
+    assert image.width == image.height >= 100
+
+
+def test_result_document():
+    document = notices.result_document(
+        make_dossier(), lookup_url=LOOKUP_URL, officer_name="Lê Minh Châu", issued_at=ISSUED
+    )
+    assert document.write_pdf().startswith(b"%PDF")
+    text = document_text(document)
+    for expected in (
+        notices.RESULT_TITLE,
+        "Phiếu lý lịch tư pháp số 1",
+        CODE,
+        APPLICANT,
+        PROCEDURE_NAME,
+        ISSUED_TEXT,
+        notices.RESULT_SIGNER_TITLE,
+        "Lê Minh Châu",
+        "Tra cứu hồ sơ",
+    ):
+        assert expected in text, expected
+    assert "Mẫu số" not in text
+    assert notices.render_result(make_dossier(), lookup_url=LOOKUP_URL).startswith(b"%PDF")
+
+
+def test_a_render_is_fast_enough():
+    dossier = make_dossier()
+    notices.render_notice("01", dossier, lookup_url=LOOKUP_URL, documents=[])  # Fonts load once.
+    durations = []
+    for _ in range(3):
+        start = time.perf_counter()
+        notices.render_notice("01", dossier, lookup_url=LOOKUP_URL, documents=["Tờ khai"])
+        durations.append(time.perf_counter() - start)
+    # About 0.2 s here; a loose bound so a busy CI machine does not fail it.
+    assert sorted(durations)[1] < 1.5
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) not installed")
+def test_pdf_bytes_carry_the_vietnamese_text():
+    pdf = notices.render_notice(
+        "01", make_dossier(), lookup_url=LOOKUP_URL, issued_at=ISSUED, documents=["Bản chụp Căn cước"]
+    )
+    result = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True)
+    text = " ".join(result.stdout.decode("utf-8").split())
+    for expected in (CODE, PROCEDURE_NAME, APPLICANT, DUE_TEXT, "Bản chụp Căn cước"):
+        assert expected in text, expected
