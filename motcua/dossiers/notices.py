@@ -12,6 +12,7 @@ import base64
 import datetime
 import io
 import logging
+import threading
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -200,12 +201,21 @@ def _context(dossier, *, lookup_url: str, officer_name: str, issued_at) -> dict:
 # -- rendering --------------------------------------------------------------------------------------------
 
 
+_local = threading.local()
+
+
+def _fetcher() -> URLFetcher:
+    # One per thread: building one sets up an SSL context (~25 ms); only data: URIs are allowed.
+    if not hasattr(_local, "fetcher"):
+        _local.fetcher = URLFetcher(allowed_protocols={"data"})
+    return _local.fetcher
+
+
 def _document(template: str, context: dict):
     """The laid-out WeasyPrint document (``.write_pdf()`` gives the bytes; tests read its text)."""
     with translation.override("vi"):
         html = render_to_string(template, context)
-    fetcher = URLFetcher(allowed_protocols={"data"})
-    return HTML(string=html, base_url=_BASE_URL, url_fetcher=fetcher).render()
+    return HTML(string=html, base_url=_BASE_URL, url_fetcher=_fetcher()).render()
 
 
 def notice_document(
