@@ -201,14 +201,14 @@ def _context(dossier, *, lookup_url: str, officer_name: str, issued_at) -> dict:
 # -- rendering --------------------------------------------------------------------------------------------
 
 
-_local = threading.local()
+_per_thread = threading.local()
 
 
 def _fetcher() -> URLFetcher:
     # One per thread: building one sets up an SSL context (~25 ms); only data: URIs are allowed.
-    if not hasattr(_local, "fetcher"):
-        _local.fetcher = URLFetcher(allowed_protocols={"data"})
-    return _local.fetcher
+    if not hasattr(_per_thread, "fetcher"):
+        _per_thread.fetcher = URLFetcher(allowed_protocols={"data"})
+    return _per_thread.fetcher
 
 
 def _document(template: str, context: dict):
