@@ -153,6 +153,10 @@ def inbox(request):
             "page": page,
             "query": query.urlencode(),
             "filtered": any(v for k, v in request.GET.items() if k != "after"),
+            "consultations": []
+            if request.GET.get("after")
+            else selectors.pending_consultations(request.user),
+            "now": now,
         },
     )
 

@@ -134,6 +134,17 @@ def inbox(
     return Page(rows=rows, next_cursor=cursor, has_previous=bool(after))
 
 
+def pending_consultations(user: User) -> list[Step]:
+    """Questions other units asked the officer's agencies (xin ý kiến) that await an answer."""
+    agencies = visible_agencies(user)
+    return list(
+        Step.objects.filter(kind="consultation", completed_at__isnull=True, agency__in=agencies)
+        .exclude(dossier__status__in=[Status.REFUSED, Status.WITHDRAWN, Status.STOPPED, Status.RETURNED])
+        .select_related("dossier__procedure_version", "dossier__holder_agency", "agency")
+        .order_by("due_at", "id")[:100]
+    )
+
+
 def reception_queue(user: User, *, after: int | None = None, size: int = 25) -> list[Dossier]:
     """New online dossiers (status 1) waiting at the officer's receiving agencies, oldest first."""
     agencies = visible_agencies(user).filter(receives_dossiers=True)

@@ -108,3 +108,26 @@ def test_the_outsider_s_inbox_is_their_own(office, as_user):
     html = as_user(office.outsider).get("/can-bo/ho-so/").content.decode()
 
     assert dossier.code not in html and "không giữ hồ sơ nào" in html
+
+
+def test_a_consulted_unit_finds_the_question_in_its_inbox(office):
+    from django.test import Client
+
+    from motcua.dossiers import services
+    from motcua.dossiers.tests.factories import received
+
+    dossier = received(office)
+    services.consult(
+        dossier,
+        actor=office.specialist,
+        agency=office.other_agency,
+        question="Xác nhận nơi cư trú của người mẹ",
+        days=2,
+    )
+    client = Client()
+    client.force_login(office.outsider)
+
+    html = client.get("/can-bo/ho-so/").content.decode()
+
+    assert "Xin ý kiến chờ đơn vị trả lời" in html and dossier.code in html
+    assert "Xác nhận nơi cư trú của người mẹ" in html
