@@ -153,12 +153,19 @@ def issue_token(user: User) -> tuple[str, ApiToken]:
 
 
 def user_for_token(raw: str) -> User | None:
+    """The account behind a bearer token, if it is valid. Its last use is recorded at most once a
+    minute, so that reading the API does not write on every request."""
+    now = timezone.now()
     token = (
         ApiToken.objects.select_related("user")
-        .filter(digest=ApiToken.hash(raw), expires_at__gt=timezone.now(), user__is_active=True)
+        .filter(digest=ApiToken.hash(raw), expires_at__gt=now, user__is_active=True)
         .first()
     )
-    return token.user if token else None
+    if token is None:
+        return None
+    if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
 
 
 def grant_role(user: User, agency: Agency, role: Role, *, actor: Any = None) -> Membership:

@@ -1,7 +1,5 @@
-from django.utils import timezone
 from ninja.security import HttpBearer
 
-from motcua.accounts.models import ApiToken
 from motcua.accounts.services import user_for_token
 
 
@@ -12,6 +10,5 @@ class BearerToken(HttpBearer):
         user = user_for_token(token)
         if user is None:
             return None
-        ApiToken.objects.filter(digest=ApiToken.hash(token)).update(last_used_at=timezone.now())
         request.user = user
         return user

@@ -47,8 +47,7 @@ from motcua.api.dossier_schemas import (
     WithdrawIn,
 )
 from motcua.api.schemas import Message
-from motcua.catalog.models import RequiredDocument
-from motcua.catalog.selectors import procedure_version
+from motcua.catalog.models import ProcedureVersion, RequiredDocument
 from motcua.dossiers import selectors, services
 from motcua.dossiers.constants import NATIONAL_STATUS, ActionType
 from motcua.dossiers.constants import Status as DossierStatus
@@ -305,16 +304,36 @@ def create_dossier(request: HttpRequest, body: DossierCreate):
     """Start a draft with what was typed (kept even with errors), and submit it if asked and complete."""
     user = request.auth
     try:
-        version = procedure_version(body.procedure.strip())
-    except Http404:
+        version = (
+            ProcedureVersion.objects.current()
+            .select_related("procedure")
+            .get(procedure__code=body.procedure.strip())
+        )
+    except ProcedureVersion.DoesNotExist:
         message = f"Không có thủ tục mã {body.procedure} (No procedure {body.procedure})."
         raise HttpError(404, message) from None
     agency = _agency_by_code(body.receiving_agency, "receiving_agency") if body.receiving_agency else None
+    subject = body.subject.model_dump() if body.subject else None
+    if body.submit:
+        # Complete at once (nothing to upload): one transaction, no draft.
+        try:
+            dossier = services.submit_new(
+                version=version,
+                applicant=user,
+                form_data=body.form,
+                declaration=body.declaration,
+                receiving_agency=agency,
+                subject=subject,
+            )
+        except InvalidInput:
+            pass  # incomplete: keep it as a draft below, with its errors
+        else:
+            return Status(201, {**_detail(dossier, audience=_audience(request)), "errors": {}})
     dossier = services.start_dossier(
         version=version,
         applicant=user,
         receiving_agency=agency,
-        subject=body.subject.model_dump() if body.subject else None,
+        subject=subject,
     )
     errors = services.save_draft(dossier, actor=user, form_data=body.form)
     if body.submit:

@@ -7,7 +7,9 @@ were consulted on. Every list below starts from one of those two scopes.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -82,6 +84,23 @@ class Page:
     has_previous: bool
 
 
+# Dossiers without a deadline yet (not received) sort after all the others.
+NO_DEADLINE = datetime.datetime(9999, 12, 31, tzinfo=datetime.UTC)
+# The same text as the index of migration dossiers/0002, so that PostgreSQL can use it.
+_SORT = "COALESCE(x.due_at, '9999-12-31 00:00:00+00'::timestamptz)"
+
+
+def _decode_cursor(after: str | None) -> tuple[datetime.datetime, int] | None:
+    if not after:
+        return None
+    due_text, _sep, pk_text = after.partition("_")
+    try:
+        due = NO_DEADLINE if due_text == "none" else datetime.datetime.fromisoformat(due_text)
+        return due, int(pk_text)
+    except ValueError:
+        return None  # a mangled cursor starts again from the first page
+
+
 def inbox(
     user: User,
     filters: InboxFilters = InboxFilters(),
@@ -89,49 +108,93 @@ def inbox(
     after: str | None = None,
     size: int = 25,
 ) -> Page:
-    """The dossiers an officer's agencies hold (or receive), soonest deadline first.
+    """The dossiers an officer's agencies hold, soonest deadline first, ``size`` at a time.
 
-    Keyset pagination on (due_at, id): each page costs the same at a million dossiers, where an
-    OFFSET would read and skip every earlier row.
+    Keyset pagination on (deadline, id): every page costs the same at a million dossiers, where an
+    OFFSET would read and skip every earlier row. On PostgreSQL the page's ids come from one index
+    range per (agency, status) pair (a LATERAL join), so an officer of several agencies or a status
+    filter does not make the database sort every open dossier (docs/performance.md).
     """
-    agencies = list(visible_agencies(user).values_list("pk", flat=True))
-    dossiers = Dossier.objects.filter(holder_agency__in=agencies, status__in=INBOX_STATUSES)
-    if filters.mine:
-        dossiers = dossiers.filter(holder_user=user)
-    if filters.status is not None:
-        dossiers = dossiers.filter(status=filters.status)
-    if filters.procedure:
-        dossiers = dossiers.filter(procedure_version__procedure__code=filters.procedure)
+    agencies = visible_agencies(user)
     if filters.agency:
-        dossiers = dossiers.filter(holder_agency__code=filters.agency)
+        agencies = agencies.filter(code=filters.agency)
+    agency_ids = list(agencies.values_list("pk", flat=True))
+    statuses = [s for s in INBOX_STATUSES if filters.status is None or s == filters.status]
+    if filters.overdue or filters.due_soon:
+        statuses = [s for s in statuses if s in OPEN_STATUSES]
+    cursor = _decode_cursor(after)
+    if not agency_ids or not statuses:
+        return Page(rows=[], next_cursor=None, has_previous=cursor is not None)
     now = timezone.now()
-    if filters.overdue:
-        dossiers = dossiers.filter(status__in=OPEN_STATUSES, due_at__lt=now)
-    elif filters.due_soon:
-        dossiers = dossiers.filter(status__in=OPEN_STATUSES, due_at__gte=now, due_at__lt=now + DUE_SOON)
-    # Dossiers without a deadline yet (not received) sort last.
-    if after:
-        due_text, _sep, pk_text = after.partition("_")
-        try:
-            due = datetime.datetime.fromisoformat(due_text) if due_text != "none" else None
-            last_pk = int(pk_text)
-        except ValueError:
-            after, due, last_pk = None, None, 0  # a mangled cursor starts again from the first page
-    if after:
-        if due is None:
-            dossiers = dossiers.filter(due_at__isnull=True, pk__gt=last_pk)
-        else:
-            dossiers = dossiers.filter(
-                Q(due_at__gt=due) | Q(due_at=due, pk__gt=last_pk) | Q(due_at__isnull=True)
-            )
-    rows = list(_list_related(dossiers).order_by(F("due_at").asc(nulls_last=True), "id")[: size + 1])
-    more = len(rows) > size
-    rows = rows[:size]
-    cursor = None
+    if connection.vendor == "postgresql":
+        ids = _inbox_ids_postgresql(user, filters, agency_ids, statuses, cursor, size + 1, now)
+    else:
+        ids = _inbox_ids_portable(user, filters, agency_ids, statuses, cursor, size + 1, now)
+    more = len(ids) > size
+    ids = ids[:size]
+    by_id = {d.pk: d for d in _list_related(Dossier.objects.filter(pk__in=ids))}
+    rows = [by_id[pk] for pk in ids if pk in by_id]
+    next_cursor = None
     if more and rows:
         last = rows[-1]
-        cursor = f"{last.due_at.isoformat() if last.due_at else 'none'}_{last.pk}"
-    return Page(rows=rows, next_cursor=cursor, has_previous=bool(after))
+        next_cursor = f"{last.due_at.isoformat() if last.due_at else 'none'}_{last.pk}"
+    return Page(rows=rows, next_cursor=next_cursor, has_previous=cursor is not None)
+
+
+def _inbox_ids_postgresql(user, filters, agency_ids, statuses, cursor, limit, now) -> list[int]:
+    conditions = [
+        "x.holder_agency_id = a.id",
+        "x.status = s.status",
+        # Repeats the partial index's predicate so the planner may use it.
+        f"x.status IN ({', '.join(str(int(s)) for s in INBOX_STATUSES)})",
+    ]
+    params: list = []
+    if filters.overdue:
+        conditions.append("x.due_at < %s")
+        params.append(now)
+    elif filters.due_soon:
+        conditions.append("x.due_at >= %s AND x.due_at < %s")
+        params += [now, now + DUE_SOON]
+    if filters.mine:
+        conditions.append("x.holder_user_id = %s")
+        params.append(user.pk)
+    if filters.procedure:
+        conditions.append(
+            "x.procedure_version_id IN (SELECT v.id FROM catalog_procedureversion v "
+            "JOIN catalog_procedure p ON p.id = v.procedure_id WHERE p.code = %s)"
+        )
+        params.append(filters.procedure)
+    if cursor is not None:
+        conditions.append(f"({_SORT}, x.id) > (%s, %s)")
+        params += list(cursor)
+    # Only fixed fragments are joined into the text; every value is a parameter.
+    sql = (
+        "SELECT d.id FROM unnest(%s::bigint[]) AS a(id) CROSS JOIN unnest(%s::smallint[]) AS s(status) "  # noqa: S608
+        f"CROSS JOIN LATERAL (SELECT x.id, {_SORT} AS sort_due FROM dossiers_dossier x "
+        f"WHERE {' AND '.join(conditions)} ORDER BY {_SORT}, x.id LIMIT %s) d "
+        "ORDER BY d.sort_due, d.id LIMIT %s"
+    )
+    with connection.cursor() as db:
+        db.execute(sql, [agency_ids, statuses, *params, limit, limit])
+        return [row[0] for row in db.fetchall()]
+
+
+def _inbox_ids_portable(user, filters, agency_ids, statuses, cursor, limit, now) -> list[int]:
+    dossiers = Dossier.objects.filter(holder_agency__in=agency_ids, status__in=statuses).annotate(
+        sort_due=Coalesce("due_at", Value(NO_DEADLINE))
+    )
+    if filters.overdue:
+        dossiers = dossiers.filter(due_at__lt=now)
+    elif filters.due_soon:
+        dossiers = dossiers.filter(due_at__gte=now, due_at__lt=now + DUE_SOON)
+    if filters.mine:
+        dossiers = dossiers.filter(holder_user=user)
+    if filters.procedure:
+        dossiers = dossiers.filter(procedure_version__procedure__code=filters.procedure)
+    if cursor is not None:
+        due, last_pk = cursor
+        dossiers = dossiers.filter(Q(sort_due__gt=due) | Q(sort_due=due, pk__gt=last_pk))
+    return list(dossiers.order_by("sort_due", "id").values_list("pk", flat=True)[:limit])
 
 
 def pending_consultations(user: User) -> list[Step]:

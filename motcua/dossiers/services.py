@@ -273,6 +273,80 @@ def start_dossier(
     return dossier
 
 
+def submit_new(
+    *,
+    version: ProcedureVersion,
+    applicant: User,
+    form_data: dict[str, Any],
+    declaration: bool,
+    receiving_agency: Agency | None = None,
+    subject: dict[str, str] | None = None,
+) -> Dossier:
+    """Create and submit a dossier in one go (the API's path when nothing needs uploading).
+
+    Validates once and writes the dossier, its first action and the audit row in one transaction;
+    nothing to lock, the row is new. Raises InvalidInput (and saves nothing) when incomplete.
+    """
+    if applicant.kind == AccountKind.STAFF:
+        raise NotAllowed(
+            _("Tài khoản cán bộ không nộp hồ sơ trực tuyến (Staff accounts cannot apply online).")
+        )
+    if not version.is_current:
+        raise WrongState(_("Thủ tục này hiện không áp dụng (This procedure is not in force)."))
+    allowed = receiving_agencies(version)
+    receiving_agency = receiving_agency or (allowed[0] if allowed else None)
+    if receiving_agency is None or receiving_agency not in allowed:
+        raise InvalidInput(_("Nơi tiếp nhận không hợp lệ cho thủ tục này (Invalid receiving agency)."))
+    cleaned, errors = clean_form(version, form_data, partial=False)
+    missing = [d for d in version.documents.all() if d.required]
+    if missing:
+        errors["documents"] = [_("Thiếu: %(name)s (Missing document).") % {"name": d.name} for d in missing]
+    if not declaration:
+        errors["declaration"] = [_("Bắt buộc (Required).")]
+    if errors:
+        raise InvalidInput(_("Hồ sơ chưa đầy đủ (The dossier is incomplete)."), errors=errors)
+    subject = subject or {}
+    now = timezone.now()
+    with transaction.atomic():
+        dossier = Dossier.objects.create(
+            procedure_version=version,
+            applicant=applicant,
+            form_data=cleaned,
+            status=Status.SUBMITTED,
+            applicant_name=applicant.full_name or applicant.username,
+            applicant_identity=applicant.identity_number or "",
+            applicant_phone=applicant.phone,
+            applicant_email=applicant.email,
+            receiving_agency=receiving_agency,
+            holder_agency=receiving_agency,
+            subject_name=subject.get("name", "")[:255],
+            subject_identity=subject.get("identity", "")[:14],
+            subject_relation=subject.get("relation", "")[:120],
+            fee_due=version.total_fee,
+            created_at=now,
+            submitted_at=now,
+            revision=1,
+        )
+        Action.objects.create(
+            dossier=dossier,
+            actor=applicant,
+            type=ActionType.SUBMIT,
+            at=now,
+            status_before=Status.DRAFT,
+            status_after=Status.SUBMITTED,
+            agency=receiving_agency,
+        )
+        audit.record(
+            f"dossier.{ActionType.SUBMIT.value}",
+            actor=applicant,
+            obj=dossier,
+            summary=str(dossier),
+            status=dossier.status,
+        )
+        events.publish(dossier.pk, ActionType.SUBMIT.value, dossier.status)
+    return dossier
+
+
 def save_draft(
     dossier: Dossier, *, actor: User, form_data: dict[str, Any], subject: dict[str, str] | None = None
 ) -> dict[str, list[str]]:

@@ -103,12 +103,7 @@ class Dossier(models.Model):
         verbose_name_plural = _("hồ sơ")
         ordering = ["-created_at"]
         indexes = [
-            # Inbox: the open dossiers an agency holds, by deadline (keyset pagination on due_at, id).
-            models.Index(
-                fields=["holder_agency", "due_at", "id"],
-                name="dossier_inbox_idx",
-                condition=Q(status__in=[1, 2, 4, 5, 6, 9]),
-            ),
+            # The inbox's index on PostgreSQL is made by migration 0002 (an expression index).
             models.Index(
                 fields=["holder_user", "due_at", "id"],
                 name="dossier_user_inbox_idx",
