@@ -169,6 +169,30 @@ def _detail(dossier: Dossier, audience: str = "staff") -> dict:
     }
 
 
+def _fresh_detail(dossier: Dossier) -> dict:
+    """The detail of a dossier just submitted in one go, from memory: one action, no file, no step."""
+    return {
+        **_summary(dossier),
+        "timeline": [
+            {
+                "at": dossier.submitted_at,
+                "type": ActionType.SUBMIT.value,
+                "label": str(ActionType.SUBMIT.label),
+                "status_before": 0,
+                "status_after": dossier.status,
+                "actor": None,
+                "agency": _agency(dossier.receiving_agency),
+                "step": None,
+                "note": "",
+                "files": [],
+            }
+        ],
+        "attachments": [],
+        "steps": [],
+        "missing_documents": [],
+    }
+
+
 def _attachment(attachment: Attachment) -> dict:
     return {
         "id": attachment.pk,
@@ -328,7 +352,7 @@ def create_dossier(request: HttpRequest, body: DossierCreate):
         except InvalidInput:
             pass  # incomplete: keep it as a draft below, with its errors
         else:
-            return Status(201, {**_detail(dossier, audience=_audience(request)), "errors": {}})
+            return Status(201, {**_fresh_detail(dossier), "errors": {}})
     dossier = services.start_dossier(
         version=version,
         applicant=user,

@@ -1,5 +1,7 @@
 """Reads for the catalogue: search and the procedure pages."""
 
+from dataclasses import dataclass
+
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -69,3 +71,38 @@ def procedure_version(code: str, number: int | None = None) -> ProcedureVersion:
 
 def version_history(code: str) -> QuerySet[ProcedureVersion]:
     return ProcedureVersion.objects.filter(procedure__code=code, status="published").order_by("-number")
+
+
+@dataclass(frozen=True)
+class VersionParts:
+    """What submitting under a published version needs, read once per process: a published
+    version never changes."""
+
+    form_fields: tuple
+    documents: tuple
+    total_fee: int
+    agency_ids: tuple[int, ...]
+
+
+_parts_cache: dict[tuple, VersionParts] = {}
+
+
+def version_parts(version: ProcedureVersion) -> VersionParts:
+    if version.is_draft or version.published_at is None:
+        return _load_parts(version)
+    key = (version.pk, version.published_at)  # a re-created database may reuse a primary key
+    parts = _parts_cache.get(key)
+    if parts is None:
+        if len(_parts_cache) > 10_000:
+            _parts_cache.clear()
+        parts = _parts_cache[key] = _load_parts(version)
+    return parts
+
+
+def _load_parts(version: ProcedureVersion) -> VersionParts:
+    return VersionParts(
+        form_fields=tuple(version.form_fields.all()),
+        documents=tuple(version.documents.all()),
+        total_fee=sum(fee.amount for fee in version.fees.all()),
+        agency_ids=tuple(version.agencies.values_list("pk", flat=True)),
+    )

@@ -17,6 +17,7 @@ from motcua.accounts.validators import validate_citizen_id, validate_phone
 from motcua.agencies.models import AdministrativeUnit
 from motcua.catalog.constants import FieldKind
 from motcua.catalog.models import FormField, ProcedureVersion
+from motcua.catalog.selectors import version_parts
 
 MAX_TEXT = 500
 MAX_TEXTAREA = 5000
@@ -89,7 +90,7 @@ def clean_form(version: ProcedureVersion, data: dict[str, Any], *, partial: bool
     not errors; unknown keys are dropped."""
     cleaned: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}
-    for field in version.form_fields.all():
+    for field in version_parts(version).form_fields:
         if field.kind == FieldKind.FILE:
             continue
         try:

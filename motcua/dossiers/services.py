@@ -25,6 +25,7 @@ from motcua.accounts.models import Membership, User
 from motcua.agencies.models import Agency
 from motcua.calendar.selectors import compute_due, step_deadlines
 from motcua.catalog.models import ProcedureVersion, RequiredDocument
+from motcua.catalog.selectors import version_parts
 from motcua.core import audit
 from motcua.dossiers import codes, events, notices, selectors
 from motcua.dossiers.constants import (
@@ -297,8 +298,9 @@ def submit_new(
     receiving_agency = receiving_agency or (allowed[0] if allowed else None)
     if receiving_agency is None or receiving_agency not in allowed:
         raise InvalidInput(_("Nơi tiếp nhận không hợp lệ cho thủ tục này (Invalid receiving agency)."))
+    parts = version_parts(version)
     cleaned, errors = clean_form(version, form_data, partial=False)
-    missing = [d for d in version.documents.all() if d.required]
+    missing = [d for d in parts.documents if d.required]
     if missing:
         errors["documents"] = [_("Thiếu: %(name)s (Missing document).") % {"name": d.name} for d in missing]
     if not declaration:
@@ -322,7 +324,7 @@ def submit_new(
             subject_name=subject.get("name", "")[:255],
             subject_identity=subject.get("identity", "")[:14],
             subject_relation=subject.get("relation", "")[:120],
-            fee_due=version.total_fee,
+            fee_due=parts.total_fee,
             created_at=now,
             submitted_at=now,
             revision=1,
