@@ -1,0 +1,656 @@
+"""Throughput of online submission through the dossier API, beside the same inserts in plain psycopg.
+
+Starts gunicorn on 127.0.0.1 (loopback only) against the database in DATABASE_URL, gets a bearer
+token (POST /api/auth/token) for each of several citizen accounts, then has N concurrent clients
+(threads, http.client with keep-alive) submit dossiers until ``--count`` are done or ``--seconds``
+have passed:
+
+- ``one request``: ``POST /api/dossiers`` with the form, ``submit: true`` and ``declaration: true``
+  for procedure 1.014632, the only demo procedure whose documents are all optional, so the dossier
+  is complete in one request (status 1, Mới đăng ký);
+- ``with a document``: the path every other procedure needs, since POST /api/dossiers takes no
+  file: ``POST /api/dossiers`` (draft with the form), ``POST /api/dossiers/{id}/files`` (the one
+  required document of 2.000815, a 1 KB PDF, multipart) and ``POST /api/dossiers/{id}/submit``.
+
+Then the same number of clients insert, in plain psycopg, what a submission leaves in the database in
+one transaction each: the dossier row (status 1, every column the ORM writes), its ``submit`` action
+and its audit row. The plain rows are deleted afterwards. The ratio API / plain shows what Django,
+the services and HTTP cost on top of the database work.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/motcua_bench1m .venv/bin/python bench/dossiers_submit.py
+
+Files uploaded by the second mode go to a temporary MOTCUA_VAR_DIR, removed at the end.
+A benchmark, not a test: it exits 0 whether the targets are met or not (2 on a wrong database).
+"""
+
+import argparse
+import http.client
+import json
+import math
+import os
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
+os.environ.setdefault("DJANGO_DEBUG", "0")
+
+ONE_REQUEST_PROCEDURE = "1.014632"
+DOCUMENT_PROCEDURE = "2.000815"
+CITIZEN_PREFIX = "bench.citizen"
+TARGET_RATE = 200.0
+TARGET_RATIO = 0.25
+# A minimal valid PDF (filetype recognises it by its header), padded to about 1 KB.
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n" + b"%" + b"0" * 900 + b"\n"
+)
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--count", type=int, default=2000, help="submissions per measurement")
+    parser.add_argument("--seconds", type=float, default=120, help="time limit per measurement")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent clients (and connections)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
+    parser.add_argument("--port", type=int, default=0, help="gunicorn port (0: a free one)")
+    parser.add_argument("--warmup", type=int, default=40, help="untimed submissions first")
+    parser.add_argument(
+        "--modes", default="one,document", help="comma-separated: one (one request), document (3 requests)"
+    )
+    parser.add_argument("--skip-plain", action="store_true", help="do not run the plain psycopg measurement")
+    parser.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        metavar="N",
+        help="instead: profile N one-request submissions in-process (cProfile, SQL statements) and stop",
+    )
+    return parser.parse_args()
+
+
+def percentile(sorted_values: list[float], p: float) -> float:
+    if not sorted_values:
+        return float("nan")
+    rank = max(1, math.ceil(p / 100 * len(sorted_values)))
+    return sorted_values[rank - 1]
+
+
+# --- accounts and server -------------------------------------------------------------------------
+
+
+def ensure_citizens(n: int) -> list[str]:
+    """``n`` citizen accounts with the demo password (created if bench/dossiers_fill.py did not)."""
+    from django.contrib.auth.hashers import make_password
+
+    from motcua.accounts.constants import AccountKind
+    from motcua.accounts.models import User
+    from motcua.demo.seed import DEMO_PASSWORD
+
+    names = [f"{CITIZEN_PREFIX}{i:06d}" for i in range(1, n + 1)]
+    existing = set(User.objects.filter(username__in=names).values_list("username", flat=True))
+    password = make_password(DEMO_PASSWORD)
+    User.objects.bulk_create(
+        [
+            User(
+                username=name,
+                password=password,
+                kind=AccountKind.CITIZEN,
+                full_name=f"Công dân {name[-6:]}",
+                identity_number=f"099{int(name[-6:]):09d}",
+                phone=f"09{int(name[-6:]):08d}",
+                email=f"{name}@bench.motcua.vn",
+            )
+            for name in names
+            if name not in existing
+        ]
+    )
+    User.objects.filter(username__in=names).update(failed_logins=0, locked_until=None)
+    return names
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """gunicorn on 127.0.0.1, started and stopped by this script."""
+
+    def __init__(self, port: int, workers: int, threads: int, var_dir: str):
+        self.port = port or free_port()
+        env = {**os.environ, "DJANGO_DEBUG": "0", "MOTCUA_VAR_DIR": var_dir, "MOTCUA_LOG_LEVEL": "WARNING"}
+        self.log = open(Path(var_dir) / "gunicorn.log", "w")  # noqa: SIM115
+        command = [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "motcua.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+            "--worker-class",
+            "gthread" if threads > 1 else "sync",
+            "--keep-alive",
+            "30",
+            "--log-level",
+            "warning",
+        ]
+        self.description = " ".join(command[1:])
+        self.process = subprocess.Popen(command, cwd=REPO, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                status, _body = request("GET", self.port, f"/api/procedures/{ONE_REQUEST_PROCEDURE}")
+                if status == 200:
+                    return
+            except OSError:
+                pass
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.3)
+        self.stop()
+        raise RuntimeError(f"gunicorn did not start; see {self.log.name}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        self.log.close()
+
+
+def request(
+    method: str,
+    port: int,
+    path: str,
+    body: bytes | None = None,
+    headers: dict | None = None,
+    connection: http.client.HTTPConnection | None = None,
+) -> tuple[int, bytes]:
+    own = connection is None
+    conn = connection or http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        if own:
+            conn.close()
+
+
+def get_token(port: int, username: str) -> str:
+    from motcua.demo.seed import DEMO_PASSWORD
+
+    body = json.dumps({"username": username, "password": DEMO_PASSWORD}).encode()
+    status, answer = request("POST", port, "/api/auth/token", body, {"Content-Type": "application/json"})
+    if status != 200:
+        raise RuntimeError(f"token for {username}: HTTP {status} {answer[:200]!r}")
+    return json.loads(answer)["access_token"]
+
+
+# --- the clients ------------------------------------------------------------------------------------
+
+
+def form_one(rng: random.Random, unit: str) -> dict:
+    return {
+        "applicant_full_name": f"Nguyễn Văn {rng.choice(['An', 'Bình', 'Cường', 'Dũng', 'Hà'])}",
+        "applicant_id_number": f"0{rng.randrange(10**10, 10**11)}",
+        "applicant_address": {"unit": unit, "detail": f"Số {rng.randint(1, 300)}, tổ {rng.randint(1, 20)}"},
+        "confirmation_case": "Điều kiện về nhà ở (chưa có nhà ở thuộc sở hữu)",
+        "household_member_count": str(rng.randint(1, 7)),
+    }
+
+
+def form_document(rng: random.Random) -> dict:
+    return {
+        "requester_full_name": f"Trần Thị {rng.choice(['Lan', 'Mai', 'Hoa', 'Yến'])}",
+        "requester_id_number": f"0{rng.randrange(10**10, 10**11)}",
+        "document_name": "Bằng tốt nghiệp trung học phổ thông",
+        "page_count": "2",
+        "copy_count": str(rng.randint(1, 5)),
+    }
+
+
+def multipart(document_id: int) -> tuple[bytes, str]:
+    boundary = uuid.uuid4().hex
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="document"\r\n\r\n{document_id}\r\n'.encode(),
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="ban-chinh.pdf"\r\n'
+            "Content-Type: application/pdf\r\n\r\n"
+        ).encode()
+        + PDF
+        + b"\r\n",
+        f"--{boundary}--\r\n".encode(),
+    ]
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+class Run:
+    """Shared counters of one measurement."""
+
+    def __init__(self, count: int, seconds: float):
+        self.count = count
+        self.deadline = 0.0
+        self.seconds = seconds
+        self.lock = threading.Lock()
+        self.issued = 0
+        self.latencies: list[float] = []
+        self.errors: list[str] = []
+
+    def take(self) -> bool:
+        with self.lock:
+            if self.issued >= self.count or time.perf_counter() > self.deadline:
+                return False
+            self.issued += 1
+            return True
+
+
+def submit_one(conn, port, token, rng, agencies, unit) -> str | None:
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    body = {
+        "procedure": ONE_REQUEST_PROCEDURE,
+        "receiving_agency": rng.choice(agencies),
+        "form": form_one(rng, unit),
+        "submit": True,
+        "declaration": True,
+    }
+    status, answer = request("POST", port, "/api/dossiers", json.dumps(body).encode(), headers, conn)
+    if status != 201:
+        return f"HTTP {status}: {answer[:200]!r}"
+    data = json.loads(answer)
+    if data["status"]["code"] != 1 or data["errors"]:
+        return f"not submitted: status {data['status']['code']} errors {data['errors']}"
+    return None
+
+
+def submit_with_document(conn, port, token, rng, document_id) -> str | None:
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    body = {"procedure": DOCUMENT_PROCEDURE, "form": form_document(rng)}
+    status, answer = request("POST", port, "/api/dossiers", json.dumps(body).encode(), headers, conn)
+    if status != 201:
+        return f"draft: HTTP {status}: {answer[:200]!r}"
+    ref = json.loads(answer)["id"]
+    payload, content_type = multipart(document_id)
+    file_headers = {"Authorization": f"Bearer {token}", "Content-Type": content_type}
+    status, answer = request("POST", port, f"/api/dossiers/{ref}/files", payload, file_headers, conn)
+    if status != 201:
+        return f"file: HTTP {status}: {answer[:200]!r}"
+    body = {"declaration": True}
+    status, answer = request(
+        "POST", port, f"/api/dossiers/{ref}/submit", json.dumps(body).encode(), headers, conn
+    )
+    if status != 200:
+        return f"submit: HTTP {status}: {answer[:200]!r}"
+    if json.loads(answer)["status"]["code"] != 1:
+        return "submit: not submitted"
+    return None
+
+
+def api_client(run: Run, port: int, token: str, seed: int, mode: str, context: dict) -> None:
+    rng = random.Random(seed)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        while run.take():
+            started = time.perf_counter()
+            try:
+                if mode == "one":
+                    error = submit_one(conn, port, token, rng, context["agencies"], context["unit"])
+                else:
+                    error = submit_with_document(conn, port, token, rng, context["document"])
+            except (OSError, http.client.HTTPException) as exc:
+                error = f"{type(exc).__name__}: {exc}"
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            elapsed = time.perf_counter() - started
+            with run.lock:
+                if error:
+                    run.errors.append(error)
+                else:
+                    run.latencies.append(elapsed)
+    finally:
+        conn.close()
+
+
+def measure(run: Run, target, clients: int, make_args) -> float:
+    """Run ``clients`` threads of ``target(*make_args(i))`` until ``run`` is exhausted; the seconds taken."""
+    threads = [threading.Thread(target=target, args=make_args(i)) for i in range(clients)]
+    run.deadline = time.perf_counter() + run.seconds
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - started
+
+
+# --- plain psycopg ----------------------------------------------------------------------------------
+
+PLAIN_DOSSIER = (
+    "INSERT INTO dossiers_dossier (public_id, code, procedure_version_id, applicant_id, applicant_name, "
+    "applicant_identity, applicant_phone, applicant_email, subject_name, subject_identity, subject_relation, "
+    "channel, receiving_agency_id, deciding_agency_id, holder_agency_id, holder_user_id, current_step_id, "
+    "status, form_data, created_at, submitted_at, received_at, counted_from, due_at, original_due_at, "
+    "finished_at, returned_at, closed_at, paused_since, apologized, fee_due, revision, updated_at) "
+    "VALUES (%s, NULL, %s, %s, %s, %s, %s, %s, '', '', '', 'online', %s, NULL, %s, NULL, NULL, 1, %s, "
+    "%s, %s, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, false, 0, 1, %s) RETURNING id"
+)
+PLAIN_ACTION = (
+    "INSERT INTO dossiers_action (dossier_id, at, actor_id, type, status_before, status_after, step_id, "
+    "agency_id, note, data) VALUES (%s, %s, %s, 'submit', 0, 1, NULL, %s, '', '{}') RETURNING id"
+)
+PLAIN_AUDIT = (
+    "INSERT INTO core_auditentry (at, actor_id, action, object_type, object_id, summary, data) "
+    "VALUES (%s, %s, 'dossier.submit', 'dossiers.dossier', %s, %s, %s) RETURNING id"
+)
+
+
+def plain_client(run: Run, conninfo: str, seed: int, context: dict, created: list[int]) -> None:
+    import datetime
+
+    import psycopg
+    from psycopg.types.json import Jsonb
+
+    rng = random.Random(seed)
+    user_id, name, identity, phone, email = context["applicant"]
+    mine = []
+    with psycopg.connect(conninfo) as conn:
+        while run.take():
+            started = time.perf_counter()
+            now = datetime.datetime.now(datetime.UTC)
+            form = form_one(rng, context["unit"])
+            with conn.transaction(), conn.cursor() as cursor:
+                cursor.execute(
+                    PLAIN_DOSSIER,
+                    [
+                        uuid.uuid4(),
+                        context["version"],
+                        user_id,
+                        name,
+                        identity,
+                        phone,
+                        email,
+                        rng.choice(context["agency_ids"]),
+                        context["agency_ids"][0],
+                        Jsonb(form),
+                        now,
+                        now,
+                        now,
+                    ],
+                )
+                (pk,) = cursor.fetchone()
+                cursor.execute(PLAIN_ACTION, [pk, now, user_id, context["agency_ids"][0]])
+                cursor.execute(PLAIN_AUDIT, [now, user_id, str(pk), name, Jsonb({"status": 1})])
+            mine.append(pk)
+            elapsed = time.perf_counter() - started
+            with run.lock:
+                run.latencies.append(elapsed)
+    with run.lock:
+        created.extend(mine)
+
+
+def delete_plain(conninfo: str, ids: list[int]) -> None:
+    import psycopg
+
+    with psycopg.connect(conninfo) as conn, conn.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM core_auditentry WHERE object_type = 'dossiers.dossier' AND object_id = ANY(%s)",
+            [[str(i) for i in ids]],
+        )
+        cursor.execute("DELETE FROM dossiers_action WHERE dossier_id = ANY(%s)", [ids])
+        cursor.execute("DELETE FROM dossiers_dossier WHERE id = ANY(%s)", [ids])
+
+
+# --- profile --------------------------------------------------------------------------------------
+
+
+def profile_submissions(n: int, username: str, agencies: list[str], unit: str) -> None:
+    """One-request submissions in-process (django.test.Client, no HTTP, no gunicorn): time, SQL
+    statements per submission by kind, and where the time goes (cProfile, the application's functions)."""
+    import cProfile
+    import io
+    import pstats
+    from collections import Counter
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from motcua.accounts.models import User
+    from motcua.accounts.services import issue_token
+
+    raw, _token = issue_token(User.objects.get(username=username))
+    client = Client()
+    rng = random.Random(5)
+
+    def one() -> None:
+        body = {
+            "procedure": ONE_REQUEST_PROCEDURE,
+            "receiving_agency": rng.choice(agencies),
+            "form": form_one(rng, unit),
+            "submit": True,
+            "declaration": True,
+        }
+        response = client.post(
+            "/api/dossiers",
+            json.dumps(body),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {raw}",
+        )
+        assert response.status_code == 201, response.content[:300]
+
+    for _ in range(5):
+        one()
+    with CaptureQueriesContext(connection) as captured:
+        one()
+    statements = len(captured.captured_queries)
+    kinds = Counter(" ".join(q["sql"].split()[:4])[:70] for q in captured.captured_queries)
+    started = time.perf_counter()
+    for _ in range(n):
+        one()
+    plain = (time.perf_counter() - started) * 1000 / n
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(n):
+        one()
+    profiler.disable()
+    print(f"  in-process profile of POST /api/dossiers submit=true ({ONE_REQUEST_PROCEDURE}), one client")
+    print(f"    {plain:.1f} ms per submission without the profiler; {statements} SQL statements:")
+    for kind, count in kinds.most_common():
+        print(f"      {count:>2} x {kind}")
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out)
+    stats.sort_stats("cumulative").print_stats(r"motcua/(api|dossiers|catalog|accounts|core)/", 25)
+    print("    cProfile, cumulative, the application's functions (per-call times are per request x n):")
+    lines = [line for line in out.getvalue().splitlines() if "motcua/" in line or "ncalls" in line]
+    print("\n".join(f"      {line}" for line in lines))
+
+
+# --- main ---------------------------------------------------------------------------------------------
+
+
+def report(label: str, run: Run, seconds: float, requests_per: int = 1) -> float:
+    done = len(run.latencies)
+    rate = done / seconds if seconds else 0.0
+    values = sorted(t * 1000 for t in run.latencies)
+    print(f"  {label}")
+    print(
+        f"    {done} submissions in {seconds:.1f} s = {rate:.1f} submissions/s"
+        + (f" ({rate * requests_per:.0f} requests/s)" if requests_per > 1 else "")
+    )
+    print(
+        f"    latency per submission: p50 {percentile(values, 50):.1f} ms, "
+        f"p95 {percentile(values, 95):.1f} ms, "
+        f"max {values[-1] if values else float('nan'):.1f} ms"
+    )
+    if run.errors:
+        print(f"    {len(run.errors)} errors, first: {run.errors[0]}")
+    return rate
+
+
+def conninfo_from_settings() -> str:
+    from django.db import connection
+
+    s = connection.settings_dict
+    parts = {
+        "dbname": s["NAME"],
+        "user": s["USER"],
+        "host": s["HOST"] or "127.0.0.1",
+        "port": s["PORT"] or 5432,
+    }
+    if s.get("PASSWORD"):
+        parts["password"] = s["PASSWORD"]
+    return " ".join(f"{k}={v}" for k, v in parts.items())
+
+
+def main() -> int:
+    args = parse_args()
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from motcua.accounts.models import User
+    from motcua.agencies.models import AdministrativeUnit
+    from motcua.catalog.models import ProcedureVersion
+    from motcua.dossiers.models import Dossier
+    from motcua.dossiers.services import receiving_agencies
+
+    if connection.vendor != "postgresql":
+        print("Refusing to run: set DATABASE_URL to a PostgreSQL database.", file=sys.stderr)
+        return 2
+    call_command("migrate", interactive=False, verbosity=0)
+    if not ProcedureVersion.objects.current().filter(procedure__code=ONE_REQUEST_PROCEDURE).exists():
+        with open(os.devnull, "w") as quiet:
+            try:  # without the demo's own dossiers (its --dossiers option), when the command has it
+                call_command("load_demo", dossiers=0, verbosity=0, stdout=quiet)
+            except TypeError:
+                call_command("load_demo", verbosity=0, stdout=quiet)
+    modes = [m.strip() for m in args.modes.split(",") if m.strip()]
+    citizens = ensure_citizens(args.clients)
+    version = ProcedureVersion.objects.current().get(procedure__code=ONE_REQUEST_PROCEDURE)
+    agencies = receiving_agencies(version)
+    unit = AdministrativeUnit.objects.current().filter(parent__code="08").order_by("code").first().code
+    document_version = ProcedureVersion.objects.current().get(procedure__code=DOCUMENT_PROCEDURE)
+    document = document_version.documents.filter(required=True).order_by("order", "id").first()
+    if args.profile:
+        profile_submissions(args.profile, citizens[0], [a.code for a in agencies], unit)
+        return 0
+    before = Dossier.objects.count()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version()")
+        pg_version = cursor.fetchone()[0]
+
+    print("Dossier submission benchmark")
+    print(f"  database         {connection.settings_dict['NAME']} ({before:,} dossiers before), {pg_version}")
+    print(
+        f"  clients          {args.clients} threads, each with its own citizen account, token "
+        "and keep-alive connection"
+    )
+    print(f"  bounded by       {args.count} submissions or {args.seconds:.0f} s per measurement")
+    print(f"  load average     {' '.join(f'{x:.2f}' for x in os.getloadavg())} (1, 5, 15 min) at the start")
+    var_dir = tempfile.mkdtemp(prefix="motcua-bench-")
+    results: dict[str, float] = {}
+    server = Server(args.port, args.workers, args.threads, var_dir)
+    try:
+        print(f"  server           gunicorn {server.description}")
+        tokens = [get_token(server.port, name) for name in citizens]
+        context = {
+            "agencies": [a.code for a in agencies],
+            "unit": unit,
+            "document": document.pk,
+        }
+        for mode in modes:
+            label = (
+                f"API, one request: POST /api/dossiers submit=true ({ONE_REQUEST_PROCEDURE})"
+                if mode == "one"
+                else f"API, with a document: draft + upload + submit ({DOCUMENT_PROCEDURE}, 3 requests)"
+            )
+            warm = Run(args.warmup, args.seconds)
+            measure(
+                warm,
+                api_client,
+                args.clients,
+                lambda i, w=warm, m=mode: (w, server.port, tokens[i], 1000 + i, m, context),
+            )
+            run = Run(args.count, args.seconds)
+            seconds = measure(
+                run,
+                api_client,
+                args.clients,
+                lambda i, r=run, m=mode: (r, server.port, tokens[i], i, m, context),
+            )
+            results[mode] = report(label, run, seconds, 1 if mode == "one" else 3)
+    finally:
+        server.stop()
+        shutil.rmtree(var_dir, ignore_errors=True)
+
+    if not args.skip_plain:
+        conninfo = conninfo_from_settings()
+        applicant = User.objects.filter(username=citizens[0]).values_list(
+            "pk", "full_name", "identity_number", "phone", "email"
+        )[0]
+        plain_context = {
+            "unit": unit,
+            "version": version.pk,
+            "agency_ids": [a.pk for a in agencies],
+            "applicant": applicant,
+        }
+        created: list[int] = []
+        warm = Run(args.warmup, args.seconds)
+        measure(
+            warm, plain_client, args.clients, lambda i: (warm, conninfo, 1000 + i, plain_context, created)
+        )
+        run = Run(args.count, args.seconds)
+        seconds = measure(
+            run, plain_client, args.clients, lambda i: (run, conninfo, i, plain_context, created)
+        )
+        results["plain"] = report(
+            "plain psycopg: INSERT dossier + action + audit entry, one transaction each, "
+            f"{args.clients} connections",
+            run,
+            seconds,
+        )
+        delete_plain(conninfo, created)
+
+    print(f"  load average     {' '.join(f'{x:.2f}' for x in os.getloadavg())} (1, 5, 15 min) at the end")
+    print("  targets")
+    if "one" in results:
+        rate = results["one"]
+        verdict = "PASS" if rate >= TARGET_RATE else "FAIL"
+        print(f"    API rate >= {TARGET_RATE:.0f}/s (one request)          {verdict} ({rate:.1f}/s)")
+        if results.get("plain"):
+            ratio = rate / results["plain"]
+            verdict = "PASS" if ratio >= TARGET_RATIO else "FAIL"
+            print(
+                f"    API >= {TARGET_RATIO:.0%} of plain psycopg               {verdict} "
+                f"({ratio:.1%}: {rate:.1f} / {results['plain']:.1f})"
+            )
+    if "document" in results:
+        print(f"    (with a document, 3 requests: {results['document']:.1f} submissions/s, not a target)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
