@@ -138,7 +138,7 @@ def _reply_consultation(d, user, data, revision):
     step = d.steps.filter(pk=data["step"], kind=StepKind.CONSULTATION).first()
     if step is None:
         raise InvalidInput(_("Không tìm thấy yêu cầu xin ý kiến."), errors={"step": [_("Không hợp lệ.")]})
-    return services.reply_consultation(step, actor=user, answer=data["answer"])
+    return services.reply_consultation(step, actor=user, answer=data["answer"], expected_revision=revision)
 
 
 def _request_payment(d, user, data, revision):
@@ -314,7 +314,6 @@ ACTIONS: dict[str, ActionSpec] = {
             forms.ReplyConsultationForm,
             _reply_consultation,
             lambda s: bool(s.open_consultations),
-            takes_revision=False,
         ),
         ActionSpec(
             "tra-lai-buoc-truoc",

@@ -846,7 +846,7 @@ def consult(
     return step
 
 
-def reply_consultation(step: Step, *, actor: User, answer: str) -> Step:
+def reply_consultation(step: Step, *, actor: User, answer: str, expected_revision: int | None = None) -> Step:
     """The consulted unit answers; the answer joins the dossier's history."""
     _require_staff(actor, step.agency_id, [Role.SPECIALIST, Role.LEADER])
     with _acting(
@@ -854,6 +854,7 @@ def reply_consultation(step: Step, *, actor: User, answer: str) -> Step:
         actor,
         ActionType.REPLY_CONSULTATION,
         [Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT, Status.PAYMENT],
+        expected_revision=expected_revision,
     ) as change:
         locked_step = Step.objects.select_for_update().get(pk=step.pk, kind=StepKind.CONSULTATION)
         if locked_step.completed_at is not None:
