@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from motcua.accounts.constants import AccountKind, Role
 from motcua.accounts.models import Membership, User
+from motcua.accounts.validators import validate_citizen_id
 from motcua.agencies.models import Agency
 from motcua.calendar.selectors import compute_due, step_deadlines
 from motcua.catalog.models import ProcedureVersion, RequiredDocument
@@ -1110,24 +1111,33 @@ def intake_at_counter(
         raise InvalidInput(
             _("Đơn vị không tiếp nhận thủ tục này (This unit does not receive this procedure).")
         )
+    # Every problem is reported at once, each under its field (a scan under "doc-<id>").
     name = (applicant.get("name") or "").strip()
-    if not name:
-        raise InvalidInput(
-            _("Nhập họ tên người nộp (Enter the applicant's name)."),
-            errors={"applicant_name": [_("Bắt buộc (Required).")]},
-        )
     identity = (applicant.get("identity") or "").strip()
-    try:
-        if identity:
-            from motcua.accounts.validators import validate_citizen_id
-
-            validate_citizen_id(identity)
-    except ValidationError as exc:
-        raise InvalidInput(exc.messages[0], errors={"applicant_identity": exc.messages}) from None
     cleaned, errors = clean_form(version, form_data, partial=False)
+    if not name:
+        errors["applicant_name"] = [_("Nhập họ tên người nộp (Enter the applicant's name).")]
+    if identity:
+        try:
+            validate_citizen_id(identity)
+        except ValidationError as exc:
+            errors["applicant_identity"] = exc.messages
+    checked = []
+    for document, file_name, upload in scans:
+        try:
+            checked.append((document, check_upload(upload, file_name), upload))
+        except InvalidInput as exc:
+            errors[f"doc-{document.pk if document else 'other'}"] = [exc.message]
+    scanned = {document.pk for document, _info, _upload in checked if document is not None}
+    for document in version_parts(version).documents:
+        if document.required and document.pk not in scanned and f"doc-{document.pk}" not in errors:
+            errors[f"doc-{document.pk}"] = [
+                _("Thiếu: %(name)s (Missing document).") % {"name": document.name}
+            ]
     if errors:
-        raise InvalidInput(_("Tờ khai chưa đúng (The form has errors)."), errors=errors)
-    checked = [(doc, check_upload(f, n), f) for doc, n, f in scans]
+        raise InvalidInput(
+            _("Hồ sơ chưa đầy đủ hoặc chưa đúng (The dossier is incomplete or wrong)."), errors=errors
+        )
     with transaction.atomic():
         now = timezone.now()
         dossier = Dossier.objects.create(

@@ -165,3 +165,28 @@ def test_the_applicant_is_emailed_the_code_after_reception(
 
     assert dossier.code in mail.outbox[-1].subject
     assert dossier.code in mail.outbox[-1].body
+
+
+def test_counter_intake_reports_every_problem_at_once(office):
+    import io as _io
+
+    documents = list(office.version.documents.filter(required=True))
+    with pytest.raises(InvalidInput) as exc:
+        services.intake_at_counter(
+            actor=office.reception,
+            agency=office.agency,
+            version=office.version,
+            applicant={"name": "", "identity": "123"},
+            form_data={"child_name": ""},
+            scans=[(documents[0], "a.pdf", _io.BytesIO(b"not a pdf"))],
+        )
+
+    errors = exc.value.errors
+    assert {
+        "applicant_name",
+        "applicant_identity",
+        "child_name",
+        f"doc-{documents[0].pk}",
+        f"doc-{documents[1].pk}",
+    } <= set(errors)
+    assert "PDF" in errors[f"doc-{documents[0].pk}"][0] and "Thiếu" in errors[f"doc-{documents[1].pk}"][0]
