@@ -16,7 +16,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +28,7 @@ from motcua.calendar.selectors import compute_due, step_deadlines
 from motcua.catalog.models import ProcedureVersion, RequiredDocument
 from motcua.catalog.selectors import version_parts
 from motcua.core import audit
+from motcua.core.models import AuditEntry
 from motcua.dossiers import codes, events, notices, selectors
 from motcua.dossiers.constants import (
     ActionType,
@@ -310,44 +311,80 @@ def submit_new(
         raise InvalidInput(_("Hồ sơ chưa đầy đủ (The dossier is incomplete)."), errors=errors)
     subject = subject or {}
     now = timezone.now()
+    dossier = Dossier(
+        procedure_version=version,
+        applicant=applicant,
+        form_data=cleaned,
+        status=Status.SUBMITTED,
+        applicant_name=applicant.full_name or applicant.username,
+        applicant_identity=applicant.identity_number or "",
+        applicant_phone=applicant.phone,
+        applicant_email=applicant.email,
+        receiving_agency=receiving_agency,
+        holder_agency=receiving_agency,
+        subject_name=subject.get("name", "")[:255],
+        subject_identity=subject.get("identity", "")[:14],
+        subject_relation=subject.get("relation", "")[:120],
+        fee_due=parts.total_fee,
+        created_at=now,
+        submitted_at=now,
+        revision=1,
+    )
+    action = Action(
+        dossier=dossier,
+        actor=applicant,
+        type=ActionType.SUBMIT,
+        at=now,
+        status_before=Status.DRAFT,
+        status_after=Status.SUBMITTED,
+        agency=receiving_agency,
+    )
+    entry = AuditEntry(
+        action=f"dossier.{ActionType.SUBMIT.value}",
+        actor=applicant,
+        object_type=Dossier._meta.label_lower,
+        summary="",
+        data={"status": int(Status.SUBMITTED)},
+    )
     with transaction.atomic():
-        dossier = Dossier.objects.create(
-            procedure_version=version,
-            applicant=applicant,
-            form_data=cleaned,
-            status=Status.SUBMITTED,
-            applicant_name=applicant.full_name or applicant.username,
-            applicant_identity=applicant.identity_number or "",
-            applicant_phone=applicant.phone,
-            applicant_email=applicant.email,
-            receiving_agency=receiving_agency,
-            holder_agency=receiving_agency,
-            subject_name=subject.get("name", "")[:255],
-            subject_identity=subject.get("identity", "")[:14],
-            subject_relation=subject.get("relation", "")[:120],
-            fee_due=parts.total_fee,
-            created_at=now,
-            submitted_at=now,
-            revision=1,
-        )
-        Action.objects.create(
-            dossier=dossier,
-            actor=applicant,
-            type=ActionType.SUBMIT,
-            at=now,
-            status_before=Status.DRAFT,
-            status_after=Status.SUBMITTED,
-            agency=receiving_agency,
-        )
-        audit.record(
-            f"dossier.{ActionType.SUBMIT.value}",
-            actor=applicant,
-            obj=dossier,
-            summary=str(dossier),
-            status=dossier.status,
-        )
+        if connection.vendor == "postgresql":
+            _insert_submission(dossier, action, entry)
+        else:
+            dossier.save()
+            action.save()
+            entry.object_id = str(dossier.pk)
+            entry.save()
         events.publish(dossier.pk, ActionType.SUBMIT.value, dossier.status)
     return dossier
+
+
+def _insert_submission(dossier: Dossier, action: Action, entry: AuditEntry) -> None:
+    """The dossier, its first action and the audit row in one statement (one round trip instead of
+    three, measured in docs/performance.md). Rows are built from the models' own fields."""
+
+    def columns(obj, skip: set[str]) -> tuple[list[str], list]:
+        fields = [f for f in obj._meta.local_concrete_fields if not f.primary_key and f.attname not in skip]
+        values = [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields]
+        return [connection.ops.quote_name(f.column) for f in fields], values
+
+    d_cols, d_vals = columns(dossier, set())
+    a_cols, a_vals = columns(action, {"dossier_id"})
+    e_cols, e_vals = columns(entry, {"object_id"})
+    marks = lambda n: ", ".join(["%s"] * n)  # noqa: E731
+    # Column names come from the models and every value is a parameter.
+    sql = (
+        f"WITH d AS (INSERT INTO dossiers_dossier ({', '.join(d_cols)}) VALUES ({marks(len(d_vals))}) "  # noqa: S608
+        "RETURNING id), "
+        f"a AS (INSERT INTO dossiers_action (dossier_id, {', '.join(a_cols)}) "
+        f"SELECT d.id, {marks(len(a_vals))} FROM d), "
+        f"e AS (INSERT INTO core_auditentry (object_id, {', '.join(e_cols)}) "
+        f"SELECT d.id::text, {marks(len(e_vals))} FROM d) "
+        "SELECT id FROM d"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*d_vals, *a_vals, *e_vals])
+        (dossier.pk,) = cursor.fetchone()
+    dossier._state.adding = False
 
 
 def save_draft(

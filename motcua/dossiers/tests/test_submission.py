@@ -154,3 +154,37 @@ def test_withdrawal_before_the_result(office):
     assert dossier.status == Status.WITHDRAWN and dossier.national_status == "cancelled"
     with pytest.raises(WrongState):
         services.receive(dossier, actor=office.reception)
+
+
+def test_submitting_in_one_go_writes_the_dossier_its_action_and_the_audit_row(office):
+    from motcua.core.models import AuditEntry
+
+    office.version.documents.update(required=False)
+    dossier = services.submit_new(
+        version=office.version,
+        applicant=office.citizen,
+        form_data=GOOD_FORM,
+        declaration=True,
+        subject={"name": "Nguyễn Minh Khôi", "relation": "Cha"},
+    )
+
+    saved = type(dossier).objects.get(pk=dossier.pk)
+    assert (saved.status, saved.revision, saved.subject_name, saved.fee_due) == (
+        Status.SUBMITTED,
+        1,
+        "Nguyễn Minh Khôi",
+        8000,
+    )
+    assert saved.form_data["child_name"] == "Nguyễn Minh Khôi"
+    action = saved.actions.get()
+    assert (action.type, action.actor, action.status_after) == (ActionType.SUBMIT, office.citizen, 1)
+    entry = AuditEntry.objects.get(action="dossier.submit", object_id=str(saved.pk))
+    assert entry.actor == office.citizen and entry.object_type == "dossiers.dossier"
+
+
+def test_submitting_in_one_go_refuses_an_incomplete_dossier_and_saves_nothing(office):
+    with pytest.raises(InvalidInput) as exc:
+        services.submit_new(version=office.version, applicant=office.citizen, form_data={}, declaration=False)
+
+    assert {"child_name", "documents", "declaration"} <= set(exc.value.errors)
+    assert not type(office.citizen).objects.get(pk=office.citizen.pk).dossiers.exists()
