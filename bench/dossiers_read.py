@@ -58,11 +58,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--no-http", action="store_true", help="measure the selectors only")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument(
-        "--prototype",
-        action="store_true",
-        help="measure bench/inbox_prototype.py instead of the application's inbox (adds one index)",
-    )
     return parser.parse_args()
 
 
@@ -154,7 +149,7 @@ def walk_selectors(user, filters) -> tuple[float, list[float], int]:
 
 
 def inbox_sql(user, filters, after: str | None = None) -> list[str]:
-    """The SQL of the inbox page query (the prototype's two queries), as executed."""
+    """The SQL of the inbox page query, as executed."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -187,14 +182,11 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, workers: int, var_dir: str, prototype: bool = False):
+    def __init__(self, workers: int, var_dir: str):
         self.port = free_port()
         env = {**os.environ, "DJANGO_DEBUG": "0", "MOTCUA_VAR_DIR": var_dir, "MOTCUA_LOG_LEVEL": "WARNING"}
         self.log = open(Path(var_dir) / "gunicorn.log", "w")  # noqa: SIM115
         app = ["motcua.wsgi:application"]
-        if prototype:
-            env["MOTCUA_BENCH_PROTOTYPE_WSGI"] = "1"
-            app = ["--pythonpath", str(Path(__file__).parent), "inbox_prototype:application"]
         command = [
             str(Path(sys.executable).parent / "gunicorn"),
             *app,
@@ -333,13 +325,6 @@ def main() -> int:
     if total < 1000:
         print("  too few dossiers: run bench/dossiers_fill.py first")
         return 0
-    if args.prototype:
-        sys.path.insert(0, str(Path(__file__).parent))
-        import inbox_prototype
-
-        inbox_prototype.ensure_index()
-        inbox_prototype.install()
-        print("  inbox            bench/inbox_prototype.py (a proposal, NOT the application's inbox)")
     print(f"  load average     {' '.join(f'{x:.2f}' for x in os.getloadavg())} (1, 5, 15 min) at the start")
     who = officers()
     users = {username: User.objects.get(username=username) for _label, username in who}
@@ -370,7 +355,7 @@ def main() -> int:
 
     if not args.no_http:
         var_dir = tempfile.mkdtemp(prefix="motcua-bench-")
-        server = Server(args.workers, var_dir, args.prototype)
+        server = Server(args.workers, var_dir)
         try:
             print(f"  server           gunicorn {server.description}")
             tokens = {}
