@@ -208,12 +208,11 @@ def pending_consultations(user: User) -> list[Step]:
     )
 
 
-def reception_queue(user: User, *, after: int | None = None, size: int = 25) -> list[Dossier]:
-    """New online dossiers (status 1) waiting at the officer's receiving agencies, oldest first."""
+def reception_queue(user: User, *, size: int = 25) -> list[Dossier]:
+    """New online dossiers (status 1) waiting at the officer's receiving agencies, the ``size`` that
+    have waited longest: the queue is worked from its oldest end."""
     agencies = visible_agencies(user).filter(receives_dossiers=True)
     dossiers = Dossier.objects.filter(receiving_agency__in=agencies, status=Status.SUBMITTED)
-    if after:
-        dossiers = dossiers.filter(pk__gt=after)
     return list(_list_related(dossiers).order_by("submitted_at", "id")[:size])
 
 
