@@ -13,3 +13,13 @@ def province(db):
 @pytest.fixture
 def agency(province):
     return AgencyFactory(code="000.00.12.H59", name="Sở Tư pháp tỉnh Tuyên Quang", unit=province)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_reference_caches():
+    """Each test starts with empty reference caches (its database may reuse primary keys)."""
+    from motcua.core.refcache import clear_all
+
+    clear_all()
+    yield
+    clear_all()

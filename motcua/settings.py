@@ -97,6 +97,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "DATABASE_PREPARED_STATEMENTS", True
+):
+    # Parameters sent apart from the SQL, and a statement run 5 times on a connection prepared, so
+    # that PostgreSQL parses and plans it once (docs/decisions/0004). Behind PgBouncer in transaction
+    # mode, use PgBouncer 1.21 or later (max_prepared_statements) or DATABASE_PREPARED_STATEMENTS=0.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -134,6 +141,10 @@ MOTCUA_PUBLIC_URL = os.environ.get("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000")
 
 # Catalogue search: minimum strict word similarity (pg_trgm semantics) for a procedure to match.
 MOTCUA_SEARCH_THRESHOLD = float(os.environ.get("MOTCUA_SEARCH_THRESHOLD", "0.5"))
+
+# Agencies, administrative units and the current version of each procedure, kept this many seconds
+# in each process (motcua.core.refcache); a change made in the same process applies at once. 0: off.
+MOTCUA_REFERENCE_CACHE_SECONDS = int(os.environ.get("MOTCUA_REFERENCE_CACHE_SECONDS", "60"))
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]

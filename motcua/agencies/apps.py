@@ -6,3 +6,9 @@ class AgenciesConfig(AppConfig):
     name = "motcua.agencies"
     label = "agencies"
     verbose_name = _("Đơn vị hành chính và cơ quan")
+
+    def ready(self) -> None:
+        from motcua.agencies.models import AdministrativeUnit, Agency
+        from motcua.core.refcache import clear_on_change
+
+        clear_on_change(AdministrativeUnit, Agency)

@@ -22,6 +22,7 @@ from ninja.files import UploadedFile
 from motcua.accounts.constants import AccountKind
 from motcua.accounts.models import User
 from motcua.agencies.models import Agency
+from motcua.agencies.selectors import agency_by_code
 from motcua.api.auth import BearerToken
 from motcua.api.dossier_schemas import (
     ActionIn,
@@ -47,7 +48,8 @@ from motcua.api.dossier_schemas import (
     WithdrawIn,
 )
 from motcua.api.schemas import Message
-from motcua.catalog.models import ProcedureVersion, RequiredDocument
+from motcua.catalog.models import RequiredDocument
+from motcua.catalog.selectors import current_version
 from motcua.dossiers import selectors, services
 from motcua.dossiers.constants import NATIONAL_STATUS, ActionType
 from motcua.dossiers.constants import Status as DossierStatus
@@ -219,7 +221,7 @@ def _checked_file(call: Callable[[], Any]) -> Any:
 
 
 def _agency_by_code(code: str, field: str) -> Agency:
-    agency = Agency.objects.filter(code=code.strip().upper()).first()
+    agency = agency_by_code(code)
     if agency is None:
         raise _invalid(field, f"Không có đơn vị mã {code} (No agency {code}).")
     return agency
@@ -327,15 +329,10 @@ def list_dossiers(request: HttpRequest, filters: Query[DossierFilters]):
 def create_dossier(request: HttpRequest, body: DossierCreate):
     """Start a draft with what was typed (kept even with errors), and submit it if asked and complete."""
     user = request.auth
-    try:
-        version = (
-            ProcedureVersion.objects.current()
-            .select_related("procedure")
-            .get(procedure__code=body.procedure.strip())
-        )
-    except ProcedureVersion.DoesNotExist:
+    version = current_version(body.procedure)
+    if version is None:
         message = f"Không có thủ tục mã {body.procedure} (No procedure {body.procedure})."
-        raise HttpError(404, message) from None
+        raise HttpError(404, message)
     agency = _agency_by_code(body.receiving_agency, "receiving_agency") if body.receiving_agency else None
     subject = body.subject.model_dump() if body.subject else None
     if body.submit:

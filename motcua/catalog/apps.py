@@ -6,3 +6,9 @@ class CatalogConfig(AppConfig):
     name = "motcua.catalog"
     label = "catalog"
     verbose_name = _("Danh mục thủ tục hành chính")
+
+    def ready(self) -> None:
+        from motcua.catalog.models import Procedure, ProcedureVersion
+        from motcua.core.refcache import clear_on_change
+
+        clear_on_change(Procedure, ProcedureVersion)

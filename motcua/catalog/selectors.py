@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 
 from motcua.catalog.models import ProcedureVersion
 from motcua.catalog.search import CODE_QUERY, RankedVersions, similarity_search, word_search
+from motcua.core.refcache import TimedCache
 from motcua.core.text import fold
 
 
@@ -71,6 +72,25 @@ def procedure_version(code: str, number: int | None = None) -> ProcedureVersion:
 
 def version_history(code: str) -> QuerySet[ProcedureVersion]:
     return ProcedureVersion.objects.filter(procedure__code=code, status="published").order_by("-number")
+
+
+_current_versions = TimedCache("current version by procedure code")
+
+
+def current_version(code: str) -> ProcedureVersion | None:
+    """The version in force of the procedure with this code, its procedure loaded. Cached
+    (motcua.core.refcache): publishing in this process applies at once, elsewhere within the
+    cache's seconds; the instance is shared, read it, never change it."""
+    code = code.strip()
+    return _current_versions.get(
+        code,
+        lambda: (
+            ProcedureVersion.objects.current()
+            .select_related("procedure")
+            .filter(procedure__code=code)
+            .first()
+        ),
+    )
 
 
 @dataclass(frozen=True)

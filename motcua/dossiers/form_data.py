@@ -14,7 +14,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from motcua.accounts.validators import validate_citizen_id, validate_phone
-from motcua.agencies.models import AdministrativeUnit
+from motcua.agencies.selectors import current_unit
 from motcua.catalog.constants import FieldKind
 from motcua.catalog.models import FormField, ProcedureVersion
 from motcua.catalog.selectors import version_parts
@@ -34,7 +34,7 @@ def _clean_value(field: FormField, raw: Any) -> Any:
             return None
         if not unit_code:
             raise ValidationError(_("Chọn xã, phường (Choose the commune or ward)."))
-        unit = AdministrativeUnit.objects.current().filter(code=unit_code).select_related("parent").first()
+        unit = current_unit(unit_code)
         if unit is None:
             raise ValidationError(_("Đơn vị hành chính không tồn tại (Unknown administrative unit)."))
         province = unit.parent.name if unit.parent else ""

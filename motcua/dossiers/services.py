@@ -8,6 +8,7 @@ all call these functions.
 """
 
 import datetime
+import functools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
@@ -29,6 +30,7 @@ from motcua.catalog.models import ProcedureVersion, RequiredDocument
 from motcua.catalog.selectors import version_parts
 from motcua.core import audit
 from motcua.core.models import AuditEntry
+from motcua.core.refcache import TimedCache
 from motcua.dossiers import codes, events, notices, selectors
 from motcua.dossiers.constants import (
     ActionType,
@@ -228,10 +230,20 @@ def _store_notice(change: _Change, form: NoticeForm, actor: User | None, **conte
 # The applicant: draft, documents, submission
 
 
+_receiving = TimedCache("receiving agencies by version")
+
+
 def receiving_agencies(version: ProcedureVersion) -> list[Agency]:
-    """Where a dossier of this procedure can be received (one-stop units among its agencies)."""
-    agencies = list(version.agencies.filter(receives_dossiers=True, is_active=True).order_by("code"))
-    return agencies or list(version.agencies.filter(is_active=True).order_by("code"))
+    """Where a dossier of this procedure can be received (one-stop units among its agencies).
+    Cached (motcua.core.refcache) for published versions, whose agencies never change."""
+
+    def load() -> tuple[Agency, ...]:
+        agencies = version.agencies.filter(is_active=True).order_by("code")
+        return tuple(agencies.filter(receives_dossiers=True)) or tuple(agencies)
+
+    if version.is_draft or version.published_at is None:
+        return list(load())
+    return list(_receiving.get((version.pk, version.published_at), load))
 
 
 def start_dossier(
@@ -361,30 +373,40 @@ def submit_new(
 def _insert_submission(dossier: Dossier, action: Action, entry: AuditEntry) -> None:
     """The dossier, its first action and the audit row in one statement (one round trip instead of
     three, measured in docs/performance.md). Rows are built from the models' own fields."""
-
-    def columns(obj, skip: set[str]) -> tuple[list[str], list]:
-        fields = [f for f in obj._meta.local_concrete_fields if not f.primary_key and f.attname not in skip]
-        values = [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields]
-        return [connection.ops.quote_name(f.column) for f in fields], values
-
-    d_cols, d_vals = columns(dossier, set())
-    a_cols, a_vals = columns(action, {"dossier_id"})
-    e_cols, e_vals = columns(entry, {"object_id"})
-    marks = lambda n: ", ".join(["%s"] * n)  # noqa: E731
-    # Column names come from the models and every value is a parameter.
-    sql = (
-        f"WITH d AS (INSERT INTO dossiers_dossier ({', '.join(d_cols)}) VALUES ({marks(len(d_vals))}) "  # noqa: S608
-        "RETURNING id), "
-        f"a AS (INSERT INTO dossiers_action (dossier_id, {', '.join(a_cols)}) "
-        f"SELECT d.id, {marks(len(a_vals))} FROM d), "
-        f"e AS (INSERT INTO core_auditentry (object_id, {', '.join(e_cols)}) "
-        f"SELECT d.id::text, {marks(len(e_vals))} FROM d) "
-        "SELECT id FROM d"
-    )
+    sql, fields = _submission_statement()
+    values = [
+        field.get_db_prep_save(field.pre_save(obj, add=True), connection)
+        for obj, obj_fields in zip((dossier, action, entry), fields, strict=True)
+        for field in obj_fields
+    ]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*d_vals, *a_vals, *e_vals])
+        cursor.execute(sql, values)
         (dossier.pk,) = cursor.fetchone()
     dossier._state.adding = False
+
+
+@functools.cache
+def _submission_statement() -> tuple[str, tuple[tuple, tuple, tuple]]:
+    """The statement of ``_insert_submission`` and the fields whose values it takes, built once."""
+
+    def columns(model, skip: str) -> tuple[tuple, str, str]:
+        fields = tuple(
+            f for f in model._meta.local_concrete_fields if not f.primary_key and f.attname != skip
+        )
+        names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        return fields, names, ", ".join(["%s"] * len(fields))
+
+    d_fields, d_cols, d_marks = columns(Dossier, "")
+    a_fields, a_cols, a_marks = columns(Action, "dossier_id")
+    e_fields, e_cols, e_marks = columns(AuditEntry, "object_id")
+    # Column names come from the models and every value is a parameter.
+    sql = (
+        f"WITH d AS (INSERT INTO dossiers_dossier ({d_cols}) VALUES ({d_marks}) RETURNING id), "  # noqa: S608
+        f"a AS (INSERT INTO dossiers_action (dossier_id, {a_cols}) SELECT d.id, {a_marks} FROM d), "
+        f"e AS (INSERT INTO core_auditentry (object_id, {e_cols}) SELECT d.id::text, {e_marks} FROM d) "
+        "SELECT id FROM d"
+    )
+    return sql, (d_fields, a_fields, e_fields)
 
 
 def save_draft(
