@@ -4,7 +4,7 @@ For several officers (the busiest agency's, a two-agency demo officer, a departm
 administrator who sees every agency) and filters (none, overdue, status), times the first inbox page
 (motcua.dossiers.selectors.inbox, 25 rows) and the next pages, following ``next_cursor`` 5 times, and
 prints p50/p95 per case and in all. Then times selectors.public_lookup over random existing codes.
-Both are measured directly through the selectors and over HTTP through gunicorn
+Both are measured directly through the selectors and over HTTP through granian
 (GET /api/dossiers with a bearer token, GET /api/dossiers/lookup/{code}), one client at a time.
 Prints EXPLAIN (ANALYZE, BUFFERS) of the inbox query for the busiest agency (first page, and second page
 with a status filter) and for the officer who sees every agency.
@@ -21,9 +21,6 @@ import math
 import os
 import random
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -33,6 +30,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+from appserver import AppServer  # noqa: E402  (bench/ is on sys.path)
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
 os.environ.setdefault("DJANGO_DEBUG", "0")
 
@@ -55,7 +55,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=12, help="times each (officer, filter) walk is timed")
     parser.add_argument("--lookups", type=int, default=1000, help="timed public lookups")
     parser.add_argument("--warmup", type=int, default=2, help="untimed rounds first")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--workers", type=int, default=2, help="server processes")
     parser.add_argument("--no-http", action="store_true", help="measure the selectors only")
     parser.add_argument("--seed", type=int, default=1)
     return parser.parse_args()
@@ -175,49 +175,13 @@ def explain(sql: str) -> str:
 # --- HTTP -----------------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class Server:
+    """The application over HTTP (bench/appserver.py) and one keep-alive connection to it."""
+
     def __init__(self, workers: int, var_dir: str):
-        self.port = free_port()
-        env = {**os.environ, "DJANGO_DEBUG": "0", "MOTCUA_VAR_DIR": var_dir, "MOTCUA_LOG_LEVEL": "WARNING"}
-        self.log = open(Path(var_dir) / "gunicorn.log", "w")  # noqa: SIM115
-        app = ["motcua.wsgi:application"]
-        command = [
-            str(Path(sys.executable).parent / "gunicorn"),
-            *app,
-            "--bind",
-            f"127.0.0.1:{self.port}",
-            "--workers",
-            str(workers),
-            "--threads",
-            "2",
-            "--worker-class",
-            "gthread",
-            "--keep-alive",
-            "30",
-            "--log-level",
-            "warning",
-        ]
-        self.description = " ".join(command[1:])
-        self.process = subprocess.Popen(command, cwd=REPO, env=env, stdout=self.log, stderr=subprocess.STDOUT)
-        self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if self.get("/api/units/08")[0] == 200:
-                    return
-            except OSError:
-                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-            if self.process.poll() is not None:
-                break
-            time.sleep(0.3)
-        self.stop()
-        raise RuntimeError(f"gunicorn did not start; see {self.log.name}")
+        self.app = AppServer(workers=workers, threads=2, var_dir=var_dir, ready_path="/api/units/08")
+        self.description = self.app.description
+        self.conn = http.client.HTTPConnection("127.0.0.1", self.app.port, timeout=60)
 
     def get(self, path: str, token: str | None = None) -> tuple[int, bytes]:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
@@ -232,13 +196,7 @@ class Server:
 
     def stop(self) -> None:
         self.conn.close()
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-        self.log.close()
+        self.app.stop()
 
 
 def walk_http(server: Server, token: str, params: dict) -> tuple[float, list[float], int]:
@@ -357,7 +315,7 @@ def main() -> int:
         var_dir = tempfile.mkdtemp(prefix="motcua-bench-")
         server = Server(args.workers, var_dir)
         try:
-            print(f"  server           gunicorn {server.description}")
+            print(f"  server           {server.description}")
             tokens = {}
             for _label, username in who:
                 status, body = server.post_json(

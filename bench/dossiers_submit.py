@@ -1,7 +1,7 @@
 """Throughput of online submission through the dossier API, beside the same inserts in plain psycopg.
 
-Starts gunicorn on 127.0.0.1 (loopback only) against the database in DATABASE_URL, gets a bearer
-token (POST /api/auth/token) for each of several citizen accounts, then has N concurrent clients
+Starts granian (bench/appserver.py) on 127.0.0.1 only against the database in DATABASE_URL, gets a
+bearer token (POST /api/auth/token) for each of several citizen accounts, then has N concurrent clients
 (threads, http.client with keep-alive) submit dossiers until ``--count`` are done or ``--seconds``
 have passed:
 
@@ -30,9 +30,6 @@ import math
 import os
 import random
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -42,6 +39,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+from appserver import AppServer  # noqa: E402  (bench/ is on sys.path)
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
 os.environ.setdefault("DJANGO_DEBUG", "0")
 
@@ -66,9 +66,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--count", type=int, default=2000, help="submissions per measurement")
     parser.add_argument("--seconds", type=float, default=120, help="time limit per measurement")
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients (and connections)")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
-    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
-    parser.add_argument("--port", type=int, default=0, help="gunicorn port (0: a free one)")
+    parser.add_argument("--workers", type=int, default=2, help="server processes")
+    parser.add_argument("--threads", type=int, default=4, help="threads per server process")
+    parser.add_argument("--port", type=int, default=0, help="server port (0: a free one)")
     parser.add_argument("--warmup", type=int, default=40, help="untimed submissions first")
     parser.add_argument(
         "--modes", default="one,document", help="comma-separated: one (one request), document (3 requests)"
@@ -122,61 +122,6 @@ def ensure_citizens(n: int) -> list[str]:
     )
     User.objects.filter(username__in=names).update(failed_logins=0, locked_until=None)
     return names
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Server:
-    """gunicorn on 127.0.0.1, started and stopped by this script."""
-
-    def __init__(self, port: int, workers: int, threads: int, var_dir: str):
-        self.port = port or free_port()
-        env = {**os.environ, "DJANGO_DEBUG": "0", "MOTCUA_VAR_DIR": var_dir, "MOTCUA_LOG_LEVEL": "WARNING"}
-        self.log = open(Path(var_dir) / "gunicorn.log", "w")  # noqa: SIM115
-        command = [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "motcua.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{self.port}",
-            "--workers",
-            str(workers),
-            "--threads",
-            str(threads),
-            "--worker-class",
-            "gthread" if threads > 1 else "sync",
-            "--keep-alive",
-            "30",
-            "--log-level",
-            "warning",
-        ]
-        self.description = " ".join(command[1:])
-        self.process = subprocess.Popen(command, cwd=REPO, env=env, stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                status, _body = request("GET", self.port, f"/api/procedures/{ONE_REQUEST_PROCEDURE}")
-                if status == 200:
-                    return
-            except OSError:
-                pass
-            if self.process.poll() is not None:
-                break
-            time.sleep(0.3)
-        self.stop()
-        raise RuntimeError(f"gunicorn did not start; see {self.log.name}")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-        self.log.close()
 
 
 def request(
@@ -425,7 +370,7 @@ def delete_plain(conninfo: str, ids: list[int]) -> None:
 
 
 def profile_submissions(n: int, username: str, agencies: list[str], unit: str) -> None:
-    """One-request submissions in-process (django.test.Client, no HTTP, no gunicorn): time, SQL
+    """One-request submissions in-process (django.test.Client, no HTTP, no server): time, SQL
     statements per submission by kind, and where the time goes (cProfile, the application's functions)."""
     import cProfile
     import io
@@ -489,7 +434,50 @@ def profile_submissions(n: int, username: str, agencies: list[str], unit: str) -
 # --- main ---------------------------------------------------------------------------------------------
 
 
-def report(label: str, run: Run, seconds: float, requests_per: int = 1) -> float:
+class CpuMeter:
+    """CPU seconds used by the server (its main process and workers), the local PostgreSQL (its processes,
+    and those that ended since it started) and this script, read from /proc (Linux). Throughput on a
+    shared 2-core machine swings by 20 % from run to run; CPU time per submission moves much less."""
+
+    TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+    def __init__(self, server_pid: int | None = None):
+        self.server_pid = server_pid
+
+    def snapshot(self) -> dict[str, float]:
+        server = postgres = 0
+        for entry in Path("/proc").glob("[0-9]*"):
+            try:
+                raw = (entry / "stat").read_text()
+            except OSError:
+                continue
+            comm = raw[raw.index("(") + 1 : raw.rindex(")")]
+            fields = raw[raw.rindex(")") + 2 :].split()
+            pid, ppid = int(entry.name), int(fields[1])
+            own, ended = int(fields[11]) + int(fields[12]), int(fields[13]) + int(fields[14])
+            if self.server_pid and (pid == self.server_pid or ppid == self.server_pid):
+                server += own + (ended if pid == self.server_pid else 0)
+            elif comm == "postgres":
+                postgres += own + ended
+        times = os.times()
+        return {
+            "server": server / self.TICK,
+            "postgres": postgres / self.TICK,
+            "script": times.user + times.system,
+        }
+
+    @staticmethod
+    def per_submission(before: dict, after: dict, done: int) -> str:
+        if not done or not Path("/proc/self/stat").exists():
+            return "n/a"
+        parts = {k: (after[k] - before[k]) * 1000 / done for k in before}
+        used = ", ".join(f"{name} {ms:.2f} ms" for name, ms in parts.items() if name != "server" or ms)
+        return f"{used}; total {sum(parts.values()):.2f} ms"
+
+
+def report(
+    label: str, run: Run, seconds: float, requests_per: int = 1, cpu: tuple[dict, dict] | None = None
+) -> float:
     done = len(run.latencies)
     rate = done / seconds if seconds else 0.0
     values = sorted(t * 1000 for t in run.latencies)
@@ -503,6 +491,8 @@ def report(label: str, run: Run, seconds: float, requests_per: int = 1) -> float
         f"p95 {percentile(values, 95):.1f} ms, "
         f"max {values[-1] if values else float('nan'):.1f} ms"
     )
+    if cpu:
+        print(f"    CPU per submission: {CpuMeter.per_submission(*cpu, done)}")
     if run.errors:
         print(f"    {len(run.errors)} errors, first: {run.errors[0]}")
     return rate
@@ -572,9 +562,15 @@ def main() -> int:
     print(f"  load average     {' '.join(f'{x:.2f}' for x in os.getloadavg())} (1, 5, 15 min) at the start")
     var_dir = tempfile.mkdtemp(prefix="motcua-bench-")
     results: dict[str, float] = {}
-    server = Server(args.port, args.workers, args.threads, var_dir)
+    server = AppServer(
+        workers=args.workers,
+        threads=args.threads,
+        var_dir=var_dir,
+        ready_path=f"/api/procedures/{ONE_REQUEST_PROCEDURE}",
+        port=args.port,
+    )
     try:
-        print(f"  server           gunicorn {server.description}")
+        print(f"  server           {server.description}")
         tokens = [get_token(server.port, name) for name in citizens]
         context = {
             "agencies": [a.code for a in agencies],
@@ -595,13 +591,16 @@ def main() -> int:
                 lambda i, w=warm, m=mode: (w, server.port, tokens[i], 1000 + i, m, context),
             )
             run = Run(args.count, args.seconds)
+            meter = CpuMeter(server.process.pid)
+            cpu_before = meter.snapshot()
             seconds = measure(
                 run,
                 api_client,
                 args.clients,
                 lambda i, r=run, m=mode: (r, server.port, tokens[i], i, m, context),
             )
-            results[mode] = report(label, run, seconds, 1 if mode == "one" else 3)
+            cpu = (cpu_before, meter.snapshot())
+            results[mode] = report(label, run, seconds, 1 if mode == "one" else 3, cpu)
     finally:
         server.stop()
         shutil.rmtree(var_dir, ignore_errors=True)
@@ -623,14 +622,18 @@ def main() -> int:
             warm, plain_client, args.clients, lambda i: (warm, conninfo, 1000 + i, plain_context, created)
         )
         run = Run(args.count, args.seconds)
+        meter = CpuMeter()
+        cpu_before = meter.snapshot()
         seconds = measure(
             run, plain_client, args.clients, lambda i: (run, conninfo, i, plain_context, created)
         )
+        cpu = (cpu_before, meter.snapshot())
         results["plain"] = report(
             "plain psycopg: INSERT dossier + action + audit entry, one transaction each, "
             f"{args.clients} connections",
             run,
             seconds,
+            cpu=cpu,
         )
         delete_plain(conninfo, created)
 

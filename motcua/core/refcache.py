@@ -6,7 +6,7 @@ request's CPU (docs/performance.md). They change rarely and only through the adm
 
 - a change saved in this process clears every cache at once (``clear_on_change`` connects the
   models' save and delete signals);
-- other processes (more gunicorn workers, the task worker) see it within
+- other processes (more web workers, the task worker) see it within
   ``MOTCUA_REFERENCE_CACHE_SECONDS`` (default 60; 0 turns caching off).
 
 Cached values are shared between threads: callers must not modify them.

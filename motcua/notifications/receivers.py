@@ -10,7 +10,9 @@ def _queue_in_database() -> bool:
     written in the dossier's own transaction (an outbox: no email for a change that rolled back, no
     change without its email if the process dies right after the commit)."""
     backend = task_backends[notify_applicant.backend]
-    return type(backend).__module__.split(".")[0] == "django_tasks_db"
+    from django_tasks_db.backend import DatabaseBackend
+
+    return isinstance(backend, DatabaseBackend)
 
 
 @receiver(dossier_recorded)

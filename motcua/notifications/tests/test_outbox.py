@@ -55,3 +55,15 @@ def test_another_queue_is_given_the_task_only_after_the_commit(
     for callback in callbacks:
         callback()
     assert len(mail.outbox) == 1
+
+
+def test_the_database_worker_takes_the_queued_task(office, database_queue, mailoutbox):
+    dossier = submitted(office)
+
+    # what django-tasks-db's worker does: take a ready row under a lock, and call its task
+    with transaction.atomic():
+        row = DBTaskResult.objects.ready().get_locked()
+        assert row is not None and row.task_path == notify_applicant.module_path
+        assert row.task.call(*row.args_kwargs["args"], **row.args_kwargs["kwargs"]) is True
+
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == [dossier.applicant_email]
