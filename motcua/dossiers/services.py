@@ -99,6 +99,26 @@ class _Change:
         self.action: Action | None = None
 
 
+def _stale_is_a_conflict(action: Callable) -> Callable:
+    """An officer who acts on a dossier read at an older revision is told someone else acted, before
+    any other check runs on that old reading (the action re-checks everything under the lock)."""
+
+    @functools.wraps(action)
+    def run(dossier: Dossier, *args: Any, expected_revision: int | None = None, **kwargs: Any) -> Any:
+        if expected_revision is not None and dossier.revision != expected_revision:
+            raise Conflict(_conflict_message())
+        return action(dossier, *args, expected_revision=expected_revision, **kwargs)
+
+    return run
+
+
+def _conflict_message() -> str:
+    return _(
+        "Hồ sơ vừa được người khác xử lý; vui lòng tải lại trang "
+        "(Someone else has just acted on this dossier; reload and try again)."
+    )
+
+
 @contextmanager
 def _acting(
     dossier: Dossier | int,
@@ -121,12 +141,7 @@ def _acting(
         # not the joined ones, so the step or holder would be stale. Relations load after the lock.
         locked = Dossier.objects.select_for_update().get(pk=pk)
         if expected_revision is not None and locked.revision != expected_revision:
-            raise Conflict(
-                _(
-                    "Hồ sơ vừa được người khác xử lý; vui lòng tải lại trang "
-                    "(Someone else has just acted on this dossier; reload and try again)."
-                )
-            )
+            raise Conflict(_conflict_message())
         if check is not None:
             check(locked)
         if locked.status not in allowed:
@@ -497,6 +512,7 @@ def _check_complete(dossier: Dossier) -> dict[str, list[str]]:
     return errors
 
 
+@_stale_is_a_conflict
 def submit(
     dossier: Dossier, *, actor: User, declaration: bool, expected_revision: int | None = None
 ) -> Dossier:
@@ -524,6 +540,7 @@ def submit(
     return dossier
 
 
+@_stale_is_a_conflict
 def resubmit(
     dossier: Dossier, *, actor: User, note: str = "", expected_revision: int | None = None
 ) -> Dossier:
@@ -553,6 +570,7 @@ def resubmit(
     return dossier
 
 
+@_stale_is_a_conflict
 def withdraw(dossier: Dossier, *, actor: User, reason: str, expected_revision: int | None = None) -> Dossier:
     """The applicant withdraws the dossier (status 7) any time before the result is ready."""
     _require_applicant_or_counter(actor, dossier)
@@ -614,6 +632,7 @@ def _schedule(dossier: Dossier, *, start: datetime.datetime) -> None:
                 step.save(update_fields=["due_at"])
 
 
+@_stale_is_a_conflict
 def receive(
     dossier: Dossier, *, actor: User, note: str = "", expected_revision: int | None = None
 ) -> Dossier:
@@ -678,6 +697,7 @@ def _create_steps(dossier: Dossier, officer: User, now: datetime.datetime) -> li
     return list(dossier.steps.order_by("order"))
 
 
+@_stale_is_a_conflict
 def request_supplement(
     dossier: Dossier, *, actor: User, items: list[str], note: str = "", expected_revision: int | None = None
 ) -> Dossier:
@@ -713,6 +733,7 @@ def request_supplement(
     return dossier
 
 
+@_stale_is_a_conflict
 def refuse(dossier: Dossier, *, actor: User, reasons: str, expected_revision: int | None = None) -> Dossier:
     """Refuse the dossier at reception (status 3) with the reasons (form 03)."""
     _require_staff(actor, dossier.receiving_agency_id, [Role.RECEPTION])
@@ -763,6 +784,7 @@ def _move_to(dossier: Dossier, step: Step, to_user: User | None, now: datetime.d
     dossier.holder_user = to_user
 
 
+@_stale_is_a_conflict
 def forward(
     dossier: Dossier,
     *,
@@ -813,6 +835,7 @@ def forward(
     return dossier
 
 
+@_stale_is_a_conflict
 def approve(
     dossier: Dossier,
     *,
@@ -832,6 +855,7 @@ def approve(
     )
 
 
+@_stale_is_a_conflict
 def send_back(dossier: Dossier, *, actor: User, note: str, expected_revision: int | None = None) -> Dossier:
     """Return the dossier to the previous step, with a note saying why."""
     _require_step_officer(actor, dossier)
@@ -861,6 +885,7 @@ def send_back(dossier: Dossier, *, actor: User, note: str, expected_revision: in
     return dossier
 
 
+@_stale_is_a_conflict
 def consult(
     dossier: Dossier,
     *,
@@ -929,6 +954,7 @@ def reply_consultation(step: Step, *, actor: User, answer: str, expected_revisio
     return step
 
 
+@_stale_is_a_conflict
 def request_payment(
     dossier: Dossier, *, actor: User, amount: int, note: str = "", expected_revision: int | None = None
 ) -> Dossier:
@@ -954,6 +980,7 @@ def request_payment(
     return dossier
 
 
+@_stale_is_a_conflict
 def record_payment(
     dossier: Dossier,
     *,
@@ -990,6 +1017,7 @@ def record_payment(
     return payment
 
 
+@_stale_is_a_conflict
 def attach_result(
     dossier: Dossier,
     *,
@@ -1043,6 +1071,7 @@ def has_result(dossier: Dossier) -> bool:
     return dossier.attachments.filter(kind=AttachmentKind.RESULT, superseded=False).exists()
 
 
+@_stale_is_a_conflict
 def mark_ready(
     dossier: Dossier, *, actor: User, note: str = "", expected_revision: int | None = None
 ) -> Dossier:
@@ -1076,6 +1105,7 @@ def mark_ready(
     return dossier
 
 
+@_stale_is_a_conflict
 def return_result(
     dossier: Dossier, *, actor: User, note: str = "", expected_revision: int | None = None
 ) -> Dossier:
@@ -1096,6 +1126,7 @@ def return_result(
     return dossier
 
 
+@_stale_is_a_conflict
 def stop(dossier: Dossier, *, actor: User, reasons: str, expected_revision: int | None = None) -> Dossier:
     """Stop processing (status 8, form 05), allowed only while no result has been issued."""
     if not _has_role(actor, dossier.receiving_agency_id, [Role.LEADER]):
@@ -1113,6 +1144,7 @@ def stop(dossier: Dossier, *, actor: User, reasons: str, expected_revision: int 
     return dossier
 
 
+@_stale_is_a_conflict
 def apologize(
     dossier: Dossier,
     *,

@@ -178,3 +178,24 @@ def test_overdue_is_computed_from_the_due_date(office):
     dossier = received(office)
     assert not dossier.is_overdue()
     assert dossier.is_overdue(now=dossier.due_at + datetime.timedelta(seconds=1))
+
+
+def test_acting_on_an_old_reading_says_someone_else_acted(office):
+    """The second officer read the dossier before the first one acted: whatever the dossier has
+    become since, they are told to reload (not that the step is no longer theirs)."""
+    from motcua.accounts.constants import Role
+    from motcua.accounts.services import grant_role
+    from motcua.accounts.tests.factories import StaffFactory
+    from motcua.dossiers.errors import Conflict
+
+    dossier = received(office)
+    seen = dossier.revision
+    second = StaffFactory()
+    grant_role(second, office.agency, Role.SPECIALIST)
+    services.forward(Dossier.objects.get(pk=dossier.pk), actor=office.specialist, expected_revision=seen)
+
+    with pytest.raises(Conflict, match="người khác"):
+        services.forward(Dossier.objects.get(pk=dossier.pk), actor=second, expected_revision=seen)
+    with pytest.raises(NotAllowed):  # without a revision, the step's rule answers
+        services.forward(Dossier.objects.get(pk=dossier.pk), actor=second)
+    assert Dossier.objects.get(pk=dossier.pk).actions.filter(type=ActionType.FORWARD).count() == 1
