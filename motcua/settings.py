@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -183,6 +184,14 @@ _DEFAULT_TASKS_BACKEND = (
     else "django_tasks_db.DatabaseBackend"
 )
 TASKS = {"default": {"BACKEND": os.environ.get("MOTCUA_TASKS_BACKEND", _DEFAULT_TASKS_BACKEND)}}
+
+# Dossier events (emails...) go through an outbox table that `manage.py relay_events` delivers
+# (motcua.dossiers.events); under pytest they are delivered in the process right after the commit.
+MOTCUA_EVENT_DELIVERY = os.environ.get(
+    "MOTCUA_EVENT_DELIVERY", "on_commit" if os.environ.get("PYTEST_VERSION") else "outbox"
+)
+if MOTCUA_EVENT_DELIVERY not in ("outbox", "on_commit"):
+    raise ImproperlyConfigured("MOTCUA_EVENT_DELIVERY must be 'outbox' or 'on_commit'.")
 
 MAILERS = {
     "default": {

@@ -157,18 +157,24 @@ def user_for_token(raw: str) -> User | None:
     """The account behind a bearer token, if it is valid. Its last use is recorded at most once a
     minute, so that reading the API does not write on every request.
 
-    Read on every API request, so one hand-written statement: building the same query with the ORM
-    cost as much CPU as the rest of a submission (docs/performance.md)."""
+    Read on every API request, so one hand-written statement whose row becomes the User directly
+    (``Model.from_db``): building the same query with the ORM, or going through ``raw()``, cost
+    as much CPU as much of a submission (docs/performance.md)."""
     now = timezone.now()
     adapt = connection.ops.adapt_datetimefield_value
-    params = [adapt(now - _TOKEN_TOUCH), ApiToken.hash(raw), adapt(now)]
-    found = list(User.objects.raw(_token_sql(), params))
-    if not found:
+    sql, attnames, converters = _token_query()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [adapt(now - _TOKEN_TOUCH), ApiToken.hash(raw), adapt(now)])
+        row = cursor.fetchone()
+    if row is None:
         return None
-    user = found[0]
-    # token_stale and token_pk are the raw query's extra columns
-    if user.token_stale:  # type: ignore[attr-defined]
-        ApiToken.objects.filter(pk=user.token_pk).update(last_used_at=now)  # type: ignore[attr-defined]
+    *values, token_pk, token_stale = row
+    for i, functions, col in converters:
+        for convert in functions:
+            values[i] = convert(values[i], col, connection)
+    user = User.from_db(connection.alias, attnames, values)
+    if token_stale:
+        ApiToken.objects.filter(pk=token_pk).update(last_used_at=now)
     return user
 
 
@@ -176,14 +182,24 @@ _TOKEN_TOUCH = datetime.timedelta(minutes=1)
 
 
 @functools.cache
-def _token_sql() -> str:
+def _token_query() -> tuple[str, list[str], list[tuple[int, list, Any]]]:
+    """The statement of ``user_for_token``, the User fields its columns hold, and the database
+    converters of those that need one (SQLite's datetimes, say), worked out once."""
     name = connection.ops.quote_name
-    return (
-        f"SELECT u.*, t.id AS token_pk, "  # noqa: S608  (table names from the models, values are parameters)
-        f"(t.last_used_at IS NULL OR t.last_used_at < %s) AS token_stale "
+    fields = User._meta.concrete_fields
+    converters = []
+    for i, field in enumerate(fields):
+        col = field.get_col("u")
+        functions = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+        if functions:
+            converters.append((i, functions, col))
+    columns = ", ".join(f"u.{name(f.column)}" for f in fields)
+    sql = (
+        f"SELECT {columns}, t.id, (t.last_used_at IS NULL OR t.last_used_at < %s) "  # noqa: S608  (names from the models, values are parameters)
         f"FROM {name(User._meta.db_table)} u JOIN {name(ApiToken._meta.db_table)} t ON t.user_id = u.id "
         f"WHERE t.digest = %s AND t.expires_at > %s AND u.is_active"
     )
+    return sql, [f.attname for f in fields], converters
 
 
 def grant_role(user: User, agency: Agency, role: Role, *, actor: Any = None) -> Membership:

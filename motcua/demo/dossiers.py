@@ -314,6 +314,7 @@ def frozen_clock(clock: Clock) -> Iterator[Clock]:
         for f in fields:
             stack.enter_context(mock.patch.object(f, "_get_default", clock))
         stack.enter_context(mock.patch("motcua.dossiers.events.publish", lambda *args, **kwargs: None))
+        stack.enter_context(mock.patch("motcua.dossiers.events.outbox_row", lambda *args, **kwargs: None))
         yield clock
 
 

@@ -43,7 +43,7 @@ from motcua.dossiers.constants import (
 )
 from motcua.dossiers.errors import Conflict, InvalidInput, NotAllowed, WrongState
 from motcua.dossiers.form_data import clean_form
-from motcua.dossiers.models import Action, Attachment, Dossier, Pause, Payment, Step
+from motcua.dossiers.models import Action, Attachment, Dossier, OutboxEvent, Pause, Payment, Step
 from motcua.dossiers.uploads import check_upload
 
 # ---------------------------------------------------------------------------------------------
@@ -375,33 +375,42 @@ def submit_new(
     )
     with transaction.atomic():
         if connection.vendor == "postgresql":
-            _insert_submission(dossier, action, entry)
+            event = events.outbox_row(ActionType.SUBMIT.value, dossier.status)
+            _insert_submission(dossier, action, entry, event)
+            if event is None:
+                events.publish(dossier.pk, ActionType.SUBMIT.value, dossier.status)
         else:
             dossier.save()
             action.save()
             entry.object_id = str(dossier.pk)
             entry.save()
-        events.publish(dossier.pk, ActionType.SUBMIT.value, dossier.status)
+            events.publish(dossier.pk, ActionType.SUBMIT.value, dossier.status)
     return dossier
 
 
-def _insert_submission(dossier: Dossier, action: Action, entry: AuditEntry) -> None:
-    """The dossier, its first action and the audit row in one statement (one round trip instead of
-    three, measured in docs/performance.md). Rows are built from the models' own fields."""
-    sql, fields = _submission_statement()
+def _insert_submission(
+    dossier: Dossier, action: Action, entry: AuditEntry, event: OutboxEvent | None
+) -> None:
+    """The dossier, its first action, the audit row and the outbox event (when events go through
+    the outbox) in one statement: one round trip instead of four, measured in docs/performance.md.
+    Rows are built from the models' own fields."""
+    rows = (dossier, action, entry) if event is None else (dossier, action, entry, event)
+    sql, fields = _submission_statement(event is not None)
     values = [
         field.get_db_prep_save(field.pre_save(obj, add=True), connection)
-        for obj, obj_fields in zip((dossier, action, entry), fields, strict=True)
+        for obj, obj_fields in zip(rows, fields, strict=True)
         for field in obj_fields
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
         (dossier.pk,) = cursor.fetchone()
     dossier._state.adding = False
+    if event is not None:
+        event.dossier_id = dossier.pk
 
 
 @functools.cache
-def _submission_statement() -> tuple[str, tuple[tuple, tuple, tuple]]:
+def _submission_statement(with_event: bool) -> tuple[str, tuple[tuple, ...]]:
     """The statement of ``_insert_submission`` and the fields whose values it takes, built once."""
 
     def columns(model, skip: str) -> tuple[tuple, str, str]:
@@ -415,13 +424,18 @@ def _submission_statement() -> tuple[str, tuple[tuple, tuple, tuple]]:
     a_fields, a_cols, a_marks = columns(Action, "dossier_id")
     e_fields, e_cols, e_marks = columns(AuditEntry, "object_id")
     # Column names come from the models and every value is a parameter.
-    sql = (
-        f"WITH d AS (INSERT INTO dossiers_dossier ({d_cols}) VALUES ({d_marks}) RETURNING id), "  # noqa: S608
-        f"a AS (INSERT INTO dossiers_action (dossier_id, {a_cols}) SELECT d.id, {a_marks} FROM d), "
-        f"e AS (INSERT INTO core_auditentry (object_id, {e_cols}) SELECT d.id::text, {e_marks} FROM d) "
-        "SELECT id FROM d"
-    )
-    return sql, (d_fields, a_fields, e_fields)
+    clauses = [
+        f"d AS (INSERT INTO dossiers_dossier ({d_cols}) VALUES ({d_marks}) RETURNING id)",  # noqa: S608
+        f"a AS (INSERT INTO dossiers_action (dossier_id, {a_cols}) SELECT d.id, {a_marks} FROM d)",  # noqa: S608
+        f"e AS (INSERT INTO core_auditentry (object_id, {e_cols}) SELECT d.id::text, {e_marks} FROM d)",  # noqa: S608
+    ]
+    fields: tuple[tuple, ...] = (d_fields, a_fields, e_fields)
+    if with_event:
+        o_fields, o_cols, o_marks = columns(OutboxEvent, "dossier_id")
+        table = OutboxEvent._meta.db_table
+        clauses.append(f"o AS (INSERT INTO {table} (dossier_id, {o_cols}) SELECT d.id, {o_marks} FROM d)")  # noqa: S608
+        fields = (*fields, o_fields)
+    return f"WITH {', '.join(clauses)} SELECT id FROM d", fields  # noqa: S608
 
 
 def save_draft(

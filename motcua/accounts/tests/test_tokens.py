@@ -19,7 +19,12 @@ def test_a_valid_token_gives_its_user():
     found = user_for_token(raw)
 
     assert found == user
-    assert (found.username, found.kind, found.is_active) == (user.username, user.kind, True)
+    # every field as the ORM reads it (datetimes aware, on SQLite too), and a saved instance
+    stored = type(user).objects.get(pk=user.pk)
+    for field in type(user)._meta.concrete_fields:
+        assert getattr(found, field.attname) == getattr(stored, field.attname), field.name
+    assert timezone.is_aware(found.date_joined)
+    assert not found._state.adding
     assert user_for_token(raw + "x") is None
     assert user_for_token("") is None
 

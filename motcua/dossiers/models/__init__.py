@@ -7,5 +7,15 @@ from motcua.dossiers.models.dossiers import (
     Payment,
     Step,
 )
+from motcua.dossiers.models.events import OutboxEvent
 
-__all__ = ["Action", "Attachment", "DailySequence", "Dossier", "Pause", "Payment", "Step"]
+__all__ = [
+    "Action",
+    "Attachment",
+    "DailySequence",
+    "Dossier",
+    "OutboxEvent",
+    "Pause",
+    "Payment",
+    "Step",
+]
