@@ -193,7 +193,7 @@ def _token_query() -> tuple[str, list[str], list[tuple[int, list, Any]]]:
         functions = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
         if functions:
             converters.append((i, functions, col))
-    columns = ", ".join(f"u.{name(f.column)}" for f in fields)
+    columns = ", ".join(f"u.{name(str(f.column))}" for f in fields)
     sql = (
         f"SELECT {columns}, t.id, (t.last_used_at IS NULL OR t.last_used_at < %s) "  # noqa: S608  (names from the models, values are parameters)
         f"FROM {name(User._meta.db_table)} u JOIN {name(ApiToken._meta.db_table)} t ON t.user_id = u.id "

@@ -135,6 +135,35 @@ def test_create_and_submit_at_once_only_when_complete(office):
     assert [d["name"] for d in body["missing_documents"]] == ["Tờ khai đăng ký khai sinh", "Giấy chứng sinh"]
 
 
+def test_a_complete_dossier_submitted_at_once_answers_what_the_schema_would(office):
+    import json
+
+    from motcua.api.dossier_schemas import DossierSaved
+    from motcua.api.urls import api
+    from motcua.dossiers.models import Dossier
+
+    office.version.documents.update(required=False)
+    citizen = client_for(office.citizen)
+    body = {"procedure": "1.001193", "form": GOOD_FORM, "submit": True, "declaration": True}
+
+    response = citizen.post("/api/dossiers", body, content_type=JSON)
+
+    assert response.status_code == 201 and response["Content-Type"] == "application/json; charset=utf-8"
+    answer = response.json()
+    assert answer["status"] == {"code": 1, "national": "receiving", "label": "Mới đăng ký"}
+    assert answer["errors"] == {} and answer["code"] is None
+    # the answer is rendered without pydantic: it must be exactly what validating it would give
+    validated = DossierSaved.model_validate(answer).model_dump()  # as ninja does
+    rendered = json.loads(api.create_response(None, validated, status=201).content)
+    assert rendered == answer
+    # and the detail of the stored dossier agrees with it (the applicant's view of the timeline)
+    dossier = Dossier.objects.get(public_id=answer["id"])
+    stored = citizen.get(f"/api/dossiers/{dossier.public_id}").json()
+    for key in ("id", "status", "procedure", "receiving_agency", "form", "submitted_at", "revision", "steps"):
+        assert stored[key] == answer[key], key
+    assert [(t["type"], t["status_after"]) for t in stored["timeline"]] == [("submit", 1)]
+
+
 def test_supplement_resubmit_and_withdraw_by_the_applicant(office):
     citizen, reception = client_for(office.citizen), client_for(office.reception)
     dossier = submitted(office)
