@@ -54,15 +54,17 @@ INSTALLED_APPS = [
     "motcua.demo",
 ]
 
+# Django's usual stack; the motcua.core.middleware classes are Django's own, which API requests
+# (/api/, bearer tokens, JSON) bypass.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "motcua.core.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "motcua.core.middleware.CommonMiddleware",
+    "motcua.core.middleware.CsrfViewMiddleware",
+    "motcua.core.middleware.AuthenticationMiddleware",
+    "motcua.core.middleware.MessageMiddleware",
+    "motcua.core.middleware.XFrameOptionsMiddleware",
 ]
 
 ROOT_URLCONF = "motcua.urls"

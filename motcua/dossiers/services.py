@@ -373,18 +373,20 @@ def submit_new(
         summary="",
         data={"status": int(Status.SUBMITTED)},
     )
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            event = events.outbox_row(ActionType.SUBMIT.value, dossier.status)
-            _insert_submission(dossier, action, entry, event)
-            if event is None:
-                events.publish(dossier.pk, ActionType.SUBMIT.value, dossier.status)
-        else:
-            dossier.save()
-            action.save()
-            entry.object_id = str(dossier.pk)
-            entry.save()
+    if connection.vendor == "postgresql":
+        # One statement writes every row, so it is atomic by itself: outside a caller's transaction
+        # it commits on its own, two round trips fewer than BEGIN ... COMMIT (docs/performance.md).
+        event = events.outbox_row(ActionType.SUBMIT.value, dossier.status)
+        _insert_submission(dossier, action, entry, event)
+        if event is None:
             events.publish(dossier.pk, ActionType.SUBMIT.value, dossier.status)
+        return dossier
+    with transaction.atomic():
+        dossier.save()
+        action.save()
+        entry.object_id = str(dossier.pk)
+        entry.save()
+        events.publish(dossier.pk, ActionType.SUBMIT.value, dossier.status)
     return dossier
 
 

@@ -137,3 +137,33 @@ def test_the_openapi_schema_describes_the_endpoints(api):
     assert {"/api/procedures", "/api/procedures/{code}", "/api/units", "/api/auth/token"} <= set(
         schema["paths"]
     )
+
+
+def test_api_requests_bypass_the_browser_middleware_and_pages_keep_it():
+    from django.urls import reverse
+
+    from motcua.core.middleware import API_PATH_PREFIX
+
+    assert reverse("api:openapi-json").startswith(API_PATH_PREFIX)
+    browser = Client(enforce_csrf_checks=True)
+    user = UserFactory()
+
+    # the API: a bearer token, JSON, no cookie, no frame header, no CSRF token asked for
+    answer = browser.post(
+        "/api/auth/token", {"username": user.username, "password": PASSWORD}, content_type="application/json"
+    )
+    assert answer.status_code == 200
+    assert not answer.cookies and "X-Frame-Options" not in answer
+    assert "Cookie" not in answer.get("Vary", "")
+
+    # a page: the frame header, and a form POST without the CSRF token is refused
+    page = browser.get("/")
+    assert page.status_code == 200 and page["X-Frame-Options"] == "DENY"
+    login = reverse("portal:login")
+    assert browser.post(login, {"username": user.username, "password": PASSWORD}).status_code == 403
+    # with it, the session cookie logs the user in
+    browser.get(login)
+    token = browser.cookies["csrftoken"].value
+    form = {"username": user.username, "password": PASSWORD, "csrfmiddlewaretoken": token}
+    done = browser.post(login, form)
+    assert done.status_code == 302 and "sessionid" in done.cookies

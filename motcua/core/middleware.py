@@ -1,0 +1,54 @@
+"""Django's browser middleware, bypassed by API requests.
+
+The API (``/api/``, django-ninja) authenticates with bearer tokens and answers JSON: it has no use
+for sessions, the login cookie, CSRF tokens, flash messages, trailing-slash redirects or frame
+headers. Django applies middleware to every URL, and these six cost about 0.6 ms of CPU per API
+request, a fifth of a dossier submission (docs/performance.md). Each class below is Django's own,
+subclassed (so Django's checks and ``isinstance`` still recognise it) to hand API requests straight
+to the next layer. Browser pages get exactly Django's behaviour.
+
+If the API ever accepts the session cookie, take SessionMiddleware, AuthenticationMiddleware and
+CsrfViewMiddleware off this list for it.
+"""
+
+from django.contrib.auth import middleware as auth
+from django.contrib.messages import middleware as messages
+from django.contrib.sessions import middleware as sessions
+from django.middleware import clickjacking, common, csrf
+
+# Where motcua.urls mounts the API.
+API_PATH_PREFIX = "/api/"
+
+
+class BypassedByApi:
+    """Mixin: requests under API_PATH_PREFIX skip this middleware's request and response hooks."""
+
+    def __call__(self, request):
+        if request.path_info.startswith(API_PATH_PREFIX):
+            return self.get_response(request)  # type: ignore[attr-defined]
+        return super().__call__(request)  # type: ignore[misc]
+
+
+class SessionMiddleware(BypassedByApi, sessions.SessionMiddleware):
+    pass
+
+
+class CommonMiddleware(BypassedByApi, common.CommonMiddleware):
+    pass
+
+
+class CsrfViewMiddleware(BypassedByApi, csrf.CsrfViewMiddleware):
+    """API views are csrf_exempt (django-ninja's default without cookie auth), so the view hook,
+    which Django calls apart from __call__, lets them through as before."""
+
+
+class AuthenticationMiddleware(BypassedByApi, auth.AuthenticationMiddleware):
+    pass
+
+
+class MessageMiddleware(BypassedByApi, messages.MessageMiddleware):
+    pass
+
+
+class XFrameOptionsMiddleware(BypassedByApi, clickjacking.XFrameOptionsMiddleware):
+    pass
