@@ -57,6 +57,22 @@ class InboxFilterForm(forms.Form):
             del self.fields["agency"]
 
 
+class ReceptionFilterForm(forms.Form):
+    procedure = forms.CharField(
+        label=_("Mã thủ tục"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"placeholder": "1.001193", "size": 12}),
+    )
+    agency = forms.ChoiceField(label=_("Nơi tiếp nhận"), required=False)
+
+    def __init__(self, *args, agencies: list[Agency], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].choices = [("", _("Tất cả")), *[(a.code, a.name) for a in agencies]]
+        if len(agencies) < 2:
+            del self.fields["agency"]
+
+
 # ---------------------------------------------------------------------------------------------
 # Actions on a dossier. Every form carries the revision the officer saw.
 

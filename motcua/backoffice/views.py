@@ -19,9 +19,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from motcua.accounts.constants import AccountKind, Role
+from motcua.accounts.selectors import visible_agencies
 from motcua.agencies.models import AdministrativeUnit, Agency
 from motcua.backoffice import actions
-from motcua.backoffice.forms import InboxFilterForm, IntakeForm, ProcedureChoiceForm, add_service_errors
+from motcua.backoffice.forms import (
+    InboxFilterForm,
+    IntakeForm,
+    ProcedureChoiceForm,
+    ReceptionFilterForm,
+    add_service_errors,
+)
 from motcua.catalog.models import ProcedureVersion
 from motcua.dossiers import selectors, services
 from motcua.dossiers.constants import OPEN_STATUSES, ActionType, AttachmentKind, StepKind
@@ -100,21 +107,31 @@ def _document_counts(dossiers: list[Dossier]) -> dict[int, int]:
 @staff_required
 @require_GET
 def reception(request):
-    dossiers = selectors.reception_queue(request.user, size=QUEUE_SIZE + 1)
-    full = len(dossiers) > QUEUE_SIZE
-    dossiers = dossiers[:QUEUE_SIZE]
-    counts = _document_counts(dossiers)
-    for dossier in dossiers:
+    agencies = list(visible_agencies(request.user).filter(receives_dossiers=True).order_by("name"))
+    form = ReceptionFilterForm(request.GET or None, agencies=agencies)
+    form.is_valid()
+    values = getattr(form, "cleaned_data", {})  # the valid filters apply; a bad value is ignored
+    page = selectors.reception_queue(
+        request.user,
+        procedure=(values.get("procedure") or "").strip(),
+        agency=values.get("agency") or "",
+        after=request.GET.get("after") or None,
+        size=QUEUE_SIZE,
+    )
+    counts = _document_counts(page.rows)
+    for dossier in page.rows:
         dossier.document_count = counts.get(dossier.pk, 0)
-    agencies = {d.receiving_agency_id for d in dossiers}
+    query = request.GET.copy()
+    query.pop("after", None)
     return render(
         request,
         "backoffice/reception.html",
         {
             "section": "reception",
-            "dossiers": dossiers,
-            "full": full,
-            "queue_size": QUEUE_SIZE,
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "filtered": any(v for k, v in request.GET.items() if k != "after"),
             "several_agencies": len(agencies) > 1,
         },
     )

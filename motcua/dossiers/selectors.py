@@ -208,12 +208,40 @@ def pending_consultations(user: User) -> list[Step]:
     )
 
 
-def reception_queue(user: User, *, size: int = 25) -> list[Dossier]:
-    """New online dossiers (status 1) waiting at the officer's receiving agencies, the ``size`` that
-    have waited longest: the queue is worked from its oldest end."""
+@dataclass(frozen=True)
+class QueuePage(Page):
+    waiting: int = 0  # dossiers waiting in all, with the same filters
+
+
+def reception_queue(
+    user: User, *, procedure: str = "", agency: str = "", after: str | None = None, size: int = 25
+) -> QueuePage:
+    """New online dossiers (status 1) waiting at the officer's receiving agencies, longest waiting
+    first (the queue is worked from its oldest end), ``size`` at a time after the cursor ``after``.
+
+    Keyset pages on (submitted_at, id), read from dossier_reception_idx (receiving agency, status,
+    submitted_at, id); a mangled cursor starts from the first page. ``procedure`` is a procedure code,
+    ``agency`` an agency code among the officer's: anything else matches nothing."""
     agencies = visible_agencies(user).filter(receives_dossiers=True)
-    dossiers = Dossier.objects.filter(receiving_agency__in=agencies, status=Status.SUBMITTED)
-    return list(_list_related(dossiers).order_by("submitted_at", "id")[:size])
+    if agency:
+        agencies = agencies.filter(code=agency)
+    waiting = Dossier.objects.filter(receiving_agency__in=agencies, status=Status.SUBMITTED)
+    if procedure:
+        waiting = waiting.filter(procedure_version__procedure__code=procedure)
+    cursor = _decode_cursor(after)
+    page = waiting
+    if cursor is not None:
+        submitted_at, pk = cursor
+        page = page.filter(Q(submitted_at__gt=submitted_at) | Q(submitted_at=submitted_at, id__gt=pk))
+    rows = list(_list_related(page).order_by("submitted_at", "id")[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    next_cursor = None
+    if more and rows and rows[-1].submitted_at is not None:
+        next_cursor = f"{rows[-1].submitted_at.isoformat()}_{rows[-1].pk}"
+    return QueuePage(
+        rows=rows, next_cursor=next_cursor, has_previous=cursor is not None, waiting=waiting.count()
+    )
 
 
 @dataclass(frozen=True)

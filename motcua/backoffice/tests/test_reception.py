@@ -1,5 +1,7 @@
 """The reception queue and the reception actions (receive, request a supplement, refuse)."""
 
+import re
+
 from django.utils import timezone
 
 from motcua.backoffice.tests.pages import check_page
@@ -35,6 +37,45 @@ def test_the_oldest_dossier_comes_first(office, as_user):
     html = as_user(office.reception).get("/can-bo/tiep-nhan/").content.decode()
 
     assert html.index(str(newer.public_id)) < html.index(str(older.public_id))
+
+
+def test_the_queue_pages_through_every_waiting_dossier_once(office, as_user, monkeypatch):
+    monkeypatch.setattr("motcua.backoffice.views.QUEUE_SIZE", 2)
+    dossiers = [submitted(office) for _ in range(5)]
+    start = timezone.now() - timezone.timedelta(days=1)
+    # two submitted in the same second: the id breaks the tie, and neither is lost between pages
+    moments = [start, start + timezone.timedelta(minutes=1), start + timezone.timedelta(minutes=1)]
+    moments += [start + timezone.timedelta(minutes=2), start + timezone.timedelta(minutes=3)]
+    for dossier, moment in zip(dossiers, moments, strict=True):
+        Dossier.objects.filter(pk=dossier.pk).update(submitted_at=moment)
+    client = as_user(office.reception)
+
+    seen, url, pages = [], "/can-bo/tiep-nhan/", 0
+    while url:
+        html = client.get(url).content.decode()
+        check_page(html)
+        pages += 1
+        assert "5 hồ sơ chờ tiếp nhận" in html
+        assert ("Trang đầu" in html) == (pages > 1)
+        seen += [str(d.public_id) for d in dossiers if f"/can-bo/ho-so/{d.public_id}/" in html]
+        found = re.search(r'<a rel="next" href="([^"]+)"', html)
+        url = "/can-bo/tiep-nhan/" + found.group(1).replace("&amp;", "&") if found else ""
+
+    assert pages == 3
+    assert seen == [str(d.public_id) for d in dossiers]  # oldest first, each once
+
+
+def test_the_queue_filters_by_procedure_and_ignores_a_mangled_cursor(office, as_user):
+    dossier = submitted(office)
+    client = as_user(office.reception)
+
+    none = client.get("/can-bo/tiep-nhan/", {"procedure": "9.999999"}).content.decode()
+    assert "Không có hồ sơ nào khớp bộ lọc." in none and "0 hồ sơ chờ tiếp nhận" in none
+    code = office.version.procedure.code
+    found = client.get("/can-bo/tiep-nhan/", {"procedure": code}).content.decode()
+    assert f"/can-bo/ho-so/{dossier.public_id}/" in found and "1 hồ sơ chờ tiếp nhận" in found
+    mangled = client.get("/can-bo/tiep-nhan/", {"after": "yesterday_x"})
+    assert mangled.status_code == 200 and f"/can-bo/ho-so/{dossier.public_id}/" in mangled.content.decode()
 
 
 def test_a_new_dossier_offers_receive_supplement_and_refuse(office, as_user):
