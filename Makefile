@@ -13,10 +13,11 @@ PORT ?= 8000
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 12) else "motcua needs Python 3.12 (see .python-version)")'
 	@# HarfBuzz's subsetter makes WeasyPrint's PDFs (receipts, notices) about 6x faster than fontTools.
-	@ldconfig -p | grep -q libharfbuzz-subset || { \
+	@/sbin/ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "installing libharfbuzz-subset0 (Debian) for fast PDF rendering"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libharfbuzz-subset0 >/dev/null; \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libharfbuzz-subset0 >/dev/null; } \
+	      || echo "could not install libharfbuzz-subset0; PDFs render more slowly (fontTools)"; \
 	  else echo "note: install libharfbuzz-subset0 for fast PDF rendering (WeasyPrint falls back to fontTools)"; fi; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade "pip>=25"

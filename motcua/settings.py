@@ -64,7 +64,7 @@ MIDDLEWARE = [
     "motcua.core.middleware.CsrfViewMiddleware",
     "motcua.core.middleware.AuthenticationMiddleware",
     "motcua.core.middleware.MessageMiddleware",
-    "motcua.core.middleware.XFrameOptionsMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
 ROOT_URLCONF = "motcua.urls"

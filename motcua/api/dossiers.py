@@ -352,7 +352,7 @@ def create_dossier(request: HttpRequest, body: DossierCreate):
             pass  # incomplete: keep it as a draft below, with its errors
         else:
             # The hottest answer of the API, rendered as built: no second pass of pydantic over it
-            # (DossierSaved). test_api checks that it is the JSON the validated path would give.
+            # (DossierSaved). test_dossiers_api checks that it is the JSON the validated path would give.
             answer = {**_fresh_detail(dossier), "errors": {}}
             return _mounted[0].create_response(request, answer, status=201)
     dossier = services.start_dossier(

@@ -1,9 +1,10 @@
 """Django's browser middleware, bypassed by API requests.
 
 The API (``/api/``, django-ninja) authenticates with bearer tokens and answers JSON: it has no use
-for sessions, the login cookie, CSRF tokens, flash messages, trailing-slash redirects or frame
-headers. Django applies middleware to every URL, and these six cost about 0.6 ms of CPU per API
-request, a fifth of a dossier submission (docs/performance.md). Each class below is Django's own,
+for sessions, the login cookie, CSRF tokens, flash messages or trailing-slash redirects. Django
+applies middleware to every URL, and these cost about 0.6 ms of CPU per API request, a fifth of a
+dossier submission (docs/decisions/0005). The security, locale and frame-options middleware still
+run for the API (its interactive docs at /api/docs are an HTML page). Each class below is Django's own,
 subclassed (so Django's checks and ``isinstance`` still recognise it) to hand API requests straight
 to the next layer. Browser pages get exactly Django's behaviour.
 
@@ -14,7 +15,7 @@ CsrfViewMiddleware off this list for it.
 from django.contrib.auth import middleware as auth
 from django.contrib.messages import middleware as messages
 from django.contrib.sessions import middleware as sessions
-from django.middleware import clickjacking, common, csrf
+from django.middleware import common, csrf
 
 # Where motcua.urls mounts the API.
 API_PATH_PREFIX = "/api/"
@@ -47,8 +48,4 @@ class AuthenticationMiddleware(BypassedByApi, auth.AuthenticationMiddleware):
 
 
 class MessageMiddleware(BypassedByApi, messages.MessageMiddleware):
-    pass
-
-
-class XFrameOptionsMiddleware(BypassedByApi, clickjacking.XFrameOptionsMiddleware):
     pass

@@ -21,7 +21,10 @@ class OutboxEventAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    @admin.action(description=_("Chuyển lại ngay"), permissions=["view"])
+    def has_retry_permission(self, request):
+        return request.user.has_perm("dossiers.change_outboxevent")
+
+    @admin.action(description=_("Chuyển lại ngay"), permissions=["retry"])
     def retry_now(self, request, queryset):
         ids = list(queryset.values_list("pk", flat=True))
         queryset.update(attempts=0, available_at=timezone.now())

@@ -14,7 +14,8 @@ subscribers is the setting ``MOTCUA_EVENT_DELIVERY``:
   the signal for each in the relay's transaction and deletes the row in it. Subscribers that write
   to the same database (a django-tasks-db task, say) therefore commit together with the removal of
   the event: delivered once. A subscriber that raises keeps its row for a later attempt, backing off,
-  until ``MAX_ATTEMPTS``; other events go on. Order is by id per relay, not across several relays.
+  until ``MAX_ATTEMPTS``; other events go on. Order is by id per relay, not across several relays,
+  and an event that failed is overtaken by the later ones.
 - ``"on_commit"`` (the tests; a single process without a relay): the signal is sent in the
   process, right after the commit (``transaction.on_commit``); nothing is written.
 
@@ -27,7 +28,7 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import DatabaseError, close_old_connections, connection, transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
@@ -39,7 +40,9 @@ dossier_changed = Signal()
 
 OUTBOX = "outbox"
 ON_COMMIT = "on_commit"
-MAX_ATTEMPTS = 8
+# Waits of 2, 4, 8 ... seconds, then an hour at most: about 7 hours of attempts before an operator is
+# needed (the admin lists the events left with their last error).
+MAX_ATTEMPTS = 16
 MAX_BACKOFF = datetime.timedelta(hours=1)
 
 
@@ -106,9 +109,16 @@ def relay(batch: int = 100) -> int:
 def relay_forever(
     *, interval: float = 1.0, batch: int = 100, running: Callable[[], bool] = lambda: True
 ) -> None:
-    """``relay`` in a loop: at once while full batches come, else every ``interval`` seconds."""
+    """``relay`` in a loop: at once while full batches come, else every ``interval`` seconds. A
+    database error (a restart, a lock timeout) is logged and the loop goes on after ``interval``:
+    nothing was delivered in the failed transaction, so nothing is lost."""
     while running():
         close_old_connections()
-        taken = relay(batch)
+        try:
+            taken = relay(batch)
+        except DatabaseError:
+            logger.exception("relaying dossier events failed; trying again in %s s", interval)
+            connection.close()
+            taken = 0
         if taken < batch and running():
             time.sleep(interval)

@@ -90,6 +90,10 @@ NO_DEADLINE = datetime.datetime(9999, 12, 31, tzinfo=datetime.UTC)
 _SORT = "COALESCE(x.due_at, '9999-12-31 00:00:00+00'::timestamptz)"
 
 
+def _encode_cursor(moment: datetime.datetime | None, pk: int) -> str:
+    return f"{moment.isoformat() if moment else 'none'}_{pk}"
+
+
 def _decode_cursor(after: str | None) -> tuple[datetime.datetime, int] | None:
     if not after:
         return None
@@ -137,7 +141,7 @@ def inbox(
     next_cursor = None
     if more and rows:
         last = rows[-1]
-        next_cursor = f"{last.due_at.isoformat() if last.due_at else 'none'}_{last.pk}"
+        next_cursor = _encode_cursor(last.due_at, last.pk)
     return Page(rows=rows, next_cursor=next_cursor, has_previous=cursor is not None)
 
 
@@ -238,7 +242,7 @@ def reception_queue(
     rows = rows[:size]
     next_cursor = None
     if more and rows and rows[-1].submitted_at is not None:
-        next_cursor = f"{rows[-1].submitted_at.isoformat()}_{rows[-1].pk}"
+        next_cursor = _encode_cursor(rows[-1].submitted_at, rows[-1].pk)
     return QueuePage(
         rows=rows, next_cursor=next_cursor, has_previous=cursor is not None, waiting=waiting.count()
     )

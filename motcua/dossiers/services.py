@@ -314,8 +314,9 @@ def submit_new(
 ) -> Dossier:
     """Create and submit a dossier in one go (the API's path when nothing needs uploading).
 
-    Validates once and writes the dossier, its first action and the audit row in one transaction;
-    nothing to lock, the row is new. Raises InvalidInput (and saves nothing) when incomplete.
+    Validates once, then writes the dossier, its first action, the audit row and the event together:
+    on PostgreSQL in one statement (atomic by itself), elsewhere in one transaction; nothing to lock,
+    the row is new. Raises InvalidInput (and saves nothing) when incomplete.
     """
     if applicant.kind == AccountKind.STAFF:
         raise NotAllowed(

@@ -148,17 +148,22 @@ def test_api_requests_bypass_the_browser_middleware_and_pages_keep_it():
     browser = Client(enforce_csrf_checks=True)
     user = UserFactory()
 
-    # the API: a bearer token, JSON, no cookie, no frame header, no CSRF token asked for
+    # the API: a bearer token and JSON; no session, user or messages attached, no CSRF token asked for
     answer = browser.post(
         "/api/auth/token", {"username": user.username, "password": PASSWORD}, content_type="application/json"
     )
-    assert answer.status_code == 200
-    assert not answer.cookies and "X-Frame-Options" not in answer
-    assert "Cookie" not in answer.get("Vary", "")
+    assert answer.status_code == 200 and not answer.cookies
+    request = answer.wsgi_request
+    assert not hasattr(request, "session") and not hasattr(request, "_messages")
+    assert answer["X-Frame-Options"] == "DENY"  # still set: /api/docs is a page
+    token = answer.json()["access_token"]
+    mine = browser.get("/api/dossiers", headers={"Authorization": f"Bearer {token}"})
+    assert mine.status_code == 200 and not hasattr(mine.wsgi_request, "session")
 
-    # a page: the frame header, and a form POST without the CSRF token is refused
+    # a page: the session and messages, and a form POST without the CSRF token is refused
     page = browser.get("/")
-    assert page.status_code == 200 and page["X-Frame-Options"] == "DENY"
+    assert page.status_code == 200 and hasattr(page.wsgi_request, "session")
+    assert hasattr(page.wsgi_request, "_messages")
     login = reverse("portal:login")
     assert browser.post(login, {"username": user.username, "password": PASSWORD}).status_code == 403
     # with it, the session cookie logs the user in

@@ -207,3 +207,48 @@ def test_an_operator_sees_the_stuck_events_and_retries_them(office, outbox, admi
     assert event.attempts == 0 and event.dossier_id == dossier.pk
     assert AuditEntry.objects.filter(action="outbox.retry").exists()
     assert events.relay() == 1
+
+
+def test_the_relay_loop_survives_a_database_error_and_delivers_afterwards(office, outbox, heard, monkeypatch):
+    from django.db import OperationalError
+
+    dossier = submitted(office)
+    real_relay, calls = events.relay, []
+
+    def flaky(batch):
+        calls.append(batch)
+        if len(calls) == 1:
+            raise OperationalError("server closed the connection unexpectedly")
+        return real_relay(batch)
+
+    monkeypatch.setattr(events, "relay", flaky)
+    monkeypatch.setattr(events.time, "sleep", lambda seconds: None)
+    monkeypatch.setattr(events.connection, "close", lambda: None)  # the test's transaction stays open
+
+    events.relay_forever(batch=10, running=lambda: len(calls) < 3)
+
+    assert len(calls) == 3
+    assert heard == [(dossier.pk, "submit", 1)] and not OutboxEvent.objects.exists()
+
+
+def test_only_an_operator_who_may_change_events_may_retry_them(office, outbox, client):
+    from django.contrib.auth.models import Permission
+
+    from motcua.accounts.tests.factories import StaffFactory
+
+    submitted(office)
+    OutboxEvent.objects.update(attempts=events.MAX_ATTEMPTS)
+    event = OutboxEvent.objects.get()
+    viewer = StaffFactory(is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_outboxevent"))
+    client.force_login(viewer)
+
+    assert client.get("/quan-tri/dossiers/outboxevent/").status_code == 200
+    client.post("/quan-tri/dossiers/outboxevent/", {"action": "retry_now", "_selected_action": [event.pk]})
+    event.refresh_from_db()
+    assert event.attempts == events.MAX_ATTEMPTS  # not for someone who may only look
+
+    viewer.user_permissions.add(Permission.objects.get(codename="change_outboxevent"))
+    client.post("/quan-tri/dossiers/outboxevent/", {"action": "retry_now", "_selected_action": [event.pk]})
+    event.refresh_from_db()
+    assert event.attempts == 0
