@@ -38,6 +38,12 @@ def _list_related(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier]:
     )
 
 
+def with_related() -> QuerySet[Dossier]:
+    """Dossiers with what pages and answers show of them joined in (procedure, agencies, holder, step):
+    for ``refresh_from_db(from_queryset=...)`` after a change, which otherwise drops them."""
+    return _list_related(Dossier.objects.all())
+
+
 def visible_to(user: User) -> QuerySet[Dossier]:
     """Every dossier ``user`` may open."""
     if not user.is_authenticated:

@@ -178,7 +178,7 @@ def _acting(
         )
         events.publish(locked.pk, action.value, locked.status, change.data)
     if isinstance(dossier, Dossier):
-        dossier.refresh_from_db()
+        dossier.refresh_from_db(from_queryset=selectors.with_related())
 
 
 def lookup_url(dossier: Dossier) -> str:
@@ -473,7 +473,7 @@ def save_draft(
             locked.subject_identity = subject.get("identity", "")[:14]
             locked.subject_relation = subject.get("relation", "")[:120]
         locked.save()
-    dossier.refresh_from_db()
+    dossier.refresh_from_db(from_queryset=selectors.with_related())
     return errors
 
 

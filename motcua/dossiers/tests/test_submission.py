@@ -188,3 +188,18 @@ def test_submitting_in_one_go_refuses_an_incomplete_dossier_and_saves_nothing(of
 
     assert {"child_name", "documents", "declaration"} <= set(exc.value.errors)
     assert not type(office.citizen).objects.get(pk=office.citizen.pk).dossiers.exists()
+
+
+def test_after_a_change_the_dossier_keeps_what_answers_show_without_more_queries(
+    office, django_assert_num_queries
+):
+    dossier = submitted(office)  # services.submit re-read it
+
+    with django_assert_num_queries(0):
+        shown = (
+            dossier.procedure_version.procedure.code,
+            dossier.procedure_version.name,
+            dossier.receiving_agency.name,
+            dossier.holder_agency.name,
+        )
+    assert shown[0] == office.version.procedure.code and shown[2] == office.agency.name
