@@ -36,14 +36,19 @@ def add_service_errors(form: forms.Form, errors: dict[str, list[str]], aliases: 
 # Inbox
 
 
-class InboxFilterForm(forms.Form):
-    status = forms.TypedChoiceField(label=_("Trạng thái"), required=False, coerce=int, empty_value=None)
-    procedure = forms.CharField(
+def procedure_code_field() -> forms.CharField:
+    """The filter of the staff lists by national procedure code."""
+    return forms.CharField(
         label=_("Mã thủ tục"),
         required=False,
         max_length=40,
         widget=forms.TextInput(attrs={"placeholder": "1.001193", "size": 12}),
     )
+
+
+class InboxFilterForm(forms.Form):
+    status = forms.TypedChoiceField(label=_("Trạng thái"), required=False, coerce=int, empty_value=None)
+    procedure = procedure_code_field()
     agency = forms.ChoiceField(label=_("Đơn vị đang giữ"), required=False)
     overdue = forms.BooleanField(label=_("Quá hạn"), required=False)
     due_soon = forms.BooleanField(label=_("Sắp đến hạn"), required=False)
@@ -58,12 +63,7 @@ class InboxFilterForm(forms.Form):
 
 
 class ReceptionFilterForm(forms.Form):
-    procedure = forms.CharField(
-        label=_("Mã thủ tục"),
-        required=False,
-        max_length=40,
-        widget=forms.TextInput(attrs={"placeholder": "1.001193", "size": 12}),
-    )
+    procedure = procedure_code_field()
     agency = forms.ChoiceField(label=_("Nơi tiếp nhận"), required=False)
 
     def __init__(self, *args, agencies: list[Agency], **kwargs):

@@ -261,14 +261,15 @@ def receiving_agencies(version: ProcedureVersion) -> list[Agency]:
     return list(_receiving.get((version.pk, version.published_at), load))
 
 
-def start_dossier(
-    *,
+def _new_dossier(
     version: ProcedureVersion,
     applicant: User,
-    receiving_agency: Agency | None = None,
-    subject: dict[str, str] | None = None,
+    receiving_agency: Agency | None,
+    subject: dict[str, str] | None,
+    **fields: Any,
 ) -> Dossier:
-    """A new draft of ``applicant`` for a published procedure version."""
+    """An unsaved dossier of ``applicant`` for a procedure in force, received by one of its receiving
+    agencies (the first if none is given), with the applicant's and the subject's details."""
     if applicant.kind == AccountKind.STAFF:
         raise NotAllowed(
             _(
@@ -279,26 +280,37 @@ def start_dossier(
     if not version.is_current:
         raise WrongState(_("Thủ tục này hiện không áp dụng (This procedure is not in force)."))
     allowed = receiving_agencies(version)
-    if receiving_agency is None:
-        receiving_agency = allowed[0] if allowed else None
+    receiving_agency = receiving_agency or (allowed[0] if allowed else None)
     if receiving_agency is None or receiving_agency not in allowed:
         raise InvalidInput(_("Nơi tiếp nhận không hợp lệ cho thủ tục này (Invalid receiving agency)."))
     subject = subject or {}
+    return Dossier(
+        procedure_version=version,
+        applicant=applicant,
+        applicant_name=applicant.full_name or applicant.username,
+        applicant_identity=applicant.identity_number or "",
+        applicant_phone=applicant.phone,
+        applicant_email=applicant.email,
+        receiving_agency=receiving_agency,
+        holder_agency=receiving_agency,
+        subject_name=subject.get("name", "")[:255],
+        subject_identity=subject.get("identity", "")[:14],
+        subject_relation=subject.get("relation", "")[:120],
+        **fields,
+    )
+
+
+def start_dossier(
+    *,
+    version: ProcedureVersion,
+    applicant: User,
+    receiving_agency: Agency | None = None,
+    subject: dict[str, str] | None = None,
+) -> Dossier:
+    """A new draft of ``applicant`` for a published procedure version."""
+    dossier = _new_dossier(version, applicant, receiving_agency, subject, fee_due=version.total_fee)
     with transaction.atomic():
-        dossier = Dossier.objects.create(
-            procedure_version=version,
-            applicant=applicant,
-            applicant_name=applicant.full_name or applicant.username,
-            applicant_identity=applicant.identity_number or "",
-            applicant_phone=applicant.phone,
-            applicant_email=applicant.email,
-            receiving_agency=receiving_agency,
-            holder_agency=receiving_agency,
-            subject_name=subject.get("name", "")[:255],
-            subject_identity=subject.get("identity", "")[:14],
-            subject_relation=subject.get("relation", "")[:120],
-            fee_due=version.total_fee,
-        )
+        dossier.save()
         audit.record("dossier.draft_created", actor=applicant, obj=dossier, summary=version.name)
     return dossier
 
@@ -318,16 +330,17 @@ def submit_new(
     on PostgreSQL in one statement (atomic by itself), elsewhere in one transaction; nothing to lock,
     the row is new. Raises InvalidInput (and saves nothing) when incomplete.
     """
-    if applicant.kind == AccountKind.STAFF:
-        raise NotAllowed(
-            _("Tài khoản cán bộ không nộp hồ sơ trực tuyến (Staff accounts cannot apply online).")
-        )
-    if not version.is_current:
-        raise WrongState(_("Thủ tục này hiện không áp dụng (This procedure is not in force)."))
-    allowed = receiving_agencies(version)
-    receiving_agency = receiving_agency or (allowed[0] if allowed else None)
-    if receiving_agency is None or receiving_agency not in allowed:
-        raise InvalidInput(_("Nơi tiếp nhận không hợp lệ cho thủ tục này (Invalid receiving agency)."))
+    now = timezone.now()
+    dossier = _new_dossier(
+        version,
+        applicant,
+        receiving_agency,
+        subject,
+        status=Status.SUBMITTED,
+        created_at=now,
+        submitted_at=now,
+        revision=1,
+    )
     parts = version_parts(version)
     cleaned, errors = clean_form(version, form_data, partial=False)
     missing = [d for d in parts.documents if d.required]
@@ -337,27 +350,8 @@ def submit_new(
         errors["declaration"] = [_("Bắt buộc (Required).")]
     if errors:
         raise InvalidInput(_("Hồ sơ chưa đầy đủ (The dossier is incomplete)."), errors=errors)
-    subject = subject or {}
-    now = timezone.now()
-    dossier = Dossier(
-        procedure_version=version,
-        applicant=applicant,
-        form_data=cleaned,
-        status=Status.SUBMITTED,
-        applicant_name=applicant.full_name or applicant.username,
-        applicant_identity=applicant.identity_number or "",
-        applicant_phone=applicant.phone,
-        applicant_email=applicant.email,
-        receiving_agency=receiving_agency,
-        holder_agency=receiving_agency,
-        subject_name=subject.get("name", "")[:255],
-        subject_identity=subject.get("identity", "")[:14],
-        subject_relation=subject.get("relation", "")[:120],
-        fee_due=parts.total_fee,
-        created_at=now,
-        submitted_at=now,
-        revision=1,
-    )
+    dossier.form_data = cleaned
+    dossier.fee_due = parts.total_fee
     action = Action(
         dossier=dossier,
         actor=applicant,
@@ -365,7 +359,7 @@ def submit_new(
         at=now,
         status_before=Status.DRAFT,
         status_after=Status.SUBMITTED,
-        agency=receiving_agency,
+        agency=dossier.receiving_agency,
     )
     entry = AuditEntry(
         action=f"dossier.{ActionType.SUBMIT.value}",

@@ -178,6 +178,8 @@ def test_submitting_in_one_go_writes_the_dossier_its_action_and_the_audit_row(of
     assert saved.form_data["child_name"] == "Nguyễn Minh Khôi"
     action = saved.actions.get()
     assert (action.type, action.actor, action.status_after) == (ActionType.SUBMIT, office.citizen, 1)
+    # no receiving agency given: the procedure's first, on the dossier and on its first action
+    assert saved.receiving_agency is not None and action.agency == saved.receiving_agency
     entry = AuditEntry.objects.get(action="dossier.submit", object_id=str(saved.pk))
     assert entry.actor == office.citizen and entry.object_type == "dossiers.dossier"
 
