@@ -17,6 +17,7 @@ class User(AbstractUser):
     )
     full_name = models.CharField(_("họ và tên / tên tổ chức"), max_length=255, blank=True)
     phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
+    address = models.CharField(_("địa chỉ"), max_length=500, blank=True)
     identity_number = models.CharField(
         _("số định danh / mã số thuế"),
         max_length=14,

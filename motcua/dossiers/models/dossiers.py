@@ -47,6 +47,7 @@ class Dossier(models.Model):
     applicant_identity = models.CharField(_("số định danh người nộp"), max_length=14, blank=True)
     applicant_phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
     applicant_email = models.EmailField(_("thư điện tử"), blank=True)
+    applicant_address = models.CharField(_("địa chỉ người nộp"), max_length=500, blank=True)
     # Applying on behalf of someone else (a business, a relative) records both.
     subject_name = models.CharField(_("người được đề nghị giải quyết"), max_length=255, blank=True)
     subject_identity = models.CharField(_("số định danh / mã số thuế"), max_length=14, blank=True)
