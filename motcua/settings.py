@@ -110,7 +110,11 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_b
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["motcua.accounts.backends.LockoutModelBackend"]
+# The second answers user.has_perm("dossiers.<action>", dossier) from motcua.dossiers.rules.
+AUTHENTICATION_BACKENDS = [
+    "motcua.accounts.backends.LockoutModelBackend",
+    "rules.permissions.ObjectPermissionBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},

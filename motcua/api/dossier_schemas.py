@@ -89,7 +89,8 @@ class AttachmentOut(Schema):
     uploaded_at: datetime.datetime
 
 
-class StepOut(Schema):
+class DossierStepOut(Schema):
+    id: int
     order: int
     kind: str
     name: str
@@ -107,8 +108,12 @@ class MissingDocumentOut(Schema):
 class DossierDetail(DossierOut):
     timeline: list[ActionOut]
     attachments: list[AttachmentOut]
-    steps: list[StepOut]
+    steps: list[DossierStepOut]
     missing_documents: list[MissingDocumentOut]
+    allowed_actions: list[str] = Field(
+        description="What the caller may do to the dossier now (the same rule the actions check): "
+        "action names such as receive, forward, approve, withdraw, edit, delete_draft."
+    )
 
 
 class DossierSaved(DossierDetail):
@@ -147,15 +152,21 @@ class DossierUpdate(Schema):
     subject: SubjectIn | None = None
 
 
-class SubmitIn(Schema):
+class ApplicantActionIn(Schema):
+    revision: int | None = Field(
+        None, description="The revision the applicant saw; if the dossier changed since, 409."
+    )
+
+
+class SubmitIn(ApplicantActionIn):
     declaration: bool = False
 
 
-class ResubmitIn(Schema):
+class ResubmitIn(ApplicantActionIn):
     note: str = ""
 
 
-class WithdrawIn(Schema):
+class WithdrawIn(ApplicantActionIn):
     reason: str = ""
 
 
@@ -177,7 +188,9 @@ class DossierFilters(Schema):
 
 
 class ActionIn(Schema):
-    revision: int | None = None
+    revision: int = Field(
+        description="The dossier's revision the officer saw (from GET); if someone acted since, 409."
+    )
 
 
 class NoteIn(ActionIn):
@@ -214,3 +227,8 @@ class PaymentIn(ActionIn):
 
 class ApologyIn(ReasonsIn):
     new_due_at: datetime.datetime
+
+
+class ReplyIn(ActionIn):
+    consultation: int = Field(description="Id of the consultation step (from `steps`) being answered.")
+    answer: str = ""

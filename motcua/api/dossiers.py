@@ -15,6 +15,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import File, Form, NinjaAPI, Query, Router, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
@@ -25,7 +26,6 @@ from motcua.agencies.models import Agency
 from motcua.agencies.selectors import agency_by_code
 from motcua.api.auth import BearerToken
 from motcua.api.dossier_schemas import (
-    ActionIn,
     ApologyIn,
     AttachmentOut,
     ConsultIn,
@@ -42,6 +42,7 @@ from motcua.api.dossier_schemas import (
     PaymentRequestIn,
     PublicStatusOut,
     ReasonsIn,
+    ReplyIn,
     ResubmitIn,
     SubmitIn,
     SupplementIn,
@@ -50,10 +51,10 @@ from motcua.api.dossier_schemas import (
 from motcua.api.schemas import Message
 from motcua.catalog.models import RequiredDocument
 from motcua.catalog.selectors import current_version
-from motcua.dossiers import selectors, services
+from motcua.dossiers import rules, selectors, services
 from motcua.dossiers.constants import NATIONAL_STATUS, ActionType
 from motcua.dossiers.constants import Status as DossierStatus
-from motcua.dossiers.errors import Conflict, DossierError, InvalidInput
+from motcua.dossiers.errors import DossierError, InvalidInput
 from motcua.dossiers.models import Attachment, Dossier
 
 router = Router(auth=BearerToken(), tags=["dossiers"])
@@ -133,7 +134,12 @@ def _audience(request: HttpRequest) -> str:
     return "staff" if getattr(user, "kind", "") == "staff" else "applicant"
 
 
-def _detail(dossier: Dossier, audience: str = "staff") -> dict:
+def _allowed(request: HttpRequest, dossier: Dossier) -> list[str]:
+    return [action.value for action in rules.allowed(request.auth, dossier)]
+
+
+def _detail(request: HttpRequest, dossier: Dossier) -> dict:
+    audience = _audience(request)
     timeline = [
         {
             "at": action.at,
@@ -159,6 +165,7 @@ def _detail(dossier: Dossier, audience: str = "staff") -> dict:
         "attachments": [_attachment(a) for a in attachments],
         "steps": [
             {
+                "id": s.pk,
                 "order": s.order,
                 "kind": s.kind,
                 "name": s.name,
@@ -170,10 +177,11 @@ def _detail(dossier: Dossier, audience: str = "staff") -> dict:
             for s in steps
         ],
         "missing_documents": [{"id": d.pk, "name": d.name} for d in services.missing_documents(dossier)],
+        "allowed_actions": _allowed(request, dossier),
     }
 
 
-def _fresh_detail(dossier: Dossier) -> dict:
+def _fresh_detail(request: HttpRequest, dossier: Dossier) -> dict:
     """The detail of a dossier just submitted in one go, from memory: one action, no file, no step."""
     return {
         **_summary(dossier),
@@ -194,6 +202,7 @@ def _fresh_detail(dossier: Dossier) -> dict:
         "attachments": [],
         "steps": [],
         "missing_documents": [],
+        "allowed_actions": _allowed(request, dossier),
     }
 
 
@@ -256,17 +265,6 @@ def _decode_cursor(cursor: str | None) -> tuple[str, datetime.datetime | None, i
         return raw, None if moment == "none" else datetime.datetime.fromisoformat(moment), int(pk)
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise _invalid("after", "Con trỏ trang không hợp lệ (Invalid page cursor).") from None
-
-
-def _seen_revision(dossier: Dossier, body: ActionIn) -> None:
-    """For services that take no expected_revision: refuse a revision the dossier has already left.
-
-    A best-effort check before the service's own row lock; see the services that accept it."""
-    if body.revision is not None and body.revision != dossier.revision:
-        raise Conflict(
-            "Hồ sơ vừa được người khác xử lý; vui lòng tải lại trang "
-            "(Someone else has just acted on this dossier; reload and try again)."
-        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -353,7 +351,7 @@ def create_dossier(request: HttpRequest, body: DossierCreate):
         else:
             # The hottest answer of the API, rendered as built: no second pass of pydantic over it
             # (DossierSaved). test_dossiers_api checks that it is the JSON the validated path would give.
-            answer = {**_fresh_detail(dossier), "errors": {}}
+            answer = {**_fresh_detail(request, dossier), "errors": {}}
             return _mounted[0].create_response(request, answer, status=201)
     dossier = services.start_dossier(
         version=version,
@@ -367,13 +365,20 @@ def create_dossier(request: HttpRequest, body: DossierCreate):
             services.submit(dossier, actor=user, declaration=body.declaration)
         except InvalidInput as exc:
             errors = {**errors, **exc.errors}
-    return Status(201, {**_detail(dossier, audience=_audience(request)), "errors": errors})
+    return Status(201, {**_detail(request, dossier), "errors": errors})
 
 
 @router.get("/{ref}", response={200: DossierDetail, **ERRORS})
 def get_dossier(request: HttpRequest, ref: str):
     """One dossier with its history, files and steps; ``ref`` is its code or its id."""
-    return _detail(_dossier(request, ref), audience=_audience(request))
+    return _detail(request, _dossier(request, ref))
+
+
+@router.delete("/{ref}", response={204: None, **ERRORS})
+def delete_draft(request: HttpRequest, ref: str):
+    """Delete a draft (only a draft: a submitted dossier is withdrawn instead)."""
+    services.delete_draft(_dossier(request, ref), actor=request.auth)
+    return Status(204, None)
 
 
 @router.patch("/{ref}", response={200: DossierSaved, **ERRORS})
@@ -387,7 +392,7 @@ def update_dossier(request: HttpRequest, ref: str, body: DossierUpdate):
         form_data=form,
         subject=body.subject.model_dump() if body.subject else None,
     )
-    return {**_detail(dossier, audience=_audience(request)), "errors": errors}
+    return {**_detail(request, dossier), "errors": errors}
 
 
 @router.post("/{ref}/files", response={201: AttachmentOut, **ERRORS})
@@ -431,24 +436,26 @@ def download_file(request: HttpRequest, ref: str, attachment_id: int):
 def submit(request: HttpRequest, ref: str, body: SubmitIn):
     """Submit a complete draft, confirming the declaration (lời cam đoan)."""
     dossier = _dossier(request, ref)
-    services.submit(dossier, actor=request.auth, declaration=body.declaration)
-    return _detail(dossier, audience=_audience(request))
+    services.submit(
+        dossier, actor=request.auth, declaration=body.declaration, expected_revision=body.revision
+    )
+    return _detail(request, dossier)
 
 
 @router.post("/{ref}/resubmit", response={200: DossierDetail, **ERRORS})
 def resubmit(request: HttpRequest, ref: str, body: ResubmitIn):
     """Send back a dossier completed as requested (bổ sung hồ sơ)."""
     dossier = _dossier(request, ref)
-    services.resubmit(dossier, actor=request.auth, note=body.note)
-    return _detail(dossier, audience=_audience(request))
+    services.resubmit(dossier, actor=request.auth, note=body.note, expected_revision=body.revision)
+    return _detail(request, dossier)
 
 
 @router.post("/{ref}/withdraw", response={200: DossierDetail, **ERRORS})
 def withdraw(request: HttpRequest, ref: str, body: WithdrawIn):
     """Withdraw the dossier (rút hồ sơ) before its result is ready."""
     dossier = _dossier(request, ref)
-    services.withdraw(dossier, actor=request.auth, reason=body.reason)
-    return _detail(dossier, audience=_audience(request))
+    services.withdraw(dossier, actor=request.auth, reason=body.reason, expected_revision=body.revision)
+    return _detail(request, dossier)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -460,7 +467,7 @@ def receive(request: HttpRequest, ref: str, body: NoteIn):
     """Receive (tiếp nhận): the dossier gets its code, due date and receipt (form 01)."""
     dossier = _dossier(request, ref)
     services.receive(dossier, actor=request.auth, note=body.note, expected_revision=body.revision)
-    return _detail(dossier, audience=_audience(request))
+    return _detail(request, dossier)
 
 
 @router.post(
@@ -469,18 +476,18 @@ def receive(request: HttpRequest, ref: str, body: NoteIn):
 def request_supplement(request: HttpRequest, ref: str, body: SupplementIn):
     """Ask for everything missing at once (form 02); the clock stops if the dossier was received."""
     dossier = _dossier(request, ref)
-    _seen_revision(dossier, body)
-    services.request_supplement(dossier, actor=request.auth, items=body.items, note=body.note)
-    return _detail(dossier, audience=_audience(request))
+    services.request_supplement(
+        dossier, actor=request.auth, items=body.items, note=body.note, expected_revision=body.revision
+    )
+    return _detail(request, dossier)
 
 
 @router.post("/{ref}/actions/refuse", response={200: DossierDetail, **ERRORS}, tags=["dossier actions"])
 def refuse(request: HttpRequest, ref: str, body: ReasonsIn):
     """Refuse at reception (form 03)."""
     dossier = _dossier(request, ref)
-    _seen_revision(dossier, body)
-    services.refuse(dossier, actor=request.auth, reasons=body.reasons)
-    return _detail(dossier, audience=_audience(request))
+    services.refuse(dossier, actor=request.auth, reasons=body.reasons, expected_revision=body.revision)
+    return _detail(request, dossier)
 
 
 @router.post("/{ref}/actions/forward", response={200: DossierDetail, **ERRORS}, tags=["dossier actions"])
@@ -494,7 +501,7 @@ def forward(request: HttpRequest, ref: str, body: ForwardIn):
         note=body.note,
         expected_revision=body.revision,
     )
-    return _detail(dossier, audience=_audience(request))
+    return _detail(request, dossier)
 
 
 @router.post("/{ref}/actions/send_back", response={200: DossierDetail, **ERRORS}, tags=["dossier actions"])
@@ -502,22 +509,22 @@ def send_back(request: HttpRequest, ref: str, body: NoteIn):
     """Return the dossier to the previous step, saying why."""
     dossier = _dossier(request, ref)
     services.send_back(dossier, actor=request.auth, note=body.note, expected_revision=body.revision)
-    return _detail(dossier, audience=_audience(request))
+    return _detail(request, dossier)
 
 
 @router.post("/{ref}/actions/consult", response={200: DossierDetail, **ERRORS}, tags=["dossier actions"])
 def consult(request: HttpRequest, ref: str, body: ConsultIn):
     """Ask another unit's opinion (xin ý kiến) within ``days`` working days."""
     dossier = _dossier(request, ref)
-    _seen_revision(dossier, body)
     services.consult(
         dossier,
         actor=request.auth,
         agency=_agency_by_code(body.agency, "agency"),
         question=body.question,
         days=body.days,
+        expected_revision=body.revision,
     )
-    return _detail(dossier, audience=_audience(request))
+    return _detail(request, dossier)
 
 
 @router.post(
@@ -526,9 +533,10 @@ def consult(request: HttpRequest, ref: str, body: ConsultIn):
 def request_payment(request: HttpRequest, ref: str, body: PaymentRequestIn):
     """Ask the applicant to pay the fees (status 6)."""
     dossier = _dossier(request, ref)
-    _seen_revision(dossier, body)
-    services.request_payment(dossier, actor=request.auth, amount=body.amount, note=body.note)
-    return _detail(dossier, audience=_audience(request))
+    services.request_payment(
+        dossier, actor=request.auth, amount=body.amount, note=body.note, expected_revision=body.revision
+    )
+    return _detail(request, dossier)
 
 
 @router.post(
@@ -537,11 +545,15 @@ def request_payment(request: HttpRequest, ref: str, body: PaymentRequestIn):
 def record_payment(request: HttpRequest, ref: str, body: PaymentIn):
     """Record a payment (cash, bank transfer); processing continues."""
     dossier = _dossier(request, ref)
-    _seen_revision(dossier, body)
     services.record_payment(
-        dossier, actor=request.auth, amount=body.amount, method=body.method, reference=body.reference
+        dossier,
+        actor=request.auth,
+        amount=body.amount,
+        method=body.method,
+        reference=body.reference,
+        expected_revision=body.revision,
     )
-    return _detail(dossier, audience=_audience(request))
+    return _detail(request, dossier)
 
 
 @router.post("/{ref}/actions/approve", response={200: DossierDetail, **ERRORS}, tags=["dossier actions"])
@@ -555,7 +567,7 @@ def approve(request: HttpRequest, ref: str, body: ForwardIn):
         to_user=_officer(body.to_user),
         expected_revision=body.revision,
     )
-    return _detail(dossier, audience=_audience(request))
+    return _detail(request, dossier)
 
 
 @router.post(
@@ -564,20 +576,23 @@ def approve(request: HttpRequest, ref: str, body: ForwardIn):
 def attach_result(
     request: HttpRequest,
     ref: str,
+    revision: Form[int],
     file: File[UploadedFile | None] = None,
-    revision: Form[int | None] = None,
 ):
     """Attach the result: the uploaded PDF, or one generated from the procedure.
 
     A multipart form (``file``, ``revision``), or an empty body to generate the result."""
     dossier = _dossier(request, ref)
-    _seen_revision(dossier, ActionIn(revision=revision))
     _checked_file(
         lambda: services.attach_result(
-            dossier, actor=request.auth, upload=file, name=file.name if file is not None else ""
+            dossier,
+            actor=request.auth,
+            upload=file,
+            name=file.name if file is not None else "",
+            expected_revision=revision,
         )
     )
-    return _detail(dossier, audience=_audience(request))
+    return _detail(request, dossier)
 
 
 @router.post("/{ref}/actions/mark_ready", response={200: DossierDetail, **ERRORS}, tags=["dossier actions"])
@@ -585,7 +600,7 @@ def mark_ready(request: HttpRequest, ref: str, body: NoteIn):
     """The result is ready (status 9) and goes back to the one-stop unit."""
     dossier = _dossier(request, ref)
     services.mark_ready(dossier, actor=request.auth, note=body.note, expected_revision=body.revision)
-    return _detail(dossier, audience=_audience(request))
+    return _detail(request, dossier)
 
 
 @router.post(
@@ -594,27 +609,43 @@ def mark_ready(request: HttpRequest, ref: str, body: NoteIn):
 def return_result(request: HttpRequest, ref: str, body: NoteIn):
     """Hand the result to the applicant (status 10)."""
     dossier = _dossier(request, ref)
-    _seen_revision(dossier, body)
-    services.return_result(dossier, actor=request.auth, note=body.note)
-    return _detail(dossier, audience=_audience(request))
+    services.return_result(dossier, actor=request.auth, note=body.note, expected_revision=body.revision)
+    return _detail(request, dossier)
 
 
 @router.post("/{ref}/actions/stop", response={200: DossierDetail, **ERRORS}, tags=["dossier actions"])
 def stop(request: HttpRequest, ref: str, body: ReasonsIn):
     """Stop processing (form 05) while no result has been issued."""
     dossier = _dossier(request, ref)
-    _seen_revision(dossier, body)
-    services.stop(dossier, actor=request.auth, reasons=body.reasons)
-    return _detail(dossier, audience=_audience(request))
+    services.stop(dossier, actor=request.auth, reasons=body.reasons, expected_revision=body.revision)
+    return _detail(request, dossier)
 
 
 @router.post("/{ref}/actions/apologize", response={200: DossierDetail, **ERRORS}, tags=["dossier actions"])
 def apologize(request: HttpRequest, ref: str, body: ApologyIn):
     """Apologise for an overdue dossier with a new appointment (form 04), once."""
     dossier = _dossier(request, ref)
-    _seen_revision(dossier, body)
-    services.apologize(dossier, actor=request.auth, reasons=body.reasons, new_due_at=_aware(body.new_due_at))
-    return _detail(dossier, audience=_audience(request))
+    services.apologize(
+        dossier,
+        actor=request.auth,
+        reasons=body.reasons,
+        new_due_at=_aware(body.new_due_at),
+        expected_revision=body.revision,
+    )
+    return _detail(request, dossier)
+
+
+@router.post(
+    "/{ref}/actions/reply_consultation", response={200: DossierDetail, **ERRORS}, tags=["dossier actions"]
+)
+def reply_consultation(request: HttpRequest, ref: str, body: ReplyIn):
+    """Answer a consultation (xin ý kiến) addressed to one of the officer's units."""
+    dossier = _dossier(request, ref)
+    step = dossier.steps.filter(pk=body.consultation).first()
+    if step is None:
+        raise _invalid("consultation", _("Không tìm thấy yêu cầu xin ý kiến."))
+    services.reply_consultation(step, actor=request.auth, answer=body.answer, expected_revision=body.revision)
+    return _detail(request, dossier)
 
 
 @router.post("/{ref}/actions/{action}", response={404: Message}, include_in_schema=False)

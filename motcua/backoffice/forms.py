@@ -136,6 +136,20 @@ class ForwardForm(ActionForm):
         self.fields["to_user"].queryset = officers if officers is not None else User.objects.none()
 
 
+class ApproveForm(ForwardForm):
+    """Approval; where a processing step follows, the leader may name who takes it."""
+
+    def __init__(self, *args, officers=None, **kwargs):
+        super().__init__(*args, officers=officers, **kwargs)
+        if not self.fields["to_user"].queryset.exists():
+            del self.fields["to_user"]
+
+
+class WithdrawForm(ActionForm):
+    reason = _text(_("Lý do rút hồ sơ"), rows=2)
+    marked_required = ("reason",)
+
+
 class SendBackForm(ActionForm):
     note = _text(_("Lý do trả lại"), rows=2)
     marked_required = ("note",)

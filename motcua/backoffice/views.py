@@ -14,7 +14,6 @@ from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -30,7 +29,8 @@ from motcua.backoffice.forms import (
     add_service_errors,
 )
 from motcua.catalog.models import ProcedureVersion
-from motcua.dossiers import selectors, services
+from motcua.core import clock
+from motcua.dossiers import deadlines, rules, selectors, services
 from motcua.dossiers.constants import OPEN_STATUSES, ActionType, AttachmentKind, StepKind
 from motcua.dossiers.errors import DossierError, InvalidInput
 from motcua.dossiers.models import Attachment, Dossier
@@ -156,7 +156,7 @@ def inbox(request):
         mine=bool(values.get("mine")),
     )
     page = selectors.inbox(request.user, filters, after=request.GET.get("after") or None, size=PAGE_SIZE)
-    now = timezone.now()
+    now = clock.now()
     for dossier in page.rows:
         _flag_deadline(dossier, now)
     query = request.GET.copy()
@@ -182,34 +182,6 @@ def inbox(request):
 # The dossier page
 
 
-def deadline_explanation(dossier: Dossier) -> list[str]:
-    """How the due date was reached (dossiers.selectors.deadline), in sentences for the officer."""
-    due = selectors.deadline(dossier)
-    if due is None:
-        return []
-    lines = []
-    if dossier.received_at is not None and selectors.clock_start(dossier) != dossier.received_at:
-        lines.append(
-            _("Hồ sơ được bổ sung lúc %(at)s; thời hạn được tính lại từ đầu.")
-            % {"at": _moment(selectors.clock_start(dossier))}
-        )
-    lines += due.explain()
-    if dossier.paused_since is not None:
-        lines.append(
-            _("Đang tạm dừng tính thời hạn từ %(at)s (chờ bổ sung hồ sơ).")
-            % {"at": _moment(dossier.paused_since)}
-        )
-    if dossier.apologized and dossier.due_at:
-        lines.append(_("Đã gửi thư xin lỗi và hẹn lại: hạn mới %(due)s.") % {"due": _moment(dossier.due_at)})
-    elif dossier.due_at and abs((dossier.due_at - due.due_at).total_seconds()) >= 60:
-        lines.append(_("Hạn đang ghi trên hồ sơ: %(due)s.") % {"due": _moment(dossier.due_at)})
-    return lines
-
-
-def _moment(value) -> str:
-    return timezone.localtime(value).strftime("%H:%M %d/%m/%Y")
-
-
 def _form_data_rows(dossier: Dossier) -> list[tuple[str, str]]:
     rows = []
     for field in dossier.procedure_version.form_fields.all():
@@ -224,15 +196,20 @@ def _form_data_rows(dossier: Dossier) -> list[tuple[str, str]]:
 
 def _render_dossier(request, dossier: Dossier, *, failed=None, error: DossierError | None = None, status=200):
     """The dossier page; ``failed`` is (spec, bound form) of an action that did not go through."""
-    _flag_deadline(dossier, timezone.now())
-    s = actions.situation(dossier, request.user)
-    specs = actions.available(s)
-    if failed is not None and failed[0] not in specs:
-        specs.append(failed[0])  # keep what was typed even if the action no longer applies
+    _flag_deadline(dossier, clock.now())
+    facts = rules.Facts(dossier, request.user)
+    offered = actions.offered(facts)
+    if failed is not None and failed[0] not in [item.spec for item in offered]:
+        # Keep what was typed even if the action no longer applies (the error says why).
+        offered.append(actions.Offered(failed[0], allowed=True))
     forms = []
-    for spec in specs:
-        form = failed[1] if failed is not None and failed[0] is spec else actions.build_form(spec, s)
-        forms.append({"spec": spec, "form": form, "failed": failed is not None and failed[0] is spec})
+    for item in offered:
+        spec = item.spec
+        is_failed = failed is not None and failed[0] is spec
+        form = None
+        if item.allowed:
+            form = failed[1] if is_failed else actions.build_form(spec, facts)
+        forms.append({"spec": spec, "form": form, "reason": item.reason, "failed": is_failed})
     timeline = list(selectors.timeline(dossier))
     for action in timeline:
         # Read here: in a template, data.items would be the dict's items() method.
@@ -245,7 +222,6 @@ def _render_dossier(request, dossier: Dossier, *, failed=None, error: DossierErr
             "section": "inbox",
             "dossier": dossier,
             "ref": _ref(dossier),
-            "situation": s,
             "main_forms": [f for f in forms if not f["spec"].secondary],
             "other_forms": [f for f in forms if f["spec"].secondary],
             "other_open": any(f["failed"] for f in forms if f["spec"].secondary),
@@ -260,7 +236,7 @@ def _render_dossier(request, dossier: Dossier, *, failed=None, error: DossierErr
             "consultation": StepKind.CONSULTATION,
             "payments": dossier.payments.order_by("paid_at"),
             "timeline": timeline,
-            "deadline": deadline_explanation(dossier),
+            "deadline": deadlines.explain(dossier),
         },
         status=status,
     )
@@ -279,10 +255,9 @@ def dossier_action(request, ref: str, action: str):
     if spec is None:
         raise Http404
     dossier = _get_dossier(request.user, ref)
-    s = actions.situation(dossier, request.user)
-    form = actions.build_form(spec, s, request.POST, request.FILES)
+    form = actions.build_form(spec, rules.Facts(dossier, request.user), request.POST, request.FILES)
     if not form.is_valid():
-        error = InvalidInput(_("Vui lòng kiểm tra các ô được đánh dấu (Please check the marked fields)."))
+        error = InvalidInput(_("Vui lòng kiểm tra các ô được đánh dấu."))
         return _render_dossier(request, dossier, failed=(spec, form), error=error, status=error.status_code)
     try:
         actions.perform(spec, dossier, request.user, form)
@@ -392,7 +367,7 @@ def counter_intake(request):
         return _render_intake(request, form, version)
     form = IntakeForm(request.POST, request.FILES, version=version, agencies=agencies, units=units)
     if not form.is_valid():
-        error = InvalidInput(_("Vui lòng kiểm tra các ô được đánh dấu (Please check the marked fields)."))
+        error = InvalidInput(_("Vui lòng kiểm tra các ô được đánh dấu."))
         return _render_intake(request, form, version, error=error)
     try:
         dossier = services.intake_at_counter(

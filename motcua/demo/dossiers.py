@@ -18,13 +18,11 @@ import datetime
 import io
 import random
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
-from unittest import mock
 
-from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
@@ -37,8 +35,9 @@ from motcua.calendar.selectors import work_calendar
 from motcua.calendar.workdays import VIETNAM, WorkCalendar
 from motcua.catalog.constants import FieldKind
 from motcua.catalog.models import FormField, ProcedureVersion, RequiredDocument
+from motcua.core import clock as core_clock
 from motcua.core.text import fold
-from motcua.dossiers import services
+from motcua.dossiers import events, services
 from motcua.dossiers.constants import Channel, PaymentMethod, Status, StepKind
 from motcua.dossiers.models import Dossier, Step
 
@@ -267,7 +266,7 @@ FORWARD_NOTES = ["Đã thẩm định, hồ sơ hợp lệ; trình lãnh đạo 
 
 
 class Clock:
-    """A settable clock standing in for ``django.utils.timezone.now``; it never goes backwards within
+    """A settable clock for motcua.core.clock; it never goes backwards within
     a story (``to`` moves it at least one minute on) and stops at ``limit``."""
 
     def __init__(self, limit: datetime.datetime):
@@ -291,30 +290,11 @@ class Clock:
         return self.now
 
 
-def _now_defaults() -> list:
-    """Model fields whose default is ``timezone.now`` itself: Django keeps the function object, so
-    patching the module attribute does not reach them."""
-    real_now = timezone.now
-    return [
-        f
-        for model in apps.get_models()
-        for f in model._meta.concrete_fields
-        if getattr(f, "default", None) is real_now
-    ]
-
-
 @contextmanager
 def frozen_clock(clock: Clock) -> Iterator[Clock]:
-    """Run the services under ``clock``: ``timezone.now()`` (and so ``localdate()``, ``auto_now``)
-    and the ``default=timezone.now`` of model fields; dossier events are not published (no e-mails
-    for a story that happened months ago)."""
-    fields = _now_defaults()
-    with ExitStack() as stack:
-        stack.enter_context(mock.patch("django.utils.timezone.now", clock))
-        for f in fields:
-            stack.enter_context(mock.patch.object(f, "_get_default", clock))
-        stack.enter_context(mock.patch("motcua.dossiers.events.publish", lambda *args, **kwargs: None))
-        stack.enter_context(mock.patch("motcua.dossiers.events.outbox_row", lambda *args, **kwargs: None))
+    """Run the services under ``clock`` (motcua.core.clock) with dossier events muted: no e-mails
+    for a story that happened months ago."""
+    with core_clock.using(clock), events.muted():
         yield clock
 
 
@@ -874,7 +854,7 @@ class Story:
 
     @property
     def sort_key(self) -> tuple:
-        return (self.receive_at or self.submit_at, self.index)
+        return (self.submit_at, self.index)
 
     def _year_day(self, span_days: float) -> datetime.date:
         """A day in the last year, early enough for a story of ``span_days`` to end before now."""
@@ -1124,22 +1104,21 @@ class Story:
     # -- the processing steps --------------------------------------------------------------------
 
     def _ops(self) -> list[tuple[str, Step, Step | None]]:
-        """What is left to do, step by step: forward, attach the result and approve, mark ready."""
+        """What is left to do, step by step: forward (or approve at an intermediate approval step),
+        then at the last processing step attach the result and approve it (or mark it ready where no
+        leader approves). The one-stop unit's return step comes after, with the returned result."""
         dossier = self.d
         steps = list(dossier.steps.filter(kind=StepKind.PROCESS).select_related("agency").order_by("order"))
         current = dossier.current_step
-        open_steps = [s for s in steps if current is not None and s.order >= current.order]
-        leaders = [i for i, s in enumerate(open_steps[:-1]) if s.role == Role.LEADER]
+        back = steps[-1] if len(steps) > 1 and steps[-1].role == Role.RECEPTION else None
+        processing = [s for s in steps if current is not None and s.order >= current.order and s != back]
         ops: list[tuple[str, Step, Step | None]] = []
-        for i, step in enumerate(open_steps):
-            following = open_steps[i + 1] if i + 1 < len(open_steps) else None
+        for i, step in enumerate(processing):
+            following = processing[i + 1] if i + 1 < len(processing) else None
             if following is None:
-                if not leaders:
-                    ops += [("attach", step, None), ("approve", step, None)]
-                ops.append(("ready", step, None))
+                ops.append(("attach", step, None))
+                ops.append(("approve" if step.role == Role.LEADER else "ready", step, None))
             elif step.role == Role.LEADER:
-                if leaders and i == leaders[-1]:
-                    ops.append(("attach", step, None))
                 ops.append(("approve", step, following))
             else:
                 ops.append(("forward", step, following))
@@ -1153,7 +1132,7 @@ class Story:
             actor = cast.officer(step.agency_id, step.role)
             services.forward(self.d, actor=actor, to_user=to_user, note=self.rng.choice(FORWARD_NOTES))
         elif kind == "attach":
-            services.attach_result(self.d, actor=cast.officer(step.agency_id, Role.LEADER))
+            services.attach_result(self.d, actor=cast.officer(step.agency_id, step.role))
         elif kind == "approve":
             services.approve(self.d, actor=cast.officer(step.agency_id, Role.LEADER), to_user=to_user)
         elif kind == "ready":

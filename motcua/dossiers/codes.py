@@ -26,8 +26,12 @@ def next_number(agency: Agency, day: datetime.date) -> int:
     return int(number)
 
 
+def code_prefix(agency: Agency, day: datetime.date) -> str:
+    return f"{agency.code}-{day:%y%m%d}-"
+
+
 def format_code(agency: Agency, day: datetime.date, number: int) -> str:
-    return f"{agency.code}-{day:%y%m%d}-{number:04d}"
+    return f"{code_prefix(agency, day)}{number:04d}"
 
 
 def next_code(agency: Agency, day: datetime.date) -> str:

@@ -66,6 +66,21 @@ class ActionType(models.TextChoices):
     APOLOGIZE = "apologize", _("Xin lỗi và hẹn lại ngày trả")
 
 
+class Operation(models.TextChoices):
+    """What people do to a dossier that is not a line of its history (rules.TRANSITIONS)."""
+
+    EDIT = "edit", _("Sửa tờ khai, giấy tờ")
+    DELETE_DRAFT = "delete_draft", _("Xóa bản nháp")
+    ADD_SCAN = "add_scan", _("Thêm bản quét giấy tờ")
+
+
+class ClockChange(models.TextChoices):
+    """What a resubmission does to the deadline's clock (ProcedureVersion.supplement_restarts_clock)."""
+
+    RESTARTED = "restarted", _("Tính lại thời hạn từ đầu")
+    RESUMED = "resumed", _("Tiếp tục tính thời hạn")
+
+
 class AttachmentKind(models.TextChoices):
     APPLICANT = "applicant", _("Giấy tờ do người nộp cung cấp")
     SCAN = "scan", _("Bản quét tại bộ phận một cửa")

@@ -1,4 +1,6 @@
-"""Errors of dossier services, each with a message for the person who acted (Vietnamese, then English)."""
+"""Errors of dossier services, each with a message for the person who acted (in their language)."""
+
+from django.utils.translation import gettext as _
 
 
 class DossierError(Exception):
@@ -29,4 +31,16 @@ class WrongState(DossierError):
 
 
 class Conflict(WrongState):
-    """Someone else changed the dossier first."""
+    """Someone else changed the dossier first (the caller's revision is stale)."""
+
+    def __init__(self, message: str = "", **kwargs):
+        super().__init__(message or conflict_message(), **kwargs)
+
+
+def conflict_message() -> str:
+    return _("Hồ sơ vừa được người khác xử lý; vui lòng tải lại trang.")
+
+
+def required(field: str) -> InvalidInput:
+    """A required value is missing: the message names nothing, the field carries it."""
+    return InvalidInput(_("Vui lòng nhập đủ thông tin bắt buộc."), errors={field: [_("Bắt buộc.")]})

@@ -16,9 +16,14 @@ from django.utils import timezone
 from motcua.accounts.constants import AccountKind
 from motcua.accounts.models import User
 from motcua.accounts.selectors import visible_agencies
-from motcua.calendar.selectors import compute_due
-from motcua.calendar.workdays import DueDate
-from motcua.dossiers.constants import NATIONAL_STATUS, OPEN_STATUSES, AttachmentKind, Status
+from motcua.dossiers.constants import (
+    NATIONAL_STATUS,
+    OPEN_STATUSES,
+    ActionType,
+    AttachmentKind,
+    Status,
+    StepKind,
+)
 from motcua.dossiers.models import Attachment, Dossier, Step
 
 INBOX_STATUSES = [
@@ -211,7 +216,7 @@ def pending_consultations(user: User) -> list[Step]:
     """Questions other units asked the officer's agencies (xin ý kiến) that await an answer."""
     agencies = visible_agencies(user)
     return list(
-        Step.objects.filter(kind="consultation", completed_at__isnull=True, agency__in=agencies)
+        Step.objects.filter(kind=StepKind.CONSULTATION, completed_at__isnull=True, agency__in=agencies)
         .exclude(dossier__status__in=[Status.REFUSED, Status.WITHDRAWN, Status.STOPPED, Status.RETURNED])
         .select_related("dossier__procedure_version", "dossier__holder_agency", "agency")
         .order_by("due_at", "id")[:100]
@@ -287,15 +292,15 @@ def public_lookup(code: str) -> PublicStatus | None:
 
 # What an applicant reads of an action's note: the messages addressed to them, not officers' internal notes.
 APPLICANT_NOTES = {
-    "submit",
-    "supplement",
-    "request_supplement",
-    "refuse",
-    "withdraw",
-    "stop",
-    "apologize",
-    "return_result",
-    "request_payment",
+    ActionType.SUBMIT,
+    ActionType.SUPPLEMENT,
+    ActionType.REQUEST_SUPPLEMENT,
+    ActionType.REFUSE,
+    ActionType.WITHDRAW,
+    ActionType.STOP,
+    ActionType.APOLOGIZE,
+    ActionType.RETURN_RESULT,
+    ActionType.REQUEST_PAYMENT,
 }
 APPLICANT_FILES = [
     AttachmentKind.APPLICANT,
@@ -325,39 +330,6 @@ def issued_documents(dossier: Dossier) -> QuerySet[Attachment]:
     return dossier.attachments.filter(
         kind__in=[AttachmentKind.NOTICE, AttachmentKind.RESULT], superseded=False
     ).order_by("uploaded_at")
-
-
-def clock_start(dossier: Dossier) -> datetime.datetime | None:
-    """When the deadline's clock started: at reception, or at the last resubmission when the procedure
-    restarts the clock after a supplement."""
-    restarted = dossier.actions.filter(type="supplement", data__clock="restarted").order_by("-at").first()
-    return restarted.at if restarted is not None else dossier.received_at
-
-
-def closed_pauses(
-    dossier: Dossier, since: datetime.datetime
-) -> list[tuple[datetime.datetime, datetime.datetime]]:
-    """The finished stops of the clock after ``since`` (an open one is not counted yet)."""
-    return [
-        (p.started_at, p.ended_at)
-        for p in dossier.pauses.filter(ended_at__isnull=False, started_at__gte=since).order_by("started_at")
-        if p.ended_at is not None
-    ]
-
-
-def deadline(dossier: Dossier) -> DueDate | None:
-    """The legal deadline recomputed from the calendar, with its explanation (None before reception)."""
-    start = clock_start(dossier)
-    if start is None:
-        return None
-    version = dossier.procedure_version
-    return compute_due(
-        start,
-        version.processing_time,
-        version.time_unit,
-        agency=dossier.deciding_agency_id or dossier.receiving_agency_id,
-        pauses=closed_pauses(dossier, start),
-    )
 
 
 def can_download(user: User, attachment: Attachment) -> bool:

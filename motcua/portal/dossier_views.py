@@ -15,12 +15,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from motcua.agencies.models import AdministrativeUnit
 from motcua.catalog.constants import FieldKind
 from motcua.catalog.models import FormField, ProcedureVersion
-from motcua.dossiers import selectors, services
-from motcua.dossiers.constants import Status
+from motcua.dossiers import rules, selectors, services
+from motcua.dossiers.constants import ActionType, Operation, Status
 from motcua.dossiers.errors import DossierError, InvalidInput
 from motcua.dossiers.models import Attachment, Dossier
-
-EDITABLE = (Status.DRAFT, Status.SUPPLEMENT)
 
 
 @dataclass
@@ -100,6 +98,7 @@ def start(request, code: str):
             version=version,
             applicant=request.user,
             receiving_agency=chosen or (agencies[0] if agencies else None),
+            another=request.POST.get("another") == "1",
         )
     except DossierError as exc:
         messages.error(request, exc.message)
@@ -112,7 +111,7 @@ def start(request, code: str):
 def edit(request, public_id):
     """The online form and the document slots of a draft (or of a dossier asked to supplement)."""
     dossier = _own_dossier(request, public_id)
-    if dossier.status not in EDITABLE:
+    if not rules.may(request.user, Operation.EDIT, dossier):
         return redirect("portal:dossier", public_id=dossier.public_id)
     errors: dict[str, list[str]] = {}
     status = 200
@@ -173,7 +172,7 @@ def edit(request, public_id):
 def review(request, public_id):
     """Everything entered, with the declaration; submitting sends it to the one-stop unit."""
     dossier = _own_dossier(request, public_id)
-    if dossier.status not in EDITABLE:
+    if not rules.may(request.user, Operation.EDIT, dossier):
         return redirect("portal:dossier", public_id=dossier.public_id)
     problems: dict[str, list[str]] = {}
     status = 200
@@ -181,7 +180,10 @@ def review(request, public_id):
         try:
             if dossier.status == Status.DRAFT:
                 services.submit(
-                    dossier, actor=request.user, declaration=request.POST.get("declaration") == "on"
+                    dossier,
+                    actor=request.user,
+                    declaration=request.POST.get("declaration") == "on",
+                    expected_revision=_revision(request),
                 )
                 messages.success(
                     request,
@@ -196,7 +198,12 @@ def review(request, public_id):
                         _("Vui lòng xác nhận lời cam đoan (Please confirm the declaration)."),
                         errors={"declaration": [_("Bắt buộc (Required).")]},
                     )
-                services.resubmit(dossier, actor=request.user, note=request.POST.get("note", ""))
+                services.resubmit(
+                    dossier,
+                    actor=request.user,
+                    note=request.POST.get("note", ""),
+                    expected_revision=_revision(request),
+                )
                 messages.success(request, _("Đã gửi hồ sơ bổ sung (The supplement was sent)."))
             return redirect("portal:dossier", public_id=dossier.public_id)
         except DossierError as exc:
@@ -231,7 +238,8 @@ def mine(request):
 @login_required
 def detail(request, public_id):
     dossier = _own_dossier(request, public_id)
-    supplement = dossier.actions.filter(type="request_supplement").order_by("-at").first()
+    supplement = dossier.actions.filter(type=ActionType.REQUEST_SUPPLEMENT).order_by("-at", "-id").first()
+    offered = rules.offer(request.user, dossier)
     return render(
         request,
         "portal/dossier_detail.html",
@@ -240,8 +248,9 @@ def detail(request, public_id):
             "timeline": selectors.timeline(dossier, audience="applicant"),
             "issued": selectors.issued_documents(dossier),
             "supplement": supplement if dossier.status == Status.SUPPLEMENT else None,
-            "can_withdraw": dossier.status
-            in (Status.SUBMITTED, Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT, Status.PAYMENT),
+            "can_withdraw": ActionType.WITHDRAW in offered,
+            "can_edit": Operation.EDIT in offered,
+            "can_delete": Operation.DELETE_DRAFT in offered,
             "lookup_url": services.lookup_url(dossier) if dossier.code else "",
         },
     )
@@ -252,12 +261,38 @@ def detail(request, public_id):
 def withdraw(request, public_id):
     dossier = _own_dossier(request, public_id)
     try:
-        services.withdraw(dossier, actor=request.user, reason=request.POST.get("reason", ""))
+        services.withdraw(
+            dossier,
+            actor=request.user,
+            reason=request.POST.get("reason", ""),
+            expected_revision=_revision(request),
+        )
     except DossierError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Đã rút hồ sơ (The dossier was withdrawn)."))
     return redirect("portal:dossier", public_id=dossier.public_id)
+
+
+@login_required
+@require_POST
+def delete_draft(request, public_id):
+    dossier = _own_dossier(request, public_id)
+    try:
+        services.delete_draft(dossier, actor=request.user)
+    except DossierError as exc:
+        messages.error(request, exc.message)
+        return redirect("portal:dossier", public_id=dossier.public_id)
+    messages.success(request, _("Đã xóa bản nháp."))
+    return redirect("portal:my_dossiers")
+
+
+def _revision(request) -> int | None:
+    """The revision the page was built from (a stale page gets 'someone else acted')."""
+    try:
+        return int(request.POST["revision"])
+    except (KeyError, ValueError):
+        return None
 
 
 @login_required

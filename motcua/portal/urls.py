@@ -14,6 +14,7 @@ urlpatterns = [
     path("ho-so-cua-toi/<uuid:public_id>/khai/", dossier_views.edit, name="dossier_form"),
     path("ho-so-cua-toi/<uuid:public_id>/xem-lai/", dossier_views.review, name="dossier_review"),
     path("ho-so-cua-toi/<uuid:public_id>/rut/", dossier_views.withdraw, name="dossier_withdraw"),
+    path("ho-so-cua-toi/<uuid:public_id>/xoa/", dossier_views.delete_draft, name="dossier_delete"),
     path(
         "ho-so-cua-toi/<uuid:public_id>/tep/<int:attachment_id>/", dossier_views.download, name="dossier_file"
     ),

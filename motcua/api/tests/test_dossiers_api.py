@@ -25,6 +25,9 @@ def client_for(user) -> Client:
 
 
 def act(client: Client, ref: str, action: str, **body):
+    """POST an action with the revision the client reads first (as a client must), unless given."""
+    if "revision" not in body:
+        body["revision"] = client.get(f"/api/dossiers/{ref}").json().get("revision", 0)
     return client.post(f"/api/dossiers/{ref}/actions/{action}", body, content_type=JSON)
 
 
@@ -63,21 +66,37 @@ def test_a_dossier_from_draft_to_returned_result_by_api(office):
     submitted_ = citizen.post(f"/api/dossiers/{ref}/submit", {"declaration": True}, content_type=JSON)
     assert submitted_.status_code == 200, submitted_.content
     assert submitted_.json()["status"]["national"] == "receiving"
+    # The code is given at submission, so the applicant can look the dossier up at once.
+    code = submitted_.json()["code"]
+    assert re.fullmatch(rf"000\.01\.01\.H59-{timezone.localdate():%y%m%d}-0001", code)
+    assert submitted_.json()["allowed_actions"] == ["withdraw"]
+    assert reception.get(f"/api/dossiers/{code}").json()["allowed_actions"] == [
+        "add_scan",
+        "receive",
+        "request_supplement",
+        "refuse",
+    ]
 
     taken = act(reception, ref, "receive", note="Đủ giấy tờ")
     assert taken.status_code == 200, taken.content
-    code = taken.json()["code"]
-    assert re.fullmatch(rf"000\.01\.01\.H59-{timezone.localdate():%y%m%d}-0001", code)
-    assert taken.json()["status"]["code"] == 2 and taken.json()["due_at"]
+    assert taken.json()["code"] == code
+    # With a specialist, it is in processing (4), as the national portal counts it.
+    assert taken.json()["status"]["code"] == 4 and taken.json()["due_at"]
     assert act(specialist, code, "forward", note="Hồ sơ hợp lệ").json()["status"]["code"] == 4
-    assert act(leader, code, "approve", note="Đồng ý").status_code == 200
-    result = leader.post(f"/api/dossiers/{code}/actions/attach_result", {"file": pdf_upload("ket-qua.pdf")})
+    revision = leader.get(f"/api/dossiers/{code}").json()["revision"]
+    result = leader.post(
+        f"/api/dossiers/{code}/actions/attach_result",
+        {"file": pdf_upload("ket-qua.pdf"), "revision": revision},
+    )
     assert result.status_code == 200, result.content
-    assert act(leader, code, "mark_ready").json()["status"] == {
+    assert "approve" in result.json()["allowed_actions"]
+    assert act(leader, code, "approve", note="Đồng ý").json()["status"] == {
         "code": 9,
         "national": "releasing",
         "label": "Đã xử lý xong",
     }
+    assert leader.get(f"/api/dossiers/{code}").json()["allowed_actions"] == []
+    assert reception.get(f"/api/dossiers/{code}").json()["allowed_actions"] == ["return_result"]
     assert act(reception, code, "return_result", note="Đã trả tận tay").status_code == 200
 
     seen = citizen.get(f"/api/dossiers/{code}").json()
@@ -87,12 +106,11 @@ def test_a_dossier_from_draft_to_returned_result_by_api(office):
         "submit",
         "receive",
         "forward",
-        "approve",
         "attach_result",
-        "mark_ready",
+        "approve",
         "return_result",
     ]
-    assert [a["status_after"] for a in seen["timeline"]] == [1, 2, 4, 4, 4, 9, 10]
+    assert [a["status_after"] for a in seen["timeline"]] == [1, 4, 4, 4, 9, 10]
     receive_entry = seen["timeline"][1]
     # The applicant sees which unit acted, not the officer's name nor internal notes.
     assert receive_entry["actor"] is None
@@ -151,7 +169,7 @@ def test_a_complete_dossier_submitted_at_once_answers_what_the_schema_would(offi
     assert response.status_code == 201 and response["Content-Type"] == "application/json; charset=utf-8"
     answer = response.json()
     assert answer["status"] == {"code": 1, "national": "receiving", "label": "Mới đăng ký"}
-    assert answer["errors"] == {} and answer["code"] is None
+    assert answer["errors"] == {} and re.fullmatch(r"000\.01\.01\.H59-\d{6}-0001", answer["code"])
     # the answer is rendered without pydantic: it must be exactly what validating it would give
     validated = DossierSaved.model_validate(answer).model_dump()  # as ninja does
     rendered = json.loads(api.create_response(None, validated, status=201).content)
@@ -159,7 +177,18 @@ def test_a_complete_dossier_submitted_at_once_answers_what_the_schema_would(offi
     # and the detail of the stored dossier agrees with it (the applicant's view of the timeline)
     dossier = Dossier.objects.get(public_id=answer["id"])
     stored = citizen.get(f"/api/dossiers/{dossier.public_id}").json()
-    for key in ("id", "status", "procedure", "receiving_agency", "form", "submitted_at", "revision", "steps"):
+    keys = (
+        "id",
+        "code",
+        "status",
+        "procedure",
+        "receiving_agency",
+        "form",
+        "submitted_at",
+        "revision",
+        "steps",
+    )
+    for key in (*keys, "allowed_actions"):
         assert stored[key] == answer[key], key
     assert [(t["type"], t["status_after"]) for t in stored["timeline"]] == [("submit", 1)]
 
@@ -221,7 +250,7 @@ def test_someone_elses_dossier_is_a_404_and_no_token_a_401(office):
     assert anonymous.post("/api/dossiers", {"procedure": "1.001193"}, content_type=JSON).status_code == 401
     assert act(anonymous, dossier.code, "forward").status_code == 401
     dossier.refresh_from_db()
-    assert (dossier.status, dossier.revision) == (2, 3)
+    assert (dossier.status, dossier.revision) == (4, 3)
 
 
 def test_an_officer_does_not_see_drafts_and_a_citizen_cannot_act_as_an_officer(office):
@@ -265,7 +294,7 @@ def test_a_stale_revision_is_a_409(office):
     assert stale.status_code == stale_refusal.status_code == 409
     assert "người khác" in stale.json()["detail"]
     dossier.refresh_from_db()
-    assert (dossier.status, dossier.code) == (1, None)
+    assert (dossier.status, dossier.received_at) == (1, None)
     fresh = act(reception, dossier.public_id, "receive", revision=dossier.revision)
     assert fresh.status_code == 200
 
@@ -335,7 +364,7 @@ def test_the_public_lookup_shows_four_fields_without_personal_data(office):
     body = response.json()
     assert set(body) == {"code", "procedure", "status", "due_at"}
     assert body["code"] == dossier.code and body["procedure"] == "Đăng ký khai sinh"
-    assert body["status"] == {"code": 2, "national": "new", "label": "Được tiếp nhận"}
+    assert body["status"] == {"code": 4, "national": "processing", "label": "Đang xử lý"}
     text = response.content.decode()
     for personal in (office.citizen.full_name, office.citizen.email, GOOD_FORM["child_name"], "008090000123"):
         assert personal not in text
@@ -358,8 +387,8 @@ def test_the_inbox_pages_with_a_cursor(office):
             break
 
     assert pages == 3 and len(seen) == 5 and set(seen) == codes
-    assert specialist.get("/api/dossiers", {"status": 4}).json()["results"] == []
-    assert len(specialist.get("/api/dossiers", {"status": 2, "procedure": "1.001193"}).json()["results"]) == 5
+    assert specialist.get("/api/dossiers", {"status": 2}).json()["results"] == []
+    assert len(specialist.get("/api/dossiers", {"status": 4, "procedure": "1.001193"}).json()["results"]) == 5
     assert client_for(office.reception).get("/api/dossiers", {"mine": True}).json()["results"] == []
 
 
@@ -394,7 +423,8 @@ def test_officers_actions_during_processing(office):
     assert act(specialist, ref, "forward", to_user=office.leader.username).status_code == 200
     assert act(leader, ref, "send_back", note="Bổ sung ý kiến thẩm định").status_code == 200
     assert act(specialist, ref, "forward", to_user="nobody").status_code == 422
-    generated = act(specialist, ref, "attach_result")
+    revision = specialist.get(f"/api/dossiers/{ref}").json()["revision"]
+    generated = specialist.post(f"/api/dossiers/{ref}/actions/attach_result", {"revision": revision})
     assert generated.status_code == 200
     assert [a["kind"] for a in generated.json()["attachments"]].count("result") == 1
     stopped = act(leader, ref, "stop", reasons="Thử")

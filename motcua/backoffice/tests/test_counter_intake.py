@@ -60,7 +60,7 @@ def test_counter_intake_creates_a_received_dossier_with_its_receipt(office, as_u
 
     assert response.status_code == 302, response.content.decode()
     dossier = Dossier.objects.get(applicant_name="Lê Thị Bình")
-    assert dossier.status == Status.RECEIVED and dossier.channel == Channel.COUNTER and dossier.code
+    assert dossier.status == Status.PROCESSING and dossier.channel == Channel.COUNTER and dossier.code
     assert dossier.form_data["child_name"] == "Nguyễn Minh Khôi"
     assert dossier.attachments.filter(kind=AttachmentKind.SCAN).count() == 2
     assert response["Location"] == f"/can-bo/ho-so/{dossier.code}/"

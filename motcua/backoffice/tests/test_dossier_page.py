@@ -35,7 +35,7 @@ def test_the_page_shows_the_dossier(office, as_user):
         "Nguyễn Minh Khôi",
         "0912345678",
         "Trực tuyến",
-        "Được tiếp nhận",
+        "Đang xử lý",
         office.agency.name,
         "Thẩm định hồ sơ",  # current step
         "Cán bộ Cán bộ tiếp nhận (một cửa)",  # who received
@@ -109,18 +109,23 @@ def test_the_leader_may_stop_and_apologize_when_overdue(office, as_user):
     html = as_user(office.leader).get(f"/can-bo/ho-so/{dossier.code}/").content.decode()
 
     check_page(html)
-    assert {"phe-duyet", "dinh-kem-ket-qua", "tra-lai-buoc-truoc", "xin-loi", "dung-xu-ly"} <= _forms(html)
+    assert {"dinh-kem-ket-qua", "tra-lai-buoc-truoc", "xin-loi", "dung-xu-ly"} <= _forms(html)
     assert "chuyen-buoc" not in _forms(html)  # the last step
+    # Approval is shown, not yet possible: the result comes first.
+    assert "phe-duyet" not in _forms(html) and "hãy đính kèm kết quả trước khi phê duyệt" in html
     assert 'type="datetime-local"' in html
     assert "Quá hạn</span>" in html
 
 
-def test_a_dossier_without_code_opens_by_its_public_id(office, as_user):
+def test_a_submitted_dossier_opens_by_its_code_or_its_public_id(office, as_user):
     dossier = submitted(office)
+    reception = as_user(office.reception)
 
-    html = as_user(office.reception).get(f"/can-bo/ho-so/{dossier.public_id}/").content.decode()
+    html = reception.get(f"/can-bo/ho-so/{dossier.public_id}/").content.decode()
 
-    assert "Hồ sơ mới đăng ký của Nguyễn Văn An" in html
+    by_code = reception.get(f"/can-bo/ho-so/{dossier.code}/").content.decode()
+    assert f'Hồ sơ <span class="code">{dossier.code}</span>' in html
+    assert f'Hồ sơ <span class="code">{dossier.code}</span>' in by_code
     assert "Thời hạn giải quyết được tính từ khi tiếp nhận hồ sơ." in html
 
 

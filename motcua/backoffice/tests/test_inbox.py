@@ -34,7 +34,7 @@ def test_the_inbox_shows_the_columns_and_marks_an_overdue_dossier_in_text(office
         assert f'<th scope="col">{header}</th>' in html
     row = _row(html, late.code)
     assert 'class="bo-row-overdue"' in row and "Quá hạn</span>" in row
-    assert "Được tiếp nhận" in row and "Thẩm định hồ sơ" in row and "Nguyễn Văn An" in row
+    assert "Đang xử lý" in row and "Thẩm định hồ sơ" in row and "Nguyễn Văn An" in row
     assert "Quá hạn</span>" not in _row(html, on_time.code)
     assert html.index(late.code) < html.index(on_time.code)  # soonest deadline first
 
@@ -59,11 +59,12 @@ def test_filters(office, as_user):
     def codes(**query) -> set[str]:
         html = leader.get("/can-bo/ho-so/", query).content.decode()
         found = {d.code for d in (late, mine) if d.code in html}
-        return found | ({"new"} if str(new.public_id) in html else set())
+        return found | ({"new"} if new.code in html else set())
 
     assert codes() == {late.code, mine.code, "new"}
     assert codes(status=1) == {"new"}
-    assert codes(status=4) == {mine.code}
+    assert codes(status=4) == {late.code, mine.code}
+    assert codes(status=2) == set()
     assert codes(overdue="on") == {late.code}
     assert codes(mine="on") == {mine.code}
     assert codes(procedure="1.001193") == {late.code, mine.code, "new"}
@@ -83,8 +84,8 @@ def test_pages_follow_the_cursor(office, as_user, monkeypatch):
     assert link and "Trang đầu" not in first
     second = reception.get("/can-bo/ho-so/?" + link.group(1).replace("&amp;", "&")).content.decode()
 
-    assert [str(d.public_id) in first for d in dossiers] == [True, True, False]
-    assert [str(d.public_id) in second for d in dossiers] == [False, False, True]
+    assert [d.code in first for d in dossiers] == [True, True, False]
+    assert [d.code in second for d in dossiers] == [False, False, True]
     assert "Trang sau" not in second
     assert '<a href="?status=1">Trang đầu</a>' in second
 

@@ -86,12 +86,12 @@ def test_a_new_dossier_offers_receive_supplement_and_refuse(office, as_user):
     html = response.content.decode()
     check_page(html)
     for slug in ("tiep-nhan", "yeu-cau-bo-sung", "tu-choi"):
-        assert f'action="/can-bo/ho-so/{dossier.public_id}/{slug}/"' in html
+        assert f'action="/can-bo/ho-so/{dossier.code}/{slug}/"' in html
     assert "/chuyen-buoc/" not in html and "/phe-duyet/" not in html
     assert f'name="revision" value="{dossier.revision}"' in html
 
 
-def test_receiving_by_post_gives_status_2_and_a_code(office, as_user):
+def test_receiving_by_post_passes_the_dossier_to_processing_with_its_code(office, as_user):
     dossier = submitted(office)
     reception = as_user(office.reception)
 
@@ -99,8 +99,9 @@ def test_receiving_by_post_gives_status_2_and_a_code(office, as_user):
         f"/can-bo/ho-so/{dossier.public_id}/tiep-nhan/", {"revision": dossier.revision, "note": "Đủ giấy tờ"}
     )
 
+    code = dossier.code
     dossier.refresh_from_db()
-    assert dossier.status == Status.RECEIVED and dossier.code
+    assert dossier.status == Status.PROCESSING and dossier.code == code
     assert response.status_code == 302 and response["Location"] == f"/can-bo/ho-so/{dossier.code}/"
     page = reception.get(response["Location"]).content.decode()
     assert f"Đã tiếp nhận hồ sơ {dossier.code}" in page

@@ -3,10 +3,10 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.constants import Role
+from motcua.core import clock
 from motcua.dossiers.constants import (
     NATIONAL_STATUS,
     OPEN_STATUSES,
@@ -84,7 +84,7 @@ class Dossier(models.Model):
     status = models.PositiveSmallIntegerField(_("trạng thái"), choices=Status.choices, default=Status.DRAFT)
     form_data = models.JSONField(_("nội dung tờ khai"), default=dict, blank=True)
 
-    created_at = models.DateTimeField(_("ngày tạo"), default=timezone.now)
+    created_at = models.DateTimeField(_("ngày tạo"), default=clock.now)
     submitted_at = models.DateTimeField(_("ngày nộp"), null=True, blank=True)
     received_at = models.DateTimeField(_("ngày tiếp nhận"), null=True, blank=True)
     counted_from = models.DateTimeField(_("tính thời hạn từ"), null=True, blank=True)
@@ -131,7 +131,7 @@ class Dossier(models.Model):
     def is_overdue(self, now=None) -> bool:
         if self.due_at is None or self.status not in OPEN_STATUSES:
             return False
-        return (now or timezone.now()) > self.due_at
+        return (now or clock.now()) > self.due_at
 
 
 class Step(models.Model):
@@ -173,7 +173,7 @@ class Action(models.Model):
     """One line of a dossier's history: append-only."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="actions")
-    at = models.DateTimeField(_("thời điểm"), default=timezone.now)
+    at = models.DateTimeField(_("thời điểm"), default=clock.now)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("người thực hiện"),
@@ -211,7 +211,7 @@ class Action(models.Model):
 
 
 def _upload_to(instance: "Attachment", filename: str) -> str:
-    now = timezone.now()
+    now = clock.now()
     return f"dossiers/{now:%Y/%m}/{uuid.uuid4().hex}{instance.extension}"
 
 
@@ -245,7 +245,7 @@ class Attachment(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    uploaded_at = models.DateTimeField(default=timezone.now)
+    uploaded_at = models.DateTimeField(default=clock.now)
     superseded = models.BooleanField(_("đã thay thế"), default=False)
 
     class Meta:
@@ -284,7 +284,7 @@ class Payment(models.Model):
     amount = models.PositiveBigIntegerField(_("số tiền"))
     method = models.CharField(_("hình thức"), max_length=20, choices=PaymentMethod.choices)
     reference = models.CharField(_("số biên lai / mã giao dịch"), max_length=100, blank=True)
-    paid_at = models.DateTimeField(_("ngày nộp"), default=timezone.now)
+    paid_at = models.DateTimeField(_("ngày nộp"), default=clock.now)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

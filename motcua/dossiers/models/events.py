@@ -1,6 +1,7 @@
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from motcua.core import clock
 
 
 class OutboxEvent(models.Model):
@@ -15,8 +16,8 @@ class OutboxEvent(models.Model):
     action = models.CharField(max_length=30)
     status = models.PositiveSmallIntegerField()
     data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    available_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
+    available_at = models.DateTimeField(default=clock.now)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
 

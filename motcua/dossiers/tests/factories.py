@@ -120,7 +120,10 @@ GOOD_FORM = {
 
 def submitted(office: Office, *, agency: Agency | None = None) -> Dossier:
     dossier = services.start_dossier(
-        version=office.version, applicant=office.citizen, receiving_agency=agency or office.agency
+        version=office.version,
+        applicant=office.citizen,
+        receiving_agency=agency or office.agency,
+        another=True,
     )
     services.save_draft(dossier, actor=office.citizen, form_data=GOOD_FORM)
     for document in office.version.documents.filter(required=True):
@@ -133,5 +136,45 @@ def submitted(office: Office, *, agency: Agency | None = None) -> Dossier:
 
 def received(office: Office) -> Dossier:
     dossier = submitted(office)
+    services.receive(dossier, actor=office.reception)
+    return dossier
+
+
+def procedure_without_approval(office: Office) -> ProcedureVersion:
+    """A second procedure of the office whose process has no leader's approval: the specialist
+    marks the result ready, and the one-stop unit's return step follows."""
+    existing = ProcedureVersion.objects.current().filter(procedure__code="1.000001").first()
+    if existing is not None:
+        return existing
+    draft = create_procedure(
+        "1.000001",
+        version={
+            "name": "Cấp bản sao trích lục hộ tịch",
+            "field": "Hộ tịch",
+            "level": "commune",
+            "mode": "full_online",
+            "processing_time": "1",
+            "time_unit": "working_days",
+            "result": "Bản sao trích lục",
+        },
+        agencies=[office.agency],
+        documents=[{"name": "Tờ khai", "form": "original", "quantity": 1}],
+        form=[{"key": "name", "label": "Họ tên", "kind": "text"}],
+        steps=[
+            {"name": "Tiếp nhận hồ sơ", "role": "reception", "share": "0.1"},
+            {"name": "Cấp bản sao", "role": "specialist", "share": "0.8"},
+            {"name": "Trả kết quả", "role": "reception", "share": "0.1"},
+        ],
+    )
+    return publish_version(draft)
+
+
+def received_without_approval(office: Office, version: ProcedureVersion) -> Dossier:
+    dossier = services.start_dossier(version=version, applicant=office.citizen, another=True)
+    services.save_draft(dossier, actor=office.citizen, form_data={"name": "Nguyễn Văn An"})
+    services.add_document(
+        dossier, actor=office.citizen, upload=pdf(), name="to-khai.pdf", document=version.documents.get()
+    )
+    services.submit(dossier, actor=office.citizen, declaration=True)
     services.receive(dossier, actor=office.reception)
     return dossier

@@ -16,15 +16,15 @@ def test_the_whole_process_to_the_returned_result(office):
     services.forward(dossier, actor=office.specialist, note="Hồ sơ hợp lệ")
     assert dossier.status == Status.PROCESSING and dossier.current_step.role == "leader"
     with pytest.raises(WrongState, match="kết quả"):
-        services.mark_ready(dossier, actor=office.leader)
+        services.approve(dossier, actor=office.leader)  # the last approval needs the result
+    with pytest.raises(WrongState, match="phê duyệt"):
+        services.mark_ready(dossier, actor=office.leader)  # at an approval step, approval ends it
     result = services.attach_result(dossier, actor=office.leader)
     assert result.kind == AttachmentKind.RESULT and result.file.read(4) == b"%PDF"
-    with pytest.raises(WrongState, match="phê duyệt"):
-        services.mark_ready(dossier, actor=office.leader)
     services.approve(dossier, actor=office.leader, note="Đồng ý")
-    assert dossier.current_step.role == "leader"  # the last step: approved, stays for the result
-    services.mark_ready(dossier, actor=office.leader)
+    # Approved at the last step: ready (9), back at the one-stop unit for return.
     assert dossier.status == Status.READY and dossier.holder_agency == office.agency
+    assert dossier.current_step is None and dossier.finished_at is not None
     services.return_result(dossier, actor=office.reception)
 
     assert dossier.status == Status.RETURNED and dossier.national_status == "done"
@@ -34,12 +34,11 @@ def test_the_whole_process_to_the_returned_result(office):
         ActionType.FORWARD,
         ActionType.ATTACH_RESULT,
         ActionType.APPROVE,
-        ActionType.MARK_READY,
         ActionType.RETURN_RESULT,
     ]
-    assert [a.status_after for a in dossier.actions.order_by("id")] == [1, 2, 4, 4, 4, 9, 10]
+    assert [a.status_after for a in dossier.actions.order_by("id")] == [1, 4, 4, 4, 9, 10]
     assert dossier.steps.filter(completed_at__isnull=True).count() == 0
-    assert dossier.actions.get(type=ActionType.MARK_READY).data["on_time"] is True
+    assert dossier.actions.get(type=ActionType.APPROVE).data["on_time"] is True
 
 
 def test_forward_to_a_named_officer_and_send_back(office):
@@ -50,8 +49,12 @@ def test_forward_to_a_named_officer_and_send_back(office):
     services.send_back(dossier, actor=office.leader, note="Bổ sung ý kiến thẩm định")
 
     assert dossier.current_step.role == "specialist"
+    with pytest.raises(WrongState, match="bước trước"):
+        services.send_back(dossier, actor=office.specialist, note="Không có bước trước")
+    services.forward(dossier, actor=office.specialist)
     with pytest.raises(InvalidInput):
-        services.send_back(dossier, actor=office.specialist, note="")
+        services.send_back(dossier, actor=office.leader, note="")
+    services.send_back(dossier, actor=office.leader, note="Xem lại")
     with pytest.raises(InvalidInput):
         services.forward(dossier, actor=office.specialist, to_user=office.citizen)
 

@@ -18,7 +18,8 @@ def test_receiving_gives_a_code_a_due_date_a_receipt_and_the_first_step(office):
 
     today = timezone.localdate()
     assert re.fullmatch(rf"000\.01\.01\.H59-{today:%y%m%d}-0001", dossier.code)
-    assert dossier.status == Status.RECEIVED and dossier.national_status == "new"
+    # The specialist has it now: in processing, as the national portal counts it.
+    assert dossier.status == Status.PROCESSING and dossier.national_status == "processing"
     assert dossier.received_at is not None and dossier.due_at > dossier.received_at
     steps = list(dossier.steps.order_by("order"))
     assert [s.role for s in steps] == ["reception", "specialist", "leader"]
@@ -31,16 +32,18 @@ def test_receiving_gives_a_code_a_due_date_a_receipt_and_the_first_step(office):
     assert receipt.file.read(4) == b"%PDF"
 
 
-def test_codes_count_up_per_agency_and_day(office):
+def test_codes_are_given_at_submission_and_count_up_per_agency_and_day(office):
     first = submitted(office)
     second = submitted(office)
     elsewhere = submitted(office, agency=office.other_agency)
+    codes = (first.code, second.code, elsewhere.code)
 
     services.receive(second, actor=office.reception)
     services.receive(first, actor=office.reception)
     services.receive(elsewhere, actor=office.outsider)
 
-    assert [second.code[-4:], first.code[-4:]] == ["0001", "0002"]
+    assert (first.code, second.code, elsewhere.code) == codes  # reception keeps the code
+    assert [first.code[-4:], second.code[-4:]] == ["0001", "0002"]
     assert elsewhere.code.startswith("000.02.01.H59-") and elsewhere.code.endswith("-0001")
 
 
@@ -68,7 +71,7 @@ def test_a_supplement_request_lists_everything_and_the_applicant_resubmits(offic
 
     assert dossier.status == Status.SUBMITTED
     services.receive(dossier, actor=office.reception)
-    assert dossier.status == Status.RECEIVED
+    assert dossier.status == Status.PROCESSING
 
 
 def test_a_supplement_request_needs_items(office):
@@ -97,8 +100,14 @@ def test_only_a_reception_officer_of_the_receiving_agency_receives(office):
     for officer in (office.outsider, office.specialist, office.citizen):
         with pytest.raises(NotAllowed):
             services.receive(dossier, actor=officer)
+    code = dossier.code
     dossier.refresh_from_db()
-    assert (dossier.status, dossier.code, dossier.revision) == (Status.SUBMITTED, None, 2)
+    assert (dossier.status, dossier.code, dossier.revision, dossier.received_at) == (
+        Status.SUBMITTED,
+        code,
+        2,
+        None,
+    )
 
 
 def test_a_stale_revision_is_a_conflict_and_changes_nothing(office):
@@ -138,7 +147,7 @@ def test_counter_intake_receives_at_once(office):
         scans=[(d, f"{d.pk}.pdf", pdf()) for d in document],
     )
 
-    assert dossier.channel == "counter" and dossier.status == Status.RECEIVED and dossier.code
+    assert dossier.channel == "counter" and dossier.status == Status.PROCESSING and dossier.code
     assert dossier.attachments.filter(kind=AttachmentKind.SCAN).count() == 2
     assert [a.type for a in dossier.actions.order_by("id")] == [ActionType.SUBMIT, ActionType.RECEIVE]
 

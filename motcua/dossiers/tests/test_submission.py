@@ -57,7 +57,7 @@ def test_a_complete_dossier_is_submitted_and_the_applicant_told(
 
     assert dossier.status == Status.SUBMITTED
     assert dossier.national_status == "receiving"
-    assert dossier.submitted_at is not None and dossier.code is None
+    assert dossier.submitted_at is not None and dossier.code.startswith("000.01.01.H59-")
     assert dossier.procedure_version == office.version
     assert [a.type for a in dossier.actions.all()] == [ActionType.SUBMIT]
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["an@example.vn"]

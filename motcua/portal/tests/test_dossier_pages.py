@@ -69,7 +69,7 @@ def test_the_applicant_follows_the_dossier_and_opens_the_receipt(office):  # noq
     citizen = client_for(office.citizen)
 
     html = citizen.get(f"/ho-so-cua-toi/{dossier.public_id}/").content.decode()
-    assert dossier.code in html and "Được tiếp nhận" in html and office.agency.name in html
+    assert dossier.code in html and "Đang xử lý" in html and office.agency.name in html
     assert "Tiếp nhận hồ sơ" in html  # the timeline
     receipt = dossier.attachments.get(notice_form="01")
     pdf = citizen.get(f"/ho-so-cua-toi/{dossier.public_id}/tep/{receipt.pk}/")
@@ -99,7 +99,7 @@ def test_the_public_lookup_shows_no_personal_data(office):  # noqa: F811
 
     html = Client().get(f"/tra-cuu/{dossier.code}").content.decode()
 
-    assert dossier.code in html and "Đăng ký khai sinh" in html and "Được tiếp nhận" in html
+    assert dossier.code in html and "Đăng ký khai sinh" in html and "Đang xử lý" in html
     assert office.citizen.full_name not in html and "Nguyễn Minh Khôi" not in html
     assert Client().get("/tra-cuu/000.01.01.H59-000000-9999").status_code == 404
     assert Client().get("/tra-cuu/", {"ma": dossier.code}).status_code == 200

@@ -1,0 +1,213 @@
+"""The transaction around every change of a dossier, and the files it stores.
+
+``acting`` locks the dossier row, compares the caller's revision, asks ``rules.check`` whether this
+person may take this action on the dossier as it is now (under the lock: who holds it may have
+changed since the caller read it), lets the service change it, then appends the Action, the audit
+row and the event. ``locked`` does the same for changes that leave no line in the history.
+"""
+
+import functools
+import hashlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from motcua.accounts.models import User
+from motcua.catalog.models import RequiredDocument
+from motcua.core import audit
+from motcua.dossiers import events, notices, rules, selectors
+from motcua.dossiers.constants import ActionType, AttachmentKind, NoticeForm, Operation
+from motcua.dossiers.errors import Conflict, InvalidInput
+from motcua.dossiers.models import Action, Attachment, Dossier, Step
+from motcua.dossiers.uploads import CheckedFile
+
+
+class Change:
+    """What an action records, filled in by the service inside ``acting``."""
+
+    def __init__(self, dossier: Dossier, facts: rules.Facts, transition: rules.Transition):
+        self.dossier = dossier
+        self.facts = facts
+        self.transition = transition
+        self.note = ""
+        self.data: dict[str, Any] = {}
+        self.step: Step | None = None
+        self.action: Action | None = None
+        self.now = facts.now
+
+
+def stale_is_a_conflict(action: Callable) -> Callable:
+    """An officer who acts on a dossier read at an older revision is told someone else acted, before
+    any other check runs on that old reading (the action re-checks everything under the lock)."""
+
+    @functools.wraps(action)
+    def run(dossier: Dossier, *args: Any, expected_revision: int | None = None, **kwargs: Any) -> Any:
+        if expected_revision is not None and dossier.revision != expected_revision:
+            raise Conflict()
+        return action(dossier, *args, expected_revision=expected_revision, **kwargs)
+
+    return run
+
+
+@contextmanager
+def locked(
+    dossier: Dossier | int, actor: User | None, act: rules.Act, *, expected_revision: int | None = None
+) -> Iterator[Change]:
+    """Lock the dossier, compare the revision and check ``act`` against the rules on the locked row."""
+    pk = dossier.pk if isinstance(dossier, Dossier) else dossier
+    with transaction.atomic():
+        # No select_related here: after waiting for the lock PostgreSQL re-reads the dossier row but
+        # not the joined ones, so the step or holder would be stale. Relations load after the lock.
+        row = Dossier.objects.select_for_update().get(pk=pk)
+        if expected_revision is not None and row.revision != expected_revision:
+            raise Conflict()
+        facts = rules.Facts(row, actor)
+        transition = rules.check(act, actor, facts)
+        yield Change(row, facts, transition)
+
+
+@contextmanager
+def acting(
+    dossier: Dossier | int,
+    actor: User | None,
+    action: ActionType,
+    *,
+    expected_revision: int | None = None,
+) -> Iterator[Change]:
+    """Lock and check (``locked``), let the caller change the dossier, then append the Action.
+
+    The resulting status is the transition's only target, or what the caller set when the table
+    allows several; it must be one the table allows.
+    """
+    with locked(dossier, actor, action, expected_revision=expected_revision) as change:
+        row = change.dossier
+        before = row.status
+        targets = change.transition.targets
+        yield change
+        if len(targets) == 1 and row.status == before:
+            row.status = next(iter(targets))
+        if (targets and row.status not in targets) or (not targets and row.status != before):
+            raise AssertionError(f"{action} may not leave the dossier in status {row.status}")
+        row.revision += 1
+        row.save()
+        change.action = Action.objects.create(
+            dossier=row,
+            actor=actor if actor is not None and actor.is_authenticated else None,
+            type=action,
+            at=change.now,
+            status_before=before,
+            status_after=row.status,
+            step=change.step or row.current_step,
+            agency=row.holder_agency,
+            note=change.note,
+            data=change.data,
+        )
+        Attachment.objects.filter(
+            dossier=row, action__isnull=True, pk__in=change.data.get("files", [])
+        ).update(action=change.action)
+        audit.record(f"dossier.{action.value}", actor=actor, obj=row, summary=str(row), status=row.status)
+        events.publish(row.pk, action.value, row.status, change.data)
+    if isinstance(dossier, Dossier):
+        dossier.refresh_from_db(from_queryset=selectors.with_related())
+
+
+def lookup_url(dossier: Dossier) -> str:
+    base = getattr(settings, "MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+    return f"{base}/tra-cuu/{dossier.code or ''}"
+
+
+def store_file(
+    dossier: Dossier,
+    *,
+    kind: str,
+    name: str,
+    content: bytes,
+    content_type: str,
+    extension: str,
+    actor: User | None,
+    form: str = "",
+    document: RequiredDocument | None = None,
+) -> Attachment:
+    attachment = Attachment(
+        dossier=dossier,
+        kind=kind,
+        notice_form=form,
+        document=document,
+        original_name=name,
+        content_type=content_type,
+        extension=extension,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        uploaded_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    attachment.file.save(name, ContentFile(content), save=False)
+    attachment.save()
+    return attachment
+
+
+def store_upload(
+    dossier: Dossier,
+    upload: IO[bytes],
+    checked: CheckedFile,
+    *,
+    kind: str,
+    actor: User | None,
+    document: RequiredDocument | None = None,
+) -> Attachment:
+    upload.seek(0)
+    return store_file(
+        dossier,
+        kind=kind,
+        name=checked.name,
+        content=upload.read(),
+        content_type=checked.content_type,
+        extension=checked.extension,
+        actor=actor,
+        document=document,
+    )
+
+
+def store_notice(change: Change, form: NoticeForm, actor: User | None, **context: Any) -> Attachment:
+    dossier = change.dossier
+    pdf = notices.render_notice(
+        form.value,
+        dossier,
+        lookup_url=lookup_url(dossier),
+        officer_name=getattr(actor, "full_name", "") or "",
+        issued_at=change.now,
+        **context,
+    )
+    attachment = store_file(
+        dossier,
+        kind=AttachmentKind.NOTICE,
+        form=form.value,
+        content=pdf,
+        name=f"mau-{form.value}-{dossier.code or dossier.public_id}.pdf",
+        content_type="application/pdf",
+        extension=".pdf",
+        actor=actor,
+    )
+    change.data.setdefault("files", []).append(attachment.pk)
+    change.data["notice"] = form.value
+    return attachment
+
+
+def required_text(value: str, field: str, limit: int = 4000) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise InvalidInput(
+            _("Vui lòng ghi rõ nội dung."),
+            errors={field: [_("Bắt buộc.")]},
+        )
+    return value[:limit]
+
+
+def record(
+    actor: User | None, act: Operation | str, dossier: Dossier, summary: str = "", **data: Any
+) -> None:
+    audit.record(f"dossier.{act}", actor=actor, obj=dossier, summary=summary, **data)
