@@ -141,6 +141,9 @@ MOTCUA_SITE_NAME = os.environ.get("MOTCUA_SITE_NAME", "Cổng dịch vụ công 
 # which a dossier counts from the next working morning (Decree 61/2018).
 MOTCUA_WORKING_HOURS = [("07:30", "11:30"), ("13:00", "17:00")]
 MOTCUA_RECEPTION_CUTOFF = os.environ.get("MOTCUA_RECEPTION_CUTOFF", "15:00")
+# How a pause (request to supplement) moves a calendar-day deadline: "remaining_days" counts the days left
+# again from the day the pause ends; "whole_days" adds the pause rounded up to whole days.
+MOTCUA_CALENDAR_PAUSE_RULE = os.environ.get("MOTCUA_CALENDAR_PAUSE_RULE", "remaining_days")
 
 # Dossiers: largest upload, and the public address printed in QR codes.
 MOTCUA_UPLOAD_MAX_BYTES = int(os.environ.get("MOTCUA_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))

@@ -2,6 +2,9 @@
 
 MOTCUA_WORKING_HOURS: the working periods of a working day, a list of ("HH:MM", "HH:MM") pairs in order.
 MOTCUA_RECEPTION_CUTOFF: "HH:MM"; a dossier received later counts from the next working morning.
+MOTCUA_CALENDAR_PAUSE_RULE: how a pause moves a calendar-day deadline, "remaining_days" (default: the days
+left when the pause starts are counted again from the day it ends) or "whole_days" (the deadline moves by
+the pause's length rounded up to whole days); see CalendarPauseRule.
 """
 
 import datetime
@@ -10,7 +13,12 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from motcua.calendar.constants import DEFAULT_RECEPTION_CUTOFF, DEFAULT_WORKING_HOURS
+from motcua.calendar.constants import (
+    DEFAULT_CALENDAR_PAUSE_RULE,
+    DEFAULT_RECEPTION_CUTOFF,
+    DEFAULT_WORKING_HOURS,
+    CalendarPauseRule,
+)
 
 Period = tuple[datetime.time, datetime.time]
 
@@ -51,3 +59,12 @@ def reception_cutoff() -> datetime.time:
     return _time(
         getattr(settings, "MOTCUA_RECEPTION_CUTOFF", DEFAULT_RECEPTION_CUTOFF), "MOTCUA_RECEPTION_CUTOFF"
     )
+
+
+def calendar_pause_rule() -> CalendarPauseRule:
+    value = getattr(settings, "MOTCUA_CALENDAR_PAUSE_RULE", DEFAULT_CALENDAR_PAUSE_RULE)
+    try:
+        return CalendarPauseRule(value)
+    except ValueError as exc:
+        choices = ", ".join(repr(rule.value) for rule in CalendarPauseRule)
+        raise ImproperlyConfigured(f"MOTCUA_CALENDAR_PAUSE_RULE: {value!r} is not one of {choices}.") from exc

@@ -10,6 +10,16 @@ class DurationUnit(models.TextChoices):
     WORKING_HOURS = "working_hours", _("giờ làm việc")
 
 
+class CalendarPauseRule(models.TextChoices):
+    """How a pause (request to supplement) moves a calendar-day deadline; the regulation does not say.
+
+    Setting ``MOTCUA_CALENDAR_PAUSE_RULE``; the rules are spelled out in ``motcua.calendar.workdays``.
+    """
+
+    REMAINING_DAYS = "remaining_days", _("Tính tiếp số ngày còn lại từ ngày hết tạm dừng")
+    WHOLE_DAYS = "whole_days", _("Cộng thời gian tạm dừng làm tròn lên ngày")
+
+
 class DayKind(models.TextChoices):
     """Why a day is off, or why a day that looks off is worked."""
 
@@ -22,5 +32,7 @@ class DayKind(models.TextChoices):
 
 # A dossier received after this time counts from the next working morning (DOMAIN: Processing rules).
 DEFAULT_RECEPTION_CUTOFF = "15:00"
+# The days left when a pause starts are counted again from the day it ends (CalendarPauseRule).
+DEFAULT_CALENDAR_PAUSE_RULE = "remaining_days"
 # Morning and afternoon office hours: 8 working hours, one legal working day.
 DEFAULT_WORKING_HOURS = (("07:30", "11:30"), ("13:00", "17:00"))

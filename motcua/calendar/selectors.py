@@ -13,7 +13,15 @@ from django.db.models import Q
 from motcua.calendar import conf
 from motcua.calendar.constants import DurationUnit
 from motcua.calendar.models import CalendarOverride
-from motcua.calendar.workdays import VIETNAM, DueDate, Interval, Override, StepDeadline, WorkCalendar
+from motcua.calendar.workdays import (
+    VIETNAM,
+    DueDate,
+    Interval,
+    MovedAppointment,
+    Override,
+    StepDeadline,
+    WorkCalendar,
+)
 
 # An agency instance or its primary key (the calendar sits below the agencies app and does not import it).
 AgencyRef = models.Model | int | None
@@ -43,7 +51,10 @@ def work_calendar(agency: AgencyRef = None, *, since: datetime.date | None = Non
         )
     ]
     return WorkCalendar(
-        overrides, working_hours=conf.working_hours(), reception_cutoff=conf.reception_cutoff()
+        overrides,
+        working_hours=conf.working_hours(),
+        reception_cutoff=conf.reception_cutoff(),
+        calendar_pause=conf.calendar_pause_rule(),
     )
 
 
@@ -76,3 +87,24 @@ def step_deadlines(
     """Consecutive due dates of the process steps; see WorkCalendar.step_deadlines."""
     calendar = work_calendar(agency, since=_since(received_at))
     return calendar.step_deadlines(received_at, amount, unit, shares, pauses=pauses)
+
+
+def move_appointment(
+    appointment: datetime.datetime,
+    unit: DurationUnit | str,
+    *,
+    agency: AgencyRef = None,
+    pauses: Iterable[Interval] = (),
+    given_at: datetime.datetime | None = None,
+) -> MovedAppointment:
+    """An appointment moved by the pauses that began before it, in ``agency``'s calendar; see
+    WorkCalendar.move_appointment.
+
+    For an apology (form 04): ``appointment`` is its new appointment, ``unit`` the procedure's time unit,
+    ``given_at`` when the apology was made and ``pauses`` the dossier's closed pauses since then; the
+    dossier is due at ``.moved_to``, and ``.explain()`` says why.
+    """
+    pauses = list(pauses)
+    earliest = min([given_at or appointment, *(start for start, _end in pauses)])
+    calendar = work_calendar(agency, since=_since(earliest))
+    return calendar.move_appointment(appointment, unit, pauses=pauses, given_at=given_at)

@@ -24,11 +24,39 @@ Counting rules (DOMAIN "Deadlines" and "Processing rules"):
   off the deadline moves to the next working day ("a calendar-day deadline never falls on a day off").
   The deadline is the end of the due date's last working period (17:00). A fraction of a calendar day
   is rounded up to a whole day.
-* **Pauses** (a request to supplement stops the clock). For working units, working time inside a pause
-  does not count, so the deadline moves by the working time inside each pause. For calendar days, the
-  deadline moves by each pause's length rounded up to whole days. A pause that begins after the
-  deadline, or the part of one before counting started, changes nothing. Whether the clock resumes or
-  restarts after a supplement is the caller's choice: to restart, compute again from the new receipt.
+* **Pauses** (a request to supplement stops the clock). A pause that begins at or after the deadline,
+  or the part of one before counting started, changes nothing; the others are taken in order, each
+  against the deadline the earlier ones gave.
+
+  - *Working units*: working time inside a pause does not count. Said otherwise, the working time left
+    between the pause start and the deadline is counted again from the pause end.
+  - *Calendar days*, by ``MOTCUA_CALENDAR_PAUSE_RULE`` (``CalendarPauseRule``; the regulation does not
+    settle how part of a day counts):
+
+    ``remaining_days`` (default): the calendar days left between the pause's start date and the nominal
+    due date are counted again from the date the pause ended. A pause within one day moves nothing; a
+    pause from Tuesday to Thursday moves the deadline by two days, whatever the hours.
+    ``whole_days``: the nominal due date moves by the pause's length rounded up to whole days, so an hour
+    adds a day (and, when the new date is a day off, up to the whole Tết break).
+
+    Then, under both rules, the date moves off a day off as usual, and the deadline is never before the
+    end of the pause (the resubmission): if the closing time of that date is earlier, the deadline is the
+    closing time of the first working day that ends after the pause.
+
+    *Days left are measured against the nominal date* (the date of ``counted_from`` + N, as moved by the
+    earlier pauses), not against the date it was moved to off a day off. Moving off a day off decides
+    where a deadline may fall; it is not part of the duration. Measured against the moved date, a
+    deadline that happened to fall in Tết would carry the days the break added into its new period, a
+    part of the duration that never existed (20 days from 26 January 2026 fall on Sunday 15 February and
+    move to Monday 23 February; paused on 11 February, 4 days are left, not 12). A pause that begins after
+    the nominal date but before the moved deadline therefore leaves no days: the deadline becomes the day
+    the pause ends.
+
+  Whether the clock resumes or restarts after a supplement is the caller's choice: to restart, compute
+  again from the new receipt.
+* **Appointments** (``move_appointment``): an appointment given to the applicant (the new one of an
+  apology, form 04) moves by the pauses that began before it by the same rules, the appointment
+  taking the place of the nominal due date; a calendar-day appointment keeps its time of day.
 """
 
 import datetime
@@ -46,7 +74,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, npgettext
 
 from motcua.calendar.conf import Period, parse_working_hours
-from motcua.calendar.constants import DEFAULT_RECEPTION_CUTOFF, DEFAULT_WORKING_HOURS, DayKind, DurationUnit
+from motcua.calendar.constants import (
+    DEFAULT_RECEPTION_CUTOFF,
+    DEFAULT_WORKING_HOURS,
+    CalendarPauseRule,
+    DayKind,
+    DurationUnit,
+)
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 WEEKEND = frozenset({5, 6})  # Saturday, Sunday
@@ -63,6 +97,7 @@ WEEKDAYS = (
 )
 
 Interval = tuple[datetime.datetime, datetime.datetime]
+ONE_DAY = datetime.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -91,12 +126,27 @@ class Day:
 
 @dataclass(frozen=True)
 class PausedInterval:
-    """A pause of the clock (e.g. a request to supplement) and the time it kept from counting:
-    working time for working units, whole days for calendar days."""
+    """A pause of the clock (e.g. a request to supplement) and what it did to a deadline or an appointment.
+
+    ``applies`` is False when the pause changed nothing: it began at or after the deadline (appointment),
+    or ended before counting started (before the appointment was given). ``stopped`` is what it kept from
+    counting: working time for working units, the days the nominal date moved by for calendar days.
+    How it was counted, for the explanation: ``left`` is what was left when it began (working time, or
+    whole calendar days under the remaining-days rule), counted again from its end; ``nominal_before`` and
+    ``nominal_after`` are the nominal date (calendar days, before moving off a day off) before and after
+    it; ``moved_to`` is the deadline (appointment) after it, ``held`` True when that is later than the
+    count alone gives because it may not fall before the end of the pause.
+    """
 
     start: datetime.datetime
     end: datetime.datetime
     stopped: datetime.timedelta
+    applies: bool = True
+    left: datetime.timedelta | None = None
+    nominal_before: datetime.date | None = None
+    nominal_after: datetime.date | None = None
+    moved_to: datetime.datetime | None = None
+    held: bool = False
 
 
 @dataclass(frozen=True)
@@ -114,6 +164,7 @@ class DueDate:
     due_at: datetime.datetime
     reception_cutoff: datetime.time
     working_day: datetime.timedelta
+    calendar_pause: CalendarPauseRule = CalendarPauseRule.REMAINING_DAYS
 
     def explain(self) -> list[str]:
         """The deadline as Vietnamese sentences, one per line, for the receipt and the dossier page."""
@@ -144,39 +195,153 @@ class DueDate:
             )
         else:
             lines.append(_("Thời hạn %(amount)s giờ làm việc.") % {"amount": amount})
+        # Calendar days: the days off the deadline moved over come last, after the pauses that moved it.
+        moved_over = [
+            day
+            for day in self.skipped_days
+            if self.unit == DurationUnit.CALENDAR_DAYS and day.date >= self.counted_from.date()
+        ]
         for day in self.skipped_days:
-            if self.unit == DurationUnit.CALENDAR_DAYS and day.date >= self.counted_from.date():
-                lines.append(_("Hạn rơi vào ngày nghỉ %(day)s: lùi sang ngày sau.") % {"day": day})
-            else:
+            if day not in moved_over:
                 lines.append(_("Không tính ngày nghỉ %(day)s.") % {"day": day})
         for day in self.worked_days_off:
             lines.append(_("Có tính ngày làm việc %(day)s.") % {"day": day})
         for pause in self.pauses:
-            lines.append(
-                _("Tạm dừng từ %(start)s đến %(end)s: không tính %(stopped)s.")
-                % {
-                    "start": format_moment(pause.start),
-                    "end": format_moment(pause.end),
-                    "stopped": self._format_stopped(pause.stopped),
-                }
-            )
+            lines.extend(self._explain_pause(pause))
+        for day in moved_over:
+            lines.append(_("Hạn rơi vào ngày nghỉ %(day)s: lùi sang ngày sau.") % {"day": day})
         lines.append(_("Hạn giải quyết: %(due)s.") % {"due": format_moment(self.due_at)})
         return lines
 
-    def _format_stopped(self, stopped: datetime.timedelta) -> str:
-        if self.unit == DurationUnit.CALENDAR_DAYS:
-            return _("%(days)s ngày") % {"days": stopped.days}
-        days, rest = divmod(stopped, self.working_day)
-        hours, rest = divmod(rest, datetime.timedelta(hours=1))
-        minutes = rest // datetime.timedelta(minutes=1)
-        parts = []
-        if days:
-            parts.append(npgettext("working time", "%(n)s ngày", "%(n)s ngày", days) % {"n": days})
-        if hours:
-            parts.append(npgettext("working time", "%(n)s giờ", "%(n)s giờ", hours) % {"n": hours})
-        if minutes or not parts:
-            parts.append(npgettext("working time", "%(n)s phút", "%(n)s phút", minutes) % {"n": minutes})
-        return _("%(time)s làm việc") % {"time": " ".join(parts)}
+    def _explain_pause(self, pause: PausedInterval) -> list[str]:
+        when = {"start": format_moment(pause.start), "end": format_moment(pause.end)}
+        if not pause.applies:
+            if pause.end <= self.counted_from:
+                text = _(
+                    "Tạm dừng từ %(start)s đến %(end)s, trước khi bắt đầu tính hạn: không làm thay đổi hạn."
+                )
+            else:
+                text = _("Tạm dừng từ %(start)s đến %(end)s, từ sau hạn giải quyết: không làm thay đổi hạn.")
+            return [text % when]
+        if self.unit != DurationUnit.CALENDAR_DAYS:
+            return [
+                _("Tạm dừng từ %(start)s đến %(end)s: không tính %(stopped)s.")
+                % {**when, "stopped": format_working_time(pause.stopped, self.working_day)}
+            ]
+        assert pause.nominal_before is not None and pause.nominal_after is not None
+        dates = {
+            "nominal": format_date(pause.nominal_before),
+            "resumed": format_date(pause.end.astimezone(VIETNAM).date()),
+            "date": format_date(pause.nominal_after),
+        }
+        if self.calendar_pause == CalendarPauseRule.WHOLE_DAYS:
+            text = _(
+                "Tạm dừng từ %(start)s đến %(end)s: cộng thêm %(days)s (thời gian tạm dừng làm tròn lên "
+                "ngày): đến %(date)s."
+            )
+            lines = [text % {**when, **dates, "days": format_days(pause.stopped.days)}]
+        elif pause.left:
+            text = _(
+                "Tạm dừng từ %(start)s đến %(end)s: còn %(left)s (đến %(nominal)s), tính tiếp từ "
+                "%(resumed)s: đến %(date)s."
+            )
+            lines = [text % {**when, **dates, "left": format_days(pause.left.days)}]
+        else:
+            text = _(
+                "Tạm dừng từ %(start)s đến %(end)s: không còn ngày nào (thời hạn tính đến %(nominal)s), "
+                "nên hạn là ngày hết tạm dừng, %(resumed)s."
+            )
+            lines = [text % {**when, **dates}]
+        if pause.held and pause.moved_to is not None:
+            lines.append(
+                _("Hạn không được trước lúc hết tạm dừng (%(end)s) nên là %(due)s.")
+                % {"end": format_moment(pause.end), "due": format_moment(pause.moved_to)}
+            )
+        return lines
+
+
+@dataclass(frozen=True)
+class MovedAppointment:
+    """An appointment moved by the pauses that began before it (``WorkCalendar.move_appointment``).
+
+    ``moved_to`` is the appointment to show and to hold the dossier to; ``skipped_days`` are the days off
+    a calendar-day appointment was moved over; ``explain()`` gives the reasons for the dossier page.
+    """
+
+    appointment: datetime.datetime
+    unit: DurationUnit
+    given_at: datetime.datetime | None
+    pauses: tuple[PausedInterval, ...]
+    skipped_days: tuple[Day, ...]
+    moved_to: datetime.datetime
+    working_day: datetime.timedelta
+    calendar_pause: CalendarPauseRule = CalendarPauseRule.REMAINING_DAYS
+
+    @property
+    def moved(self) -> bool:
+        return self.moved_to != self.appointment
+
+    def explain(self) -> list[str]:
+        """The moved appointment as Vietnamese sentences, one per line."""
+        lines = [_("Hẹn trả kết quả: %(at)s.") % {"at": format_moment(self.appointment)}]
+        for pause in self.pauses:
+            lines.extend(self._explain_pause(pause))
+        for day in self.skipped_days:
+            lines.append(_("Hẹn rơi vào ngày nghỉ %(day)s: lùi sang ngày sau.") % {"day": day})
+        at = {"at": format_moment(self.moved_to)}
+        lines.append(_("Hẹn mới: %(at)s.") % at if self.moved else _("Hẹn không thay đổi: %(at)s.") % at)
+        return lines
+
+    def _explain_pause(self, pause: PausedInterval) -> list[str]:
+        when = {"start": format_moment(pause.start), "end": format_moment(pause.end)}
+        if not pause.applies:
+            if self.given_at is not None and pause.end <= self.given_at:
+                text = _("Tạm dừng từ %(start)s đến %(end)s, trước khi có hẹn: không làm thay đổi hẹn.")
+            else:
+                text = _("Tạm dừng từ %(start)s đến %(end)s, từ sau hẹn: không làm thay đổi hẹn.")
+            return [text % when]
+        assert pause.moved_to is not None
+        if self.unit != DurationUnit.CALENDAR_DAYS:
+            assert pause.left is not None
+            text = _(
+                "Tạm dừng từ %(start)s đến %(end)s: còn %(left)s đến hẹn, tính tiếp từ %(resumed)s: "
+                "đến %(date)s."
+            )
+            values = {
+                "left": format_working_time(pause.left, self.working_day),
+                "resumed": format_moment(pause.end),
+                "date": format_moment(pause.moved_to),
+            }
+            return [text % {**when, **values}]
+        assert pause.nominal_after is not None
+        dates = {
+            "resumed": format_date(pause.end.astimezone(VIETNAM).date()),
+            "date": format_date(pause.nominal_after),
+        }
+        if self.calendar_pause == CalendarPauseRule.WHOLE_DAYS:
+            text = _(
+                "Tạm dừng từ %(start)s đến %(end)s: hẹn lùi thêm %(days)s (thời gian tạm dừng làm tròn lên "
+                "ngày): đến %(date)s."
+            )
+            lines = [text % {**when, **dates, "days": format_days(pause.stopped.days)}]
+        elif pause.left:
+            text = _(
+                "Tạm dừng từ %(start)s đến %(end)s: còn %(left)s đến hẹn, tính tiếp từ %(resumed)s: "
+                "đến %(date)s."
+            )
+            lines = [text % {**when, **dates, "left": format_days(pause.left.days)}]
+        else:
+            text = _(
+                "Tạm dừng từ %(start)s đến %(end)s: bắt đầu vào ngày hẹn nên hẹn là ngày hết tạm dừng, "
+                "%(resumed)s."
+            )
+            lines = [text % {**when, **dates}]
+        if pause.held:
+            lines.append(
+                _("Hẹn không được trước lúc hết tạm dừng (%(end)s) nên là %(at)s.")
+                % {"end": format_moment(pause.end), "at": format_moment(pause.moved_to)}
+            )
+        return lines
 
 
 @dataclass(frozen=True)
@@ -197,6 +362,31 @@ def format_moment(moment: datetime.datetime) -> str:
     """'15:01 thứ Ba, 10/03/2026' in Vietnam time."""
     local = moment.astimezone(VIETNAM)
     return f"{local:%H:%M} {WEEKDAYS[local.weekday()]}, {local:%d/%m/%Y}"
+
+
+def format_date(date: datetime.date) -> str:
+    """'thứ Ba, 10/03/2026'."""
+    return f"{WEEKDAYS[date.weekday()]}, {date:%d/%m/%Y}"
+
+
+def format_days(days: int) -> str:
+    """'3 ngày' (calendar days)."""
+    return npgettext("calendar days", "%(n)s ngày", "%(n)s ngày", days) % {"n": days}
+
+
+def format_working_time(time: datetime.timedelta, working_day: datetime.timedelta) -> str:
+    """'1 ngày 2 giờ 45 phút làm việc', in working days of ``working_day``."""
+    days, rest = divmod(time, working_day)
+    hours, rest = divmod(rest, datetime.timedelta(hours=1))
+    minutes = rest // datetime.timedelta(minutes=1)
+    parts = []
+    if days:
+        parts.append(npgettext("working time", "%(n)s ngày", "%(n)s ngày", days) % {"n": days})
+    if hours:
+        parts.append(npgettext("working time", "%(n)s giờ", "%(n)s giờ", hours) % {"n": hours})
+    if minutes or not parts:
+        parts.append(npgettext("working time", "%(n)s phút", "%(n)s phút", minutes) % {"n": minutes})
+    return _("%(time)s làm việc") % {"time": " ".join(parts)}
 
 
 def _number(value: Decimal) -> str:
@@ -260,7 +450,7 @@ class WorkCalendar:
     """Which days are worked, and when durations end, for one agency (or the whole province).
 
     ``overrides`` are local decisions; when a date has both a province-wide and an agency override,
-    the agency's wins.
+    the agency's wins. ``calendar_pause`` is how pauses move calendar-day deadlines (module docstring).
     """
 
     def __init__(
@@ -269,6 +459,7 @@ class WorkCalendar:
         *,
         working_hours: Sequence[Period] | None = None,
         reception_cutoff: datetime.time | None = None,
+        calendar_pause: CalendarPauseRule | str = CalendarPauseRule.REMAINING_DAYS,
     ) -> None:
         self.overrides: dict[datetime.date, Override] = {
             o.date: o for o in sorted(overrides, key=lambda o: o.agency_specific)
@@ -277,6 +468,7 @@ class WorkCalendar:
             working_hours if working_hours is not None else parse_working_hours(DEFAULT_WORKING_HOURS)
         )
         self.reception_cutoff = reception_cutoff or datetime.time.fromisoformat(DEFAULT_RECEPTION_CUTOFF)
+        self.calendar_pause = CalendarPauseRule(calendar_pause)
         self.working_day = sum(
             (
                 datetime.datetime.combine(datetime.date.min, end)
@@ -347,6 +539,15 @@ class WorkCalendar:
 
     def end_of_day(self, date: datetime.date) -> datetime.datetime:
         return datetime.datetime.combine(date, self.working_hours[-1][1], tzinfo=VIETNAM)
+
+    def closing_not_before(self, moment: datetime.datetime) -> datetime.datetime:
+        """The closing time of the first working day that closes at or after ``moment``."""
+        return self.end_of_day(self.working_day_from(self._first_date_closing_after(moment)))
+
+    def _first_date_closing_after(self, moment: datetime.datetime) -> datetime.date:
+        """The first date whose closing time is at or after ``moment``, worked or not."""
+        date = moment.astimezone(VIETNAM).date()
+        return date if moment <= self.end_of_day(date) else date + ONE_DAY
 
     # Working time
 
@@ -430,17 +631,25 @@ class WorkCalendar:
         counted_from, after_cutoff = self.counting_start(received_at)
         received_on = received_at.astimezone(VIETNAM).date()
         if unit == DurationUnit.CALENDAR_DAYS:
-            due_at, paused, nominal = self._calendar_due(counted_from, amount, merged)
+            nominal = counted_from.date() + datetime.timedelta(days=math.ceil(amount))
+            due_at, paused, moved_from = self._move_by_days(
+                nominal, self.end_of_day(self.working_day_from(nominal)), merged, since=counted_from
+            )
             # Days off inside a calendar-day duration count; only those before counting starts and those
             # that push the deadline forward are skipped.
             skipped = [
-                *self.days_between(received_on, counted_from.date() - datetime.timedelta(days=1)),
-                *self.days_between(nominal, due_at.date()),
+                *self.days_between(received_on, counted_from.date() - ONE_DAY),
+                *self.days_between(moved_from or nominal, due_at.date()),
             ]
         else:
             due_at = self.add_working_time(counted_from, self.duration(amount, unit), merged)
             paused = [
-                PausedInterval(start, end, self.working_time(max(start, counted_from), min(end, due_at)))
+                PausedInterval(
+                    start,
+                    end,
+                    self.working_time(max(start, counted_from), min(end, due_at)),
+                    applies=start < due_at and end > counted_from,
+                )
                 for start, end in merged
             ]
             skipped = self.days_between(received_on, due_at.astimezone(VIETNAM).date())
@@ -459,26 +668,124 @@ class WorkCalendar:
             due_at=due_at,
             reception_cutoff=self.reception_cutoff,
             working_day=self.working_day,
+            calendar_pause=self.calendar_pause,
         )
 
-    def _calendar_due(
-        self, counted_from: datetime.datetime, amount: Decimal, pauses: Sequence[Interval]
-    ) -> tuple[datetime.datetime, list[PausedInterval], datetime.date]:
-        """Calendar days: the date, moved by whole paused days and then to a working day, at closing time."""
-        days = math.ceil(amount)
-        nominal = counted_from.date() + datetime.timedelta(days=days)
-        due_at = self.end_of_day(self.working_day_from(nominal))
+    def _move_by_days(
+        self,
+        nominal: datetime.date,
+        moment: datetime.datetime,
+        pauses: Sequence[Interval],
+        *,
+        since: datetime.datetime | None,
+    ) -> tuple[datetime.datetime, list[PausedInterval], datetime.date | None]:
+        """Calendar days: move ``moment`` (a deadline or an appointment, on ``nominal`` or the first working
+        day after it) by the (merged) pauses that began before it, under ``self.calendar_pause``.
+
+        The moved moment lands on a working day at the same time of day, and never before the end of a
+        pause that applied. Parts of pauses before ``since`` do not count. Returns the moved moment, the
+        pauses, and the date it was moved from to reach a working day (None if no pause applied).
+        """
+        time_of_day = moment.astimezone(VIETNAM).time()
         paused = []
+        moved_from = None
         for start, end in pauses:
-            stopped = datetime.timedelta()
-            if start < due_at and end > counted_from:
+            effective = start if since is None else max(start, since)
+            if effective >= moment or end <= effective:
+                paused.append(PausedInterval(start, end, datetime.timedelta(), applies=False))
+                continue
+            before = nominal
+            left = None
+            if self.calendar_pause == CalendarPauseRule.REMAINING_DAYS:
+                left = max(nominal - effective.astimezone(VIETNAM).date(), datetime.timedelta())
+                nominal = end.astimezone(VIETNAM).date() + left
+            else:
                 # Whole days: a date-based deadline cannot move by part of a day.
-                length = end - max(start, counted_from)
-                stopped = datetime.timedelta(days=math.ceil(length / datetime.timedelta(days=1)))
-                nominal += stopped
-                due_at = self.end_of_day(self.working_day_from(nominal))
-            paused.append(PausedInterval(start, end, stopped))
-        return due_at, paused, nominal
+                nominal += math.ceil((end - effective) / ONE_DAY) * ONE_DAY
+            moment = datetime.datetime.combine(self.working_day_from(nominal), time_of_day, tzinfo=VIETNAM)
+            # Never before the resubmission: the applicant must have the dossier back before it is due.
+            held = moment < end
+            if held:
+                moment = self.closing_not_before(end)
+            moved_from = max(nominal, self._first_date_closing_after(end))
+            paused.append(
+                PausedInterval(
+                    start,
+                    end,
+                    nominal - before,
+                    left=left,
+                    nominal_before=before,
+                    nominal_after=nominal,
+                    moved_to=moment,
+                    held=held,
+                )
+            )
+        return moment, paused, moved_from
+
+    # Appointments
+
+    def move_appointment(
+        self,
+        appointment: datetime.datetime,
+        unit: DurationUnit | str,
+        *,
+        pauses: Iterable[Interval] = (),
+        given_at: datetime.datetime | None = None,
+    ) -> MovedAppointment:
+        """An appointment moved by the pauses that began before it, by the rules of deadlines.
+
+        For the new appointment of an apology (form 04): a request to supplement after the apology stops
+        the clock of the appointment as it stops a deadline's. ``unit`` is the procedure's time unit.
+
+        * Working days or hours: the working time left between a pause's start and the appointment is
+          counted again from the pause's end.
+        * Calendar days, by ``self.calendar_pause``: the days left between the pause's start date and the
+          appointment's date are counted again from the pause's end date (``remaining_days``), or the
+          date moves by the pause's length rounded up to whole days (``whole_days``); then off a day off,
+          at the appointment's time of day.
+
+        Pauses are taken in order, each against the appointment the earlier ones gave; one that begins at
+        or after it changes nothing. The appointment is never moved before the end of a pause that
+        applied. ``given_at`` (when the appointment was given) is optional: the part of a pause before it
+        does not count, as the part before counting started does not for a deadline.
+        """
+        unit = DurationUnit(unit)
+        appointment = _aware(appointment, "appointment")
+        if given_at is not None:
+            given_at = _aware(given_at, "given_at")
+        merged = merge_intervals(pauses)
+        skipped: list[Day] = []
+        if unit == DurationUnit.CALENDAR_DAYS:
+            moved_to, paused, moved_from = self._move_by_days(
+                appointment.astimezone(VIETNAM).date(), appointment, merged, since=given_at
+            )
+            if moved_from is not None:
+                skipped = self.days_between(moved_from, moved_to.astimezone(VIETNAM).date())
+        else:
+            moved_to = appointment
+            paused = []
+            for start, end in merged:
+                effective = start if given_at is None else max(start, given_at)
+                if effective >= moved_to or end <= effective:
+                    paused.append(PausedInterval(start, end, datetime.timedelta(), applies=False))
+                    continue
+                left = self.working_time(effective, moved_to)
+                moved_to = self.add_working_time(end, left)
+                paused.append(
+                    PausedInterval(
+                        start, end, self.working_time(effective, end), left=left, moved_to=moved_to
+                    )
+                )
+        return MovedAppointment(
+            appointment=appointment,
+            unit=unit,
+            given_at=given_at,
+            pauses=tuple(paused),
+            skipped_days=tuple(day for day in skipped if not day.is_working_day),
+            moved_to=moved_to,
+            working_day=self.working_day,
+            calendar_pause=self.calendar_pause,
+        )
 
     def step_deadlines(
         self,

@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from motcua.calendar import conf
+from motcua.calendar.constants import CalendarPauseRule
 from motcua.calendar.selectors import compute_due
 from motcua.calendar.tests.factories import at
 
@@ -50,3 +51,28 @@ def test_a_bad_cutoff_is_refused(settings):
 
     with pytest.raises(ImproperlyConfigured):
         conf.reception_cutoff()
+
+
+def test_the_calendar_pause_rule_defaults_to_remaining_days():
+    assert conf.calendar_pause_rule() == CalendarPauseRule.REMAINING_DAYS
+
+
+@pytest.mark.parametrize(
+    ("rule", "expected"), [("remaining_days", "2026-02-13 17:00"), ("whole_days", "2026-02-23 17:00")]
+)
+def test_the_calendar_pause_rule_comes_from_the_settings(settings, rule, expected):
+    settings.MOTCUA_CALENDAR_PAUSE_RULE = rule
+    # 10 days from Tue 3 Feb 2026 = Fri 13 Feb, the eve of Tết; one hour's pause that day.
+    pause = (at("2026-02-13 10:00"), at("2026-02-13 11:00"))
+
+    assert compute_due(at("2026-02-03 09:00"), 10, "calendar_days", pauses=[pause]).due_at == at(expected)
+
+
+@pytest.mark.parametrize("value", ["half_days", "", None, "REMAINING_DAYS"])
+def test_a_bad_calendar_pause_rule_is_refused_by_name(settings, value):
+    settings.MOTCUA_CALENDAR_PAUSE_RULE = value
+
+    with pytest.raises(
+        ImproperlyConfigured, match=r"MOTCUA_CALENDAR_PAUSE_RULE: .* is not one of 'remaining_days'"
+    ):
+        conf.calendar_pause_rule()
