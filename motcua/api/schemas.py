@@ -1,7 +1,7 @@
 import datetime
 from decimal import Decimal
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class Message(Schema):
@@ -15,9 +15,25 @@ class AgencyOut(Schema):
 
 class FeeOut(Schema):
     name: str
-    amount: int
+    amount: int = Field(description="In đồng; per unit when charged by quantity. 0: free (miễn phí).")
+    charging: str = Field(
+        description="always: once per dossier; per_unit: amount × the form's quantity_field; "
+        "on_request: likewise, only when the applicant asks (a missing quantity counts 0)."
+    )
+    charging_label: str
+    unit: str = Field(description="The unit charged for, e.g. “bản sao” (copy).")
+    quantity_field: str = Field(
+        description='Key of the form\'s number field giving the quantity; "" if charged once.'
+    )
     description: str
     exemptions: str
+    exemption_field: str = Field(
+        description="Key of the form's yes/no field (“Có”/“Không”): the applicant claims `exemptions` by it."
+    )
+
+    @staticmethod
+    def resolve_charging_label(obj) -> str:
+        return str(obj.get_charging_display())
 
 
 class DocumentOut(Schema):
@@ -60,7 +76,11 @@ class ProcedureSummary(Schema):
     legacy_level: int
     processing_time: ProcessingTime
     agencies: list[AgencyOut]
-    total_fee: int
+    base_fee: int = Field(
+        description="Fees with nothing asked for on request and no exemption claimed; "
+        "a dossier's fee follows its form."
+    )
+    total_fee: int = Field(deprecated=True, description="Former name of base_fee.")
     version: int
 
 

@@ -59,7 +59,8 @@ def _summary(v: ProcedureVersion) -> dict:
             "label": v.processing_time_label,
         },
         "agencies": [{"code": a.code, "name": a.name} for a in v.agencies.all()],
-        "total_fee": v.total_fee,
+        "base_fee": v.base_fee,
+        "total_fee": v.base_fee,
         "version": v.number,
     }
 

@@ -1,9 +1,12 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.selectors import visible_agencies
+from motcua.catalog.constants import FieldKind
 from motcua.catalog.models import (
     Fee,
     Field,
@@ -38,9 +41,38 @@ class _PublishedReadOnly:
         return self._editable(obj) and super().has_delete_permission(request, obj)
 
 
-class FeeInline(_PublishedReadOnly, admin.TabularInline):
+class FeeForm(forms.ModelForm):
+    """A fee line, checked against ``pending_form``: the online form as the same save leaves it."""
+
+    def __init__(self, *args, pending_form=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.pending_form = pending_form
+
+
+class FeeInline(_PublishedReadOnly, admin.StackedInline):
     model = Fee
+    form = FeeForm
     extra = 0
+    fields = [
+        ("name", "amount", "order"),
+        ("charging", "unit", "quantity_field"),
+        "description",
+        ("exemptions", "exemption_field"),
+    ]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        if obj is not None:
+            # Name the keys the administrator may use, from the saved form.
+            fields = list(obj.form_fields.all())
+            numbers = ", ".join(f.key for f in fields if f.kind == FieldKind.NUMBER) or "—"
+            yes_no = ", ".join(f.key for f in fields if f.is_yes_no) or "—"
+            kwargs["help_texts"] = {
+                "quantity_field": f"{Fee._meta.get_field('quantity_field').help_text} "
+                + gettext("Trường kiểu Số của tờ khai: %(keys)s.") % {"keys": numbers},
+                "exemption_field": f"{Fee._meta.get_field('exemption_field').help_text} "
+                + gettext("Trường Có/Không của tờ khai: %(keys)s.") % {"keys": yes_no},
+            }
+        return super().get_formset(request, obj, **kwargs)
 
 
 class DocumentInline(_PublishedReadOnly, admin.TabularInline):
@@ -118,6 +150,38 @@ class ProcedureVersionAdmin(_PublishedReadOnly, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, FeeInline) and request.method == "POST":
+            kwargs["form_kwargs"] = {"pending_form": self._submitted_form(request, obj)}
+        return kwargs
+
+    def _submitted_form(self, request, obj) -> dict[str, FormField] | None:
+        """The online form, by key, as this request leaves it (the fee lines are checked against it);
+        None when the request does not edit the form (the saved one applies)."""
+        inline = next(
+            (i for i in self.get_inline_instances(request, obj) if isinstance(i, FormFieldInline)), None
+        )
+        if inline is None or not inline.has_change_permission(request, obj):
+            return None
+        formset_class = inline.get_formset(request, obj)
+        prefix = formset_class.get_default_prefix()
+        if f"{prefix}-TOTAL_FORMS" not in request.POST:
+            return None
+        formset = formset_class(
+            data=request.POST,
+            files=request.FILES,
+            instance=obj,
+            prefix=prefix,
+            queryset=inline.get_queryset(request),
+        )
+        submitted = {}
+        for form in formset.forms:
+            # An invalid row is reported by the form-field inline itself.
+            if form.is_valid() and form.cleaned_data and not form.cleaned_data.get("DELETE"):
+                submitted[form.instance.key] = form.instance
+        return submitted
 
     def get_queryset(self, request):
         # An agency administrator manages the procedures of their own agencies only.

@@ -53,5 +53,23 @@ class FieldKind(models.TextChoices):
     FILE = "file", _("Tệp đính kèm")
 
 
+class FeeCharging(models.TextChoices):
+    """How a fee line (phí, lệ phí) is charged on a dossier; see motcua.catalog.fees."""
+
+    ALWAYS = "always", _("Thu một lần cho mỗi hồ sơ")
+    PER_UNIT = "per_unit", _("Thu theo số lượng khai trên tờ khai")
+    ON_REQUEST = "on_request", _("Chỉ thu khi người nộp yêu cầu, theo số lượng yêu cầu")
+
+
+# A yes/no question of the online form is a choice field with exactly these two options; the
+# answer YES claims a fee exemption (Fee.exemption_field).
+YES = "Có"
+NO = "Không"
+YES_NO_CHOICES = (YES, NO)
+
+# The most units of one fee line a dossier is charged for (e.g. copies); more is counted as this.
+MAX_FEE_QUANTITY = 100
+
+
 # The step is handled by whichever agency received the dossier.
 RECEIVING_AGENCY = None

@@ -100,8 +100,15 @@ class VersionParts:
 
     form_fields: tuple
     documents: tuple
-    total_fee: int
+    fees: tuple  # the fee lines: catalog.fees.charges turns them into what a dossier pays
+    base_fee: int  # catalog.fees.base_fee: nothing on request, no exemption claimed
     agency_ids: tuple[int, ...]
+
+    @property
+    def total_fee(self) -> int:
+        """Deprecated name of ``base_fee``, kept until dossiers.services charges by the dossier's form
+        (``fees.total(fees.charges(version, cleaned_form))``)."""
+        return self.base_fee
 
 
 _parts_cache: dict[tuple, VersionParts] = {}
@@ -120,9 +127,13 @@ def version_parts(version: ProcedureVersion) -> VersionParts:
 
 
 def _load_parts(version: ProcedureVersion) -> VersionParts:
+    from motcua.catalog.fees import charges_for, total  # fees reads these parts
+
+    fees = tuple(version.fees.all())
     return VersionParts(
         form_fields=tuple(version.form_fields.all()),
         documents=tuple(version.documents.all()),
-        total_fee=sum(fee.amount for fee in version.fees.all()),
+        fees=fees,
+        base_fee=total(charges_for(fees, {})),
         agency_ids=tuple(version.agencies.values_list("pk", flat=True)),
     )

@@ -29,8 +29,7 @@ from motcua.catalog.models import (
 from motcua.core import audit
 from motcua.core.text import fold
 
-# The parts of a version, in the order create_procedure takes them. Typed loosely: mypy cannot follow
-# bulk_create through a union of managers.
+# The parts of a version. Typed loosely: mypy cannot follow bulk_create through a union of managers.
 _PARTS: tuple[Any, ...] = (Fee, RequiredDocument, FormField, ProcessStep)
 
 
@@ -72,7 +71,14 @@ def create_procedure(
     draft.full_clean(exclude=["procedure"])
     draft.save()
     draft.agencies.set(agencies)
-    for model, rows in zip(_PARTS, (fees, documents, form, steps), strict=True):
+    # The form first: a fee line names the form fields that give its quantity or claim its exemption.
+    in_order: tuple[tuple[Any, Iterable[Mapping[str, Any]]], ...] = (
+        (FormField, form),
+        (Fee, fees),
+        (RequiredDocument, documents),
+        (ProcessStep, steps),
+    )
+    for model, rows in in_order:
         objects = [model(version=draft, order=i, **row) for i, row in enumerate(rows, start=1)]
         for obj in objects:
             obj.full_clean(exclude=["version"])
@@ -128,12 +134,16 @@ def check_publishable(version: ProcedureVersion) -> list[str]:
         problems.append(_("Chưa có quy trình nội bộ (No internal process steps)."))
     elif sum((s.share for s in steps), Decimal(0)) != Decimal(1):
         problems.append(_("Tổng tỷ lệ thời gian các bước phải bằng 1 (Step shares must add up to 1)."))
-    for field in version.form_fields.all():
+    form = {field.key: field for field in version.form_fields.all()}
+    for field in form.values():
         if field.kind == FieldKind.CHOICE and not field.choices:
             problems.append(
                 _("Trường “%(label)s” cần danh sách lựa chọn (Choice field needs options).")
                 % {"label": field.label}
             )
+    for fee in version.fees.all():  # the form may have changed since the fee line was saved
+        for problem in fee.form_problems(form).values():
+            problems.append(_("Phí “%(name)s”: %(problem)s") % {"name": fee.name, "problem": problem})
     return problems
 
 

@@ -23,6 +23,7 @@ from qrcode.constants import ERROR_CORRECT_M
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
+from motcua.catalog import fees
 from motcua.dossiers.constants import AttachmentKind, Channel, NoticeForm
 
 # Where a Vietnamese administrative document is dated, whatever time zone is active.
@@ -172,6 +173,29 @@ def _collection(dossier, agency) -> str:
     return counter
 
 
+def _fee_context(dossier, version) -> dict:
+    """The charge lines of the catalogue for the dossier's form, and their total; without lines (no
+    fee in the catalogue, or an unsaved version) the amount the dossier records, if any."""
+    lines = fees.charges(version, dossier.form_data) if version.pk else []
+    if not lines:
+        return {"fee": format_vnd(dossier.fee_due) if dossier.fee_due else "", "fee_lines": []}
+    printed = []
+    for line in lines:
+        if line.claimed:
+            due = "Miễn (theo đề nghị của người nộp)"
+        elif line.exempt:
+            due = "Miễn phí"
+        else:
+            due = format_vnd(line.amount)
+        count = f"{line.quantity} {line.unit}".strip()
+        if line.by_quantity and line.unit_amount:
+            due = f"{count} × {format_vnd(line.unit_amount)} = {due}"  # 2 bản sao × 8.000 đồng = ...
+        elif line.by_quantity:
+            due = f"{count}: {due}"
+        printed.append({"name": line.name, "due": due, "note": line.note})
+    return {"fee": format_vnd(fees.total(lines)), "fee_lines": printed}
+
+
 def _context(dossier, *, lookup_url: str, officer_name: str, issued_at) -> dict:
     agency = dossier.receiving_agency
     version = dossier.procedure_version
@@ -183,7 +207,7 @@ def _context(dossier, *, lookup_url: str, officer_name: str, issued_at) -> dict:
         "procedure_name": version.name,
         "procedure_code": version.procedure.code,
         "processing_time": _processing_time(version),
-        "fee": format_vnd(dossier.fee_due) if dossier.fee_due else "",
+        **_fee_context(dossier, version),
         "channel": dossier.get_channel_display(),
         "place": _place(agency),
         "issued_on": format_date_line(issued_at),

@@ -1,15 +1,19 @@
+from collections.abc import Mapping
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from motcua.accounts.constants import Role
 from motcua.catalog.constants import (
+    YES_NO_CHOICES,
     DocumentForm,
+    FeeCharging,
     FieldKind,
     LegacyLevel,
     Level,
@@ -167,8 +171,18 @@ class ProcedureVersion(models.Model):
         return labels[TimeUnit(self.time_unit)] % {"n": f"{value:f}"}
 
     @property
+    def base_fee(self) -> int:
+        """The catalogue's "from" figure: what an applicant pays who asks for nothing on request and
+        claims no exemption. A dossier's fee depends on its form: see motcua.catalog.fees."""
+        from motcua.catalog.fees import base_fee  # the module reads these models
+
+        return base_fee(self)
+
+    @property
     def total_fee(self) -> int:
-        return sum(fee.amount for fee in self.fees.all())
+        """Deprecated name of :attr:`base_fee`, kept until every caller charges by the dossier's form
+        (``fees.total(fees.charges(version, form_data))``)."""
+        return self.base_fee
 
 
 class _VersionPart(models.Model):
@@ -181,12 +195,47 @@ class _VersionPart(models.Model):
 
 
 class Fee(_VersionPart):
-    """A fee or charge (phí, lệ phí) in VND."""
+    """A fee or charge (phí, lệ phí) in VND and how a dossier is charged it (motcua.catalog.fees).
+
+    ``amount`` is per unit when the line is charged by a quantity from the online form (copies,
+    certificates); a line of 0 đồng is free. An applicant claims the stated exemption by answering
+    "Có" to the yes/no field ``exemption_field``; the officer verifies the claim at reception.
+    """
 
     name = models.CharField(_("tên phí, lệ phí"), max_length=300)
     amount = models.PositiveBigIntegerField(_("mức thu (đồng)"), default=0)
+    charging = models.CharField(
+        _("cách thu"), max_length=20, choices=FeeCharging.choices, default=FeeCharging.ALWAYS
+    )
+    unit = models.CharField(
+        _("đơn vị tính"), max_length=50, blank=True, help_text=_("Ví dụ: bản sao, Giấy chứng nhận.")
+    )
+    quantity_field = models.CharField(
+        _("trường số lượng"),
+        max_length=50,
+        blank=True,
+        validators=[validate_form_key],
+        help_text=_(
+            "Mã trường kiểu Số của tờ khai cho biết số lượng (ví dụ số bản sao yêu cầu); "
+            "cần khi thu theo số lượng hoặc chỉ thu khi có yêu cầu."
+        ),
+    )
     description = models.TextField(_("mô tả"), blank=True)
     exemptions = models.TextField(_("đối tượng miễn, giảm"), blank=True)
+    exemption_field = models.CharField(
+        _("trường đề nghị miễn"),
+        max_length=50,
+        blank=True,
+        validators=[validate_form_key],
+        help_text=_(
+            "Mã trường Có/Không của tờ khai: người nộp chọn “Có” để đề nghị miễn theo mục "
+            "“Đối tượng miễn, giảm”; cán bộ tiếp nhận kiểm tra."
+        ),
+    )
+
+    # The version's online form as the edit under way will leave it, by key (the admin sets it from
+    # the submitted form fields, so a fee may name a field added in the same save). None: the saved form.
+    pending_form: Mapping[str, "FormField"] | None = None
 
     class Meta(_VersionPart.Meta):
         verbose_name = _("phí, lệ phí")
@@ -195,6 +244,55 @@ class Fee(_VersionPart):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.amount:,} đ"
+
+    @property
+    def is_free(self) -> bool:
+        return self.amount == 0
+
+    def clean(self) -> None:
+        super().clean()
+        form = self.pending_form
+        if form is None:
+            saved = FormField.objects.filter(version_id=self.version_id) if self.version_id else []
+            form = {field.key: field for field in saved}
+        problems = self.form_problems(form)
+        if problems:
+            raise ValidationError(problems)
+
+    def form_problems(self, form: Mapping[str, "FormField"]) -> dict[str, str]:
+        """What is wrong with the form fields this line names, by model field; ``form`` is the
+        version's online form by key."""
+        problems: dict[str, str] = {}
+        if self.charging == FeeCharging.ALWAYS:
+            if self.quantity_field:
+                problems["quantity_field"] = gettext(
+                    "Chỉ dùng khi thu theo số lượng hoặc khi có yêu cầu; để trống khi thu một lần."
+                )
+        elif not self.quantity_field:
+            problems["quantity_field"] = gettext("Nhập mã trường số lượng của tờ khai (ví dụ số bản sao).")
+        else:
+            field = form.get(self.quantity_field)
+            if field is None:
+                problems["quantity_field"] = gettext(
+                    "Tờ khai của phiên bản này không có trường “%(key)s”."
+                ) % {"key": self.quantity_field}
+            elif field.kind != FieldKind.NUMBER:
+                problems["quantity_field"] = gettext("Trường “%(key)s” phải có kiểu Số.") % {
+                    "key": self.quantity_field
+                }
+        if self.exemption_field:
+            field = form.get(self.exemption_field)
+            if field is None:
+                problems["exemption_field"] = gettext(
+                    "Tờ khai của phiên bản này không có trường “%(key)s”."
+                ) % {"key": self.exemption_field}
+            elif not field.is_yes_no:
+                problems["exemption_field"] = gettext(
+                    "Trường “%(key)s” phải là trường Lựa chọn với đúng hai lựa chọn “Có” và “Không”."
+                ) % {"key": self.exemption_field}
+            if not self.exemptions.strip():
+                problems["exemptions"] = gettext("Ghi đối tượng được miễn mà người nộp đề nghị.")
+        return problems
 
 
 class RequiredDocument(_VersionPart):
@@ -236,6 +334,12 @@ class FormField(_VersionPart):
 
     def __str__(self) -> str:
         return self.label
+
+    @property
+    def is_yes_no(self) -> bool:
+        """A yes/no question: a choice of exactly "Có" and "Không" (in either order)."""
+        choices = self.choices if isinstance(self.choices, list) else []
+        return self.kind == FieldKind.CHOICE and sorted(map(str, choices)) == sorted(YES_NO_CHOICES)
 
 
 class ProcessStep(_VersionPart):

@@ -4,6 +4,34 @@ from motcua.agencies.models import Agency
 from motcua.catalog.models import ProcedureVersion
 from motcua.catalog.services import create_procedure, publish_version
 
+# Birth registration's online form and fees as the catalogue words them: registering is free, a copy of
+# the certificate costs 8.000 đồng and only when asked for; plus a claimable fee to exercise exemptions.
+BIRTH_FORM = [
+    {"key": "child_full_name", "label": "Họ, chữ đệm và tên của trẻ", "kind": "text"},
+    {"key": "copies", "label": "Số bản sao yêu cầu", "kind": "number", "required": False},
+    {"key": "fee_exempt", "label": "Thuộc đối tượng được miễn", "kind": "choice", "choices": ["Không", "Có"]},
+]
+BIRTH_FEES = [
+    {
+        "name": "Lệ phí đăng ký khai sinh",
+        "amount": 0,
+        "description": "Miễn lệ phí đăng ký khai sinh đúng hạn.",
+    },
+    {
+        "name": "Phí cấp bản sao Giấy khai sinh (nếu có yêu cầu)",
+        "amount": 8000,
+        "charging": "on_request",
+        "unit": "bản sao",
+        "quantity_field": "copies",
+    },
+]
+VERIFICATION_FEE = {
+    "name": "Phí xác minh",
+    "amount": 50_000,
+    "exemptions": "Người thuộc hộ nghèo.",
+    "exemption_field": "fee_exempt",
+}
+
 
 def make_procedure(
     code: str,
@@ -16,7 +44,11 @@ def make_procedure(
     publish: bool = True,
     effective_from: datetime.date | None = None,
     fee: int = 0,
+    fees: list[dict] | None = None,
+    form: list[dict] | None = None,
 ) -> ProcedureVersion:
+    """A procedure with one version (published unless ``publish=False``): one fee line of ``fee``
+    đồng, or the given ``fees`` lines; a one-field form, or the given ``form`` fields."""
     draft = create_procedure(
         code,
         version={
@@ -29,9 +61,9 @@ def make_procedure(
             "result": "Giấy chứng nhận",
         },
         agencies=[agency],
-        fees=[{"name": "Lệ phí", "amount": fee}] if fee else [],
+        fees=fees if fees is not None else ([{"name": "Lệ phí", "amount": fee}] if fee else []),
         documents=[{"name": "Tờ khai theo mẫu", "form": "original", "quantity": 1}],
-        form=[{"key": "full_name", "label": "Họ và tên", "kind": "text"}],
+        form=form if form is not None else [{"key": "full_name", "label": "Họ và tên", "kind": "text"}],
         steps=[
             {"name": "Tiếp nhận", "role": "reception", "share": "0.1"},
             {"name": "Thẩm định", "role": "specialist", "share": "0.6"},
