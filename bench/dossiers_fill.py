@@ -243,7 +243,7 @@ def load_reference() -> Reference:
                 steps=[(s.order, s.name, s.agency_id, s.role, str(s.share)) for s in version.steps.all()],
                 amount=version.processing_time,
                 unit=version.time_unit,
-                fee=version.total_fee,
+                fee=version.base_fee,
                 form=[(f.key, f.kind, list(f.choices or [])) for f in version.form_fields.all()],
             )
         )

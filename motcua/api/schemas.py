@@ -80,7 +80,6 @@ class ProcedureSummary(Schema):
         description="Fees with nothing asked for on request and no exemption claimed; "
         "a dossier's fee follows its form."
     )
-    total_fee: int = Field(deprecated=True, description="Former name of base_fee.")
     version: int
 
 

@@ -60,7 +60,6 @@ def _summary(v: ProcedureVersion) -> dict:
         },
         "agencies": [{"code": a.code, "name": a.name} for a in v.agencies.all()],
         "base_fee": v.base_fee,
-        "total_fee": v.base_fee,
         "version": v.number,
     }
 

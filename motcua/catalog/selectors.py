@@ -104,12 +104,6 @@ class VersionParts:
     base_fee: int  # catalog.fees.base_fee: nothing on request, no exemption claimed
     agency_ids: tuple[int, ...]
 
-    @property
-    def total_fee(self) -> int:
-        """Deprecated name of ``base_fee``, kept until dossiers.services charges by the dossier's form
-        (``fees.total(fees.charges(version, cleaned_form))``)."""
-        return self.base_fee
-
 
 _parts_cache: dict[tuple, VersionParts] = {}
 

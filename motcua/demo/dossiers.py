@@ -954,7 +954,7 @@ class Story:
                 self.variant = rng.choices(["on_time", "late", "apology"], [87, 8, 5])[0]
                 online = self.channel == Channel.ONLINE
                 self.supplement_detour = online and rng.random() < 0.1
-                self.payment_detour = self.version.total_fee > 0 and rng.random() < 0.3
+                self.payment_detour = self.version.base_fee > 0 and rng.random() < 0.3
                 self.slow_collection = rng.random() < 0.15
             pre = (status == Status.REFUSED and self.variant == "after_supplement") or (
                 status == Status.RETURNED and self.channel == Channel.ONLINE and rng.random() < 0.07
@@ -1185,7 +1185,7 @@ class Story:
         )
 
     def _request_payment(self) -> None:
-        amount = self.version.total_fee or 50_000
+        amount = self.version.base_fee or 50_000
         services.request_payment(
             self.d, actor=self._holder(), amount=amount, note="Nộp phí, lệ phí theo quy định"
         )
@@ -1195,7 +1195,7 @@ class Story:
         services.record_payment(
             self.d,
             actor=self._reception(),
-            amount=self.d.fee_due or self.version.total_fee or 50_000,
+            amount=self.d.fee_due or self.version.base_fee or 50_000,
             method=method,
             reference=f"BL{self.rng.randrange(10**7):07d}",
         )
@@ -1445,7 +1445,7 @@ def load_dossiers(
             for status in wanted:
                 index = next(i for i, s in enumerate(statuses) if s == status and i not in owners)
                 owners[index] = owner
-        fee_versions = [v for v in versions if v.total_fee > 0]
+        fee_versions = [v for v in versions if v.base_fee > 0]
         business_versions = [v for v in versions if v.procedure.code in BUSINESS_PROCEDURES] or versions
         representative = people.person(male=True)
 

@@ -178,12 +178,6 @@ class ProcedureVersion(models.Model):
 
         return base_fee(self)
 
-    @property
-    def total_fee(self) -> int:
-        """Deprecated name of :attr:`base_fee`, kept until every caller charges by the dossier's form
-        (``fees.total(fees.charges(version, form_data))``)."""
-        return self.base_fee
-
 
 class _VersionPart(models.Model):
     version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE)

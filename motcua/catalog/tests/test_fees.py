@@ -156,7 +156,6 @@ def test_birth_registration_costs_nothing_without_copies_and_8000_a_copy(agency)
     assert fees.total(fees.charges(version, {"child_full_name": "Lò Văn A"})) == 0
     assert fees.total(fees.charges(version, {"copies": "2"})) == 16_000
     assert version.base_fee == 0
-    assert version.total_fee == 0  # the deprecated name gives the base fee, no longer every line
 
 
 @pytest.mark.django_db

@@ -33,9 +33,9 @@ def test_a_new_version_keeps_the_old_one_readable(agency):
     publish_version(draft)
 
     assert procedure_version("1.001193").number == 2
-    assert procedure_version("1.001193").total_fee == 0
+    assert procedure_version("1.001193").base_fee == 0
     old = procedure_version("1.001193", 1)
-    assert (old.number, old.is_current, old.total_fee, old.processing_time) == (1, False, 8000, 3)
+    assert (old.number, old.is_current, old.base_fee, old.processing_time) == (1, False, 8000, 3)
     assert [d.name for d in old.documents.all()] == [d.name for d in draft.documents.all()]
     assert ProcedureVersion.objects.filter(procedure=first.procedure, is_current=True).count() == 1
 

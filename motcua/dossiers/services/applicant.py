@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from motcua.accounts.constants import AccountKind
 from motcua.accounts.models import User
 from motcua.agencies.models import Agency
+from motcua.catalog import fees
 from motcua.catalog.models import ProcedureVersion, RequiredDocument
 from motcua.catalog.selectors import version_parts
 from motcua.core import clock
@@ -101,7 +102,7 @@ def start_dossier(
     procedure (so a second click does not pile up drafts), or a new one when there is none or they
     ask for ``another``."""
     dossier = _new_dossier(
-        version, applicant, receiving_agency, subject, fee_due=version_parts(version).total_fee
+        version, applicant, receiving_agency, subject, fee_due=version_parts(version).base_fee
     )
     with transaction.atomic():
         if not another:
@@ -173,7 +174,7 @@ def submit_new(
     if errors:
         raise InvalidInput(_("Hồ sơ chưa đầy đủ."), errors=errors)
     dossier.form_data = cleaned
-    dossier.fee_due = parts.total_fee
+    dossier.fee_due = fees.total(fees.charges(version, cleaned))
     action = Action(
         dossier=dossier,
         actor=applicant,
@@ -296,7 +297,7 @@ def save_draft(
         row = change.dossier
         cleaned, errors = clean_form(row.procedure_version, form_data, partial=True)
         row.form_data = cleaned
-        row.fee_due = version_parts(row.procedure_version).total_fee
+        row.fee_due = fees.total(fees.charges(row.procedure_version, cleaned))
         row.revision += 1
         if subject is not None:
             for name, value in _subject_fields(subject).items():
@@ -365,6 +366,7 @@ def submit(
     with acting(dossier, actor, ActionType.SUBMIT, expected_revision=expected_revision) as change:
         row = change.dossier
         check_complete(row)
+        row.fee_due = fees.total(fees.charges(row.procedure_version, row.form_data))
         row.submitted_at = change.now
         row.holder_agency = row.receiving_agency
         row.code = codes.next_code(row.receiving_agency, timezone.localdate(change.now))
@@ -381,6 +383,7 @@ def resubmit(
     with acting(dossier, actor, ActionType.SUPPLEMENT, expected_revision=expected_revision) as change:
         row = change.dossier
         check_complete(row)
+        row.fee_due = fees.total(fees.charges(row.procedure_version, row.form_data))
         change.note = (note or "").strip()[:4000]
         if row.received_at is None:
             # Back in the reception queue, in its place: submitted_at stays the day of the code.

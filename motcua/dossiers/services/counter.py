@@ -12,6 +12,7 @@ from motcua.accounts.constants import Role
 from motcua.accounts.models import User
 from motcua.accounts.validators import validate_citizen_id
 from motcua.agencies.models import Agency
+from motcua.catalog import fees
 from motcua.catalog.models import ProcedureVersion, RequiredDocument
 from motcua.catalog.selectors import version_parts
 from motcua.core import clock
@@ -85,7 +86,7 @@ def intake_at_counter(
             status=Status.SUBMITTED,
             created_at=now,
             submitted_at=now,
-            fee_due=version_parts(version).total_fee,
+            fee_due=fees.total(fees.charges(version, cleaned)),
         )
         files = [
             store_upload(dossier, upload, info, kind=AttachmentKind.SCAN, actor=actor, document=document).pk
