@@ -6,11 +6,12 @@ Reads only: the slip's rows come from motcua.dossiers.control_slip, the register
 motcua.dossiers.register (which decides who may read which unit's register).
 """
 
+import contextlib
 import datetime
 import uuid
 
 from django import forms
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,7 +31,7 @@ EXPORTS = {
 }
 
 
-def _private(response: HttpResponse, *, filename: str, inline: bool) -> HttpResponse:
+def _private(response: HttpResponseBase, *, filename: str, inline: bool) -> HttpResponseBase:
     disposition = "inline" if inline else "attachment"
     response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"
@@ -68,38 +69,37 @@ class RegisterFilterForm(forms.Form):
     agency = forms.ChoiceField(label=gettext_lazy("Đơn vị tiếp nhận"))
     start = forms.DateField(
         label=gettext_lazy("Từ ngày"),
-        required=False,
         input_formats=DATE_FORMATS,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     end = forms.DateField(
         label=gettext_lazy("Đến ngày"),
-        required=False,
         input_formats=DATE_FORMATS,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def __init__(self, data, *, agencies: list[Agency], today: datetime.date):
-        month = register.Period.month_of(today)
         data = data.copy()
         data.setdefault("agency", agencies[0].code if agencies else "")
-        if not data.get("start") and not data.get("end"):
-            data["start"], data["end"] = month.first.isoformat(), month.last.isoformat()
+        # No day given: this month. One day given: its month, from or up to it (shown in both boxes).
+        given = data.get("start") or data.get("end")
+        month = register.Period.month_of(today)
+        if given and not (data.get("start") and data.get("end")):
+            with contextlib.suppress(forms.ValidationError):  # a bad day is reported by its field
+                month = register.Period.month_of(self.base_fields["start"].clean(given))
+        data["start"] = data.get("start") or month.first.isoformat()
+        data["end"] = data.get("end") or month.last.isoformat()
         super().__init__(data)
         self.agencies = {a.code: a for a in agencies}
-        self.fields["agency"].choices = [(a.code, a.name) for a in agencies]
-        self.today = today
+        agency_field = self.fields["agency"]
+        assert isinstance(agency_field, forms.ChoiceField)
+        agency_field.choices = [(a.code, a.name) for a in agencies]
 
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("start"), cleaned.get("end")
         if self.errors:
             return cleaned
-        # One day given: the month it falls in, from or up to it.
-        if start is None and end is not None:
-            start = end.replace(day=1)
-        if end is None and start is not None:
-            end = register.Period.month_of(start).last
         try:
             cleaned["period"] = register.Period(start, end)
         except register.PeriodError as exc:
@@ -107,11 +107,11 @@ class RegisterFilterForm(forms.Form):
         return cleaned
 
     @property
-    def agency(self) -> Agency:
+    def chosen_agency(self) -> Agency:
         return self.agencies[self.cleaned_data["agency"]]
 
     @property
-    def period(self) -> register.Period:
+    def chosen_period(self) -> register.Period:
         return self.cleaned_data["period"]
 
     def messages(self) -> list[str]:
@@ -119,7 +119,7 @@ class RegisterFilterForm(forms.Form):
         lines = []
         for name, errors in self.errors.items():
             label = self.fields[name].label if name in self.fields else ""
-            for error in errors:
+            for error in map(str, errors):
                 lines.append(error if not label or error.startswith(str(label)) else f"{label}: {error}")
         return lines
 
@@ -144,7 +144,6 @@ def _render_register(request, form, agencies, *, page=None, status=200):
             "page": page,
             "query": query.urlencode(),
             "export_query": form.data.urlencode() if hasattr(form.data, "urlencode") else "",
-            "first_number": page.rows[0].number if page and page.rows else None,
         },
         status=status,
     )
@@ -159,7 +158,7 @@ def register_page(request):
     if not form.is_valid():
         return _render_register(request, form, agencies, status=400)
     page = register.register_page(
-        request.user, form.agency, form.period, after=request.GET.get("after") or None
+        request.user, form.chosen_agency, form.chosen_period, after=request.GET.get("after") or None
     )
     return _render_register(request, form, agencies, page=page)
 
@@ -175,18 +174,19 @@ def register_export(request, fmt: str):
     if not form.is_valid():
         return _render_register(request, form, agencies, status=400)
     content_type, limit = EXPORTS[fmt]
-    agency, period = form.agency, form.period
+    agency, period = form.chosen_agency, form.chosen_period
     try:
         rows = register.register_rows(request.user, agency, period, limit=limit)
     except register.TooManyRows as exc:
         form.add_error(
             "end",
-            _("Đến ngày: có %(count)s hồ sơ, quá %(limit)s dòng cho một lần tải; hãy chọn khoảng ngắn hơn.")
-            % {"count": exc.count, "limit": exc.limit},
+            _("Đến ngày: có %(counter)s hồ sơ, quá %(limit)s dòng cho một lần tải; hãy chọn khoảng ngắn hơn.")
+            % {"counter": exc.count, "limit": exc.limit},
         )
         return _render_register(request, form, agencies, status=400)
     heading = register.Heading(agency=agency, period=period, printed_at=timezone.now())
     name = f"so-theo-doi-{agency.code}-{period.first:%Y%m%d}-{period.last:%Y%m%d}.{fmt}"
+    response: HttpResponseBase
     if fmt == "pdf":
         response = HttpResponse(notices.render_register(heading, rows), content_type=content_type)
     elif fmt == "xlsx":

@@ -238,6 +238,8 @@ def coordinating_agencies(dossier: Dossier, steps: Iterable[Step]) -> list[str]:
 
 
 def _step_unit(step: Step) -> str:
+    if step.kind == StepKind.CONSULTATION:
+        return step.agency.name  # the step's name only repeats it ("Xin ý kiến: <agency>")
     return f"{step.agency.name} ({step.name})"
 
 

@@ -348,8 +348,8 @@ def test_receipt_prints_the_counters_opening_hours():
 def test_supplement_request_gives_the_one_stop_units_contacts():
     text = notice_text("02", items=["Bản sao Giấy khai sinh"])
     assert (
-        "liên hệ với Trần Văn Bình, Bộ phận Một cửa – Sở Tư pháp tỉnh Tuyên Quang, số điện thoại 0207 3822 123, "
-        "thư điện tử sotuphap@example.vn để được hướng dẫn"
+        "liên hệ với Trần Văn Bình, Bộ phận Một cửa – Sở Tư pháp tỉnh Tuyên Quang, "
+        "số điện thoại 0207 3822 123, thư điện tử sotuphap@example.vn để được hướng dẫn"
     ) in text
     assert "Địa chỉ Bộ phận Một cửa: Số 1 đường Tân Trào" in text
     assert f"Giờ làm việc: {HOURS}" in text
