@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from motcua.agencies.models import AdministrativeUnit, Agency
 from motcua.agencies.services import save_agency
@@ -21,6 +22,25 @@ class AgencyAdmin(admin.ModelAdmin):
     search_fields = ["code", "name", "short_name"]
     autocomplete_fields = ["parent", "unit"]
     list_select_related = ["unit", "parent"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "code",
+                    "name",
+                    "short_name",
+                    "kind",
+                    "parent",
+                    "unit",
+                    "receives_dossiers",
+                    "is_active",
+                ]
+            },
+        ),
+        (_("Liên hệ"), {"fields": ["address", "phone", "email", "opening_hours"]}),
+        (_("Người đứng đầu"), {"fields": ["head_title", "head_name"]}),
+    ]
 
     def save_model(self, request, obj, form, change):
         save_agency(obj, actor=request.user)

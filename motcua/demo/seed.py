@@ -27,6 +27,10 @@ PROVINCE_CODE = "08"
 CATALOGUE_IN_FORCE = datetime.date(2025, 7, 1)
 
 
+# The usual office hours of a one-stop unit, printed on its notices.
+OFFICE_HOURS = "Sáng 7:30–11:30, chiều 13:00–17:00, thứ Hai đến thứ Sáu"
+
+
 @dataclass(frozen=True)
 class AgencySeed:
     key: str
@@ -36,8 +40,16 @@ class AgencySeed:
     kind: str
     unit_code: str = PROVINCE_CODE
     receives_dossiers: bool = False
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    opening_hours: str = OFFICE_HOURS
+    head_title: str = "Giám đốc"
+    head_name: str = ""
 
 
+# Demo data: the addresses, phone numbers, mailboxes and heads below are invented (the national
+# catalogue has no agency addresses); they look like Tuyên Quang's but are not the real ones.
 AGENCIES = [
     AgencySeed(
         "province_committee",
@@ -45,6 +57,11 @@ AGENCIES = [
         "Ủy ban nhân dân tỉnh Tuyên Quang",
         "UBND tỉnh",
         AgencyKind.PROVINCIAL_COMMITTEE,
+        address="Số 160 đường Trần Hưng Đạo, phường Minh Xuân, tỉnh Tuyên Quang",
+        phone="0207 3822 401",
+        email="ubnd.tinh@demo.motcua.vn",
+        head_title="Chủ tịch",
+        head_name="Hoàng Minh Quang",
     ),
     AgencySeed(
         "service_centre",
@@ -53,12 +70,33 @@ AGENCIES = [
         "TTPVHCC tỉnh",
         AgencyKind.SERVICE_CENTRE,
         receives_dossiers=True,
+        address="Số 8 đường Nguyễn Tất Thành, phường Minh Xuân, tỉnh Tuyên Quang",
+        phone="0207 3656 789",
+        email="ttpvhcc@demo.motcua.vn",
+        opening_hours="Sáng 7:30–11:30, chiều 13:00–17:00, thứ Hai đến thứ Sáu; sáng thứ Bảy 7:30–11:30",
+        head_name="Đặng Thị Thu Hà",
     ),
     AgencySeed(
-        "justice", "000.00.12.H59", "Sở Tư pháp tỉnh Tuyên Quang", "Sở Tư pháp", AgencyKind.DEPARTMENT
+        "justice",
+        "000.00.12.H59",
+        "Sở Tư pháp tỉnh Tuyên Quang",
+        "Sở Tư pháp",
+        AgencyKind.DEPARTMENT,
+        address="Số 12 đường 17 tháng 8, phường Minh Xuân, tỉnh Tuyên Quang",
+        phone="0207 3822 512",
+        email="sotuphap@demo.motcua.vn",
+        head_name="Vũ Đức Thắng",
     ),
     AgencySeed(
-        "construction", "000.00.13.H59", "Sở Xây dựng tỉnh Tuyên Quang", "Sở Xây dựng", AgencyKind.DEPARTMENT
+        "construction",
+        "000.00.13.H59",
+        "Sở Xây dựng tỉnh Tuyên Quang",
+        "Sở Xây dựng",
+        AgencyKind.DEPARTMENT,
+        address="Số 21 đường Chiến Thắng Sông Lô, phường Minh Xuân, tỉnh Tuyên Quang",
+        phone="0207 3822 630",
+        email="soxaydung@demo.motcua.vn",
+        head_name="Nguyễn Quốc Bảo",
     ),
     AgencySeed(
         "agriculture_environment",
@@ -66,9 +104,21 @@ AGENCIES = [
         "Sở Nông nghiệp và Môi trường tỉnh Tuyên Quang",
         "Sở NN&MT",
         AgencyKind.DEPARTMENT,
+        address="Số 5 đường Lê Duẩn, phường Nông Tiến, tỉnh Tuyên Quang",
+        phone="0207 3822 745",
+        email="sonnmt@demo.motcua.vn",
+        head_name="Ma Văn Khánh",
     ),
     AgencySeed(
-        "finance", "000.00.15.H59", "Sở Tài chính tỉnh Tuyên Quang", "Sở Tài chính", AgencyKind.DEPARTMENT
+        "finance",
+        "000.00.15.H59",
+        "Sở Tài chính tỉnh Tuyên Quang",
+        "Sở Tài chính",
+        AgencyKind.DEPARTMENT,
+        address="Số 18 đường Đinh Tiên Hoàng, phường Minh Xuân, tỉnh Tuyên Quang",
+        phone="0207 3822 318",
+        email="sotaichinh@demo.motcua.vn",
+        head_name="Trần Thị Lan Anh",
     ),
     # Receives residence registrations (thường trú, tạm trú) directly.
     AgencySeed(
@@ -78,14 +128,32 @@ AGENCIES = [
         "Công an tỉnh",
         AgencyKind.DEPARTMENT,
         receives_dossiers=True,
+        address="Số 2 đường Tân Trào, phường Minh Xuân, tỉnh Tuyên Quang",
+        phone="0207 3822 110",
+        email="congan@demo.motcua.vn",
+        head_name="Lương Văn Sơn",
     ),
-    AgencySeed("health", "000.00.17.H59", "Sở Y tế tỉnh Tuyên Quang", "Sở Y tế", AgencyKind.DEPARTMENT),
+    AgencySeed(
+        "health",
+        "000.00.17.H59",
+        "Sở Y tế tỉnh Tuyên Quang",
+        "Sở Y tế",
+        AgencyKind.DEPARTMENT,
+        address="Số 46 đường Quang Trung, phường Minh Xuân, tỉnh Tuyên Quang",
+        phone="0207 3822 275",
+        email="soyte@demo.motcua.vn",
+        head_name="Phạm Thị Hồng Nhung",
+    ),
     AgencySeed(
         "industry_trade",
         "000.00.18.H59",
         "Sở Công Thương tỉnh Tuyên Quang",
         "Sở Công Thương",
         AgencyKind.DEPARTMENT,
+        address="Số 30 đường Nguyễn Trãi, phường Minh Xuân, tỉnh Tuyên Quang",
+        phone="0207 3822 354",
+        email="socongthuong@demo.motcua.vn",
+        head_name="Đỗ Mạnh Tuấn",
     ),
     AgencySeed(
         "culture",
@@ -93,6 +161,10 @@ AGENCIES = [
         "Sở Văn hóa, Thể thao và Du lịch tỉnh Tuyên Quang",
         "Sở VHTTDL",
         AgencyKind.DEPARTMENT,
+        address="Số 9 đường Lý Thái Tổ, phường Minh Xuân, tỉnh Tuyên Quang",
+        phone="0207 3822 467",
+        email="sovhttdl@demo.motcua.vn",
+        head_name="Hà Thị Minh Nguyệt",
     ),
     AgencySeed(
         "education",
@@ -100,9 +172,21 @@ AGENCIES = [
         "Sở Giáo dục và Đào tạo tỉnh Tuyên Quang",
         "Sở GD&ĐT",
         AgencyKind.DEPARTMENT,
+        address="Số 11 đường Lê Lợi, phường Minh Xuân, tỉnh Tuyên Quang",
+        phone="0207 3822 589",
+        email="sogddt@demo.motcua.vn",
+        head_name="Bùi Văn Toàn",
     ),
     AgencySeed(
-        "home_affairs", "000.00.22.H59", "Sở Nội vụ tỉnh Tuyên Quang", "Sở Nội vụ", AgencyKind.DEPARTMENT
+        "home_affairs",
+        "000.00.22.H59",
+        "Sở Nội vụ tỉnh Tuyên Quang",
+        "Sở Nội vụ",
+        AgencyKind.DEPARTMENT,
+        address="Số 15 đường Phan Đình Phùng, phường Minh Xuân, tỉnh Tuyên Quang",
+        phone="0207 3822 693",
+        email="sonoivu@demo.motcua.vn",
+        head_name="Lê Thị Thanh Hương",
     ),
     AgencySeed(
         "land_registration",
@@ -110,6 +194,10 @@ AGENCIES = [
         "Văn phòng đăng ký đất đai tỉnh Tuyên Quang",
         "VPĐKĐĐ",
         AgencyKind.OTHER,
+        address="Số 3 đường Lê Duẩn, phường Nông Tiến, tỉnh Tuyên Quang",
+        phone="0207 3822 756",
+        email="vpdkdd@demo.motcua.vn",
+        head_name="Triệu Văn Hải",
     ),
     AgencySeed(
         "commune_minh_xuan",
@@ -119,6 +207,11 @@ AGENCIES = [
         AgencyKind.COMMUNE_COMMITTEE,
         unit_code="02215",
         receives_dossiers=True,
+        address="Số 25 đường Bình Thuận, phường Minh Xuân, tỉnh Tuyên Quang",
+        phone="0207 3811 245",
+        email="minhxuan@demo.motcua.vn",
+        head_title="Chủ tịch",
+        head_name="Nguyễn Thị Thu Trang",
     ),
     AgencySeed(
         "commune_nong_tien",
@@ -128,6 +221,11 @@ AGENCIES = [
         AgencyKind.COMMUNE_COMMITTEE,
         unit_code="02212",
         receives_dossiers=True,
+        address="Tổ dân phố 7, phường Nông Tiến, tỉnh Tuyên Quang",
+        phone="0207 3811 367",
+        email="nongtien@demo.motcua.vn",
+        head_title="Chủ tịch",
+        head_name="Hoàng Văn Dũng",
     ),
     AgencySeed(
         "commune_lung_cu",
@@ -137,6 +235,11 @@ AGENCIES = [
         AgencyKind.COMMUNE_COMMITTEE,
         unit_code="00715",
         receives_dossiers=True,
+        address="Thôn Lũng Cú, xã Lũng Cú, tỉnh Tuyên Quang",
+        phone="0219 3861 102",
+        email="lungcu@demo.motcua.vn",
+        head_title="Chủ tịch",
+        head_name="Sùng Mí Pó",
     ),
 ]
 COMMUNE_KEYS = [seed.key for seed in AGENCIES if seed.kind == AgencyKind.COMMUNE_COMMITTEE]
@@ -239,6 +342,12 @@ def seed_agencies() -> dict[str, Agency]:
                 "kind": seed.kind,
                 "unit": units[seed.unit_code],
                 "receives_dossiers": seed.receives_dossiers,
+                "address": seed.address,
+                "phone": seed.phone,
+                "email": seed.email,
+                "opening_hours": seed.opening_hours,
+                "head_title": seed.head_title,
+                "head_name": seed.head_name,
             },
         )
         agencies[seed.key] = agency

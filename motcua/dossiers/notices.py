@@ -1,4 +1,9 @@
-"""PDF notices of a dossier (forms 01–05 of Circular 03/2025 Appendix I) and a simple result document.
+"""The PDF forms of Circular 03/2025 Appendix I and a simple result document.
+
+Forms 01–05 are notices to the applicant (:func:`render_notice`); form 06, the process control slip, is
+printed on demand from the dossier's history (:func:`render_control_slip`, rows from
+motcua.dossiers.control_slip); form 07 is the register of a reception unit (:func:`render_register`,
+lines from motcua.dossiers.register).
 
 Plain functions: they read the objects they are given, write nothing and return PDF bytes. The
 templates live in ``dossiers/templates/dossiers/notices/``; every value coming from a person goes
@@ -24,6 +29,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from motcua.catalog import fees
+from motcua.dossiers import control_slip, register
 from motcua.dossiers.constants import AttachmentKind, Channel, NoticeForm
 
 # Where a Vietnamese administrative document is dated, whatever time zone is active.
@@ -41,7 +47,10 @@ TEMPLATES = {
     NoticeForm.APOLOGY: f"{TEMPLATE_DIR}/form_04.html",
     NoticeForm.STOP: f"{TEMPLATE_DIR}/form_05.html",
 }
+CONTROL_SLIP_TEMPLATE = f"{TEMPLATE_DIR}/form_06.html"
+REGISTER_TEMPLATE = f"{TEMPLATE_DIR}/form_07.html"
 RESULT_TEMPLATE = f"{TEMPLATE_DIR}/result.html"
+CONTROL_SLIP_TITLE = "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ"
 RESULT_TITLE = "KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH"
 RESULT_SIGNER_TITLE = "NGƯỜI CÓ THẨM QUYỀN"
 
@@ -50,9 +59,16 @@ SIGNER_TITLES = {
     NoticeForm.RECEIPT: "NGƯỜI TIẾP NHẬN HỒ SƠ",
     NoticeForm.SUPPLEMENT: "NGƯỜI HƯỚNG DẪN",
     NoticeForm.REFUSAL: "NGƯỜI TIẾP NHẬN HỒ SƠ",
-    NoticeForm.APOLOGY: "ĐẠI DIỆN CƠ QUAN",
+    NoticeForm.APOLOGY: "THỦ TRƯỞNG CƠ QUAN",  # when the agency has no head's title on record
     NoticeForm.STOP: "ĐẠI DIỆN CƠ QUAN",
 }
+# Form 04 is an outgoing document: "Số: …/PXL" (the symbol is sample wording: change it here only).
+# Without a number the clerk fills in the dotted line when registering it.
+APOLOGY_SYMBOL = "PXL"
+APOLOGY_RECIPIENTS = ["Như trên", "Lưu: VT"]
+# Files of the applicant not tied to a catalogue document are counted, never named (the applicant chose
+# their names).
+OTHER_DOCUMENTS = "Giấy tờ khác kèm theo ({count} tệp)"
 
 # Attachments that are documents the applicant handed in (listed on the receipt).
 RECEIVED_KINDS = (AttachmentKind.APPLICANT, AttachmentKind.SCAN)
@@ -96,6 +112,14 @@ def format_vnd(amount: int) -> str:
     return f"{amount:,}".replace(",", ".") + " đồng"
 
 
+def _day_and_time(value: datetime.datetime | None) -> tuple[str, str]:
+    """('12/03/2026', '08:30') in Vietnam's time; ('', '') for None (the register's narrow columns)."""
+    if value is None:
+        return "", ""
+    local = _local(value)
+    return f"{local:%d/%m/%Y}", f"{local:%H:%M}"
+
+
 def qr_png_data_uri(text: str) -> str:
     """A PNG QR code of ``text`` as a ``data:`` URI, for an ``<img>`` in the notice."""
     qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=6, border=2)
@@ -110,22 +134,27 @@ def qr_png_data_uri(text: str) -> str:
 
 
 def received_documents(dossier) -> list[str]:
-    """Names of the documents received: applicant files and scans that are not superseded.
+    """The documents received: applicant files and scans that are not superseded.
 
-    The catalogue's name of the document when the file is tied to one, else the file's name; each
-    name once, in upload order. An unsaved dossier has none. Uses a prefetched ``attachments``.
+    The catalogue's name of each document, once, in upload order; files tied to no catalogue document
+    are counted in one last line, "Giấy tờ khác kèm theo (n tệp)". An unsaved dossier has none.
+    Uses a prefetched ``attachments``.
     """
     if dossier.pk is None:
         return []
     names: list[str] = []
+    others = 0
     attachments = sorted(dossier.attachments.all(), key=lambda a: (a.uploaded_at, a.pk or 0))
     for attachment in attachments:
         if attachment.kind not in RECEIVED_KINDS or attachment.superseded:
             continue
         document = _related(attachment, "document")
-        name = document.name if document is not None else attachment.original_name
-        if name and name not in names:
-            names.append(name)
+        if document is None:
+            others += 1
+        elif document.name not in names:
+            names.append(document.name)
+    if others:
+        names.append(OTHER_DOCUMENTS.format(count=others))
     return names
 
 
@@ -146,6 +175,11 @@ def _place(agency) -> str:
         if name.startswith(prefix):
             return name[len(prefix) :]
     return name
+
+
+def _issuer(dossier):
+    """The agency that decides the dossier (cơ quan chủ trì giải quyết); the receiving one until set."""
+    return _related(dossier, "deciding_agency") or dossier.receiving_agency
 
 
 def _parent_name(agency) -> str:
@@ -222,6 +256,12 @@ def _context(dossier, *, lookup_url: str, officer_name: str, issued_at) -> dict:
     }
 
 
+def _as_issuer(context: dict, agency) -> dict:
+    """The header of a document issued by ``agency`` (not necessarily the receiving one)."""
+    context.update(agency=agency, agency_parent=_parent_name(agency), place=_place(agency))
+    return context
+
+
 # -- rendering --------------------------------------------------------------------------------------------
 
 
@@ -253,6 +293,8 @@ def notice_document(
     officer_name: str = "",
     issued_at: datetime.datetime | None = None,
     documents: list[str] | None = None,
+    number: str = "",
+    register_entry: register.RegisterEntry | None = None,
 ):
     """Lay out a notice; see :func:`render_notice`."""
     form = NoticeForm(form)
@@ -282,6 +324,17 @@ def notice_document(
         original_due_at=format_datetime_vn(original_due_at),
         new_due_at=format_datetime_vn(new_due_at),
     )
+    if form == NoticeForm.RECEIPT:
+        context["register"] = register_entry or register.entry_for(dossier)
+    if form == NoticeForm.APOLOGY:
+        issuer = _as_issuer(context, _issuer(dossier))["agency"]
+        context.update(
+            number=number.strip() or f"……/{APOLOGY_SYMBOL}",
+            signer_title=(issuer.head_title or SIGNER_TITLES[form]).upper(),
+            signer_name=issuer.head_name,
+            sign_hint="(Ký, ghi rõ họ tên và đóng dấu)",
+            recipients=APOLOGY_RECIPIENTS,
+        )
     return _document(TEMPLATES[form], context)
 
 
@@ -296,14 +349,18 @@ def render_notice(
     officer_name: str = "",
     issued_at: datetime.datetime | None = None,
     documents: list[str] | None = None,
+    number: str = "",
+    register_entry: register.RegisterEntry | None = None,
 ) -> bytes:
     """The PDF of notice ``form`` ("01".."05", a :class:`NoticeForm` value) for ``dossier``.
 
-    - 01 receipt and appointment: lists ``documents`` (default: :func:`received_documents`).
+    - 01 receipt and appointment: lists ``documents`` (default: :func:`received_documents`) and the
+      dossier's entry in the register, form 07 (default: :func:`register.entry_for`).
     - 02 request to supplement: ``items`` (at least one), ``reasons``.
     - 03 refusal and 05 stop notice: ``reasons`` (required).
     - 04 apology: the original appointment (``original_due_at`` or ``due_at``), ``reasons`` and
-      ``new_due_at`` (default: the dossier's ``due_at`` once it differs from ``original_due_at``).
+      ``new_due_at`` (default: the dossier's ``due_at`` once it differs from ``original_due_at``);
+      issued by the deciding agency and signed by its head; ``number`` is its "Số" (dotted if empty).
 
     ``lookup_url`` is printed and encoded in the QR code; ``issued_at`` defaults to now.
     Raises ValueError when a form lacks what it must say.
@@ -318,7 +375,70 @@ def render_notice(
         officer_name=officer_name,
         issued_at=issued_at,
         documents=documents,
+        number=number,
+        register_entry=register_entry,
     ).write_pdf()
+
+
+def control_slip_document(dossier, *, rows=None, printed_at=None):
+    """Lay out form 06; see :func:`render_control_slip`."""
+    printed_at = printed_at or timezone.now()
+    steps = list(dossier.steps.select_related("agency")) if dossier.pk is not None else []
+    context = _context(dossier, lookup_url="", officer_name="", issued_at=printed_at)
+    context.update(
+        title=CONTROL_SLIP_TITLE,
+        caption=FORM_CAPTION.format(number="06"),
+        deciding_agency=_issuer(dossier).name,
+        coordinating=control_slip.coordinating_agencies(dossier, steps),
+        rows=[
+            {
+                "handover": row,
+                "at": format_datetime_vn(row.at),
+            }
+            for row in (control_slip.handovers(dossier) if rows is None else rows)
+        ],
+        printed_at=format_datetime_vn(printed_at),
+    )
+    return _document(CONTROL_SLIP_TEMPLATE, context)
+
+
+def render_control_slip(dossier, *, rows=None, printed_at=None) -> bytes:
+    """Form 06, the process control slip of ``dossier``: one row per hand-over so far (default:
+    :func:`control_slip.handovers`), printed now. Not stored: it changes as the dossier moves."""
+    return control_slip_document(dossier, rows=rows, printed_at=printed_at).write_pdf()
+
+
+def register_document(heading: register.Heading, rows):
+    """Lay out form 07; see :func:`render_register`."""
+    agency = heading.agency
+    context = {
+        "title": register.TITLE,
+        "caption": FORM_CAPTION.format(number="07"),
+        "agency": agency,
+        "agency_parent": _parent_name(agency),
+        "place": _place(agency),
+        "issued_on": format_date_line(heading.printed_at),
+        "heading": heading,
+        "columns": register.COLUMNS,
+        "rows": [
+            {
+                "row": row,
+                "received_at": _day_and_time(row.received_at),
+                "due_at": _day_and_time(row.due_at),
+                "transferred_at": _day_and_time(row.transferred_at),
+                "finished_at": _day_and_time(row.finished_at),
+                "returned_at": _day_and_time(row.returned_at),
+            }
+            for row in rows
+        ],
+    }
+    return _document(REGISTER_TEMPLATE, context)
+
+
+def render_register(heading: register.Heading, rows) -> bytes:
+    """Form 07, the register of ``heading.agency`` for ``heading.period``: landscape A4, one line per
+    dossier received (rows from :func:`register.register_rows`)."""
+    return register_document(heading, rows).write_pdf()
 
 
 def result_document(dossier, *, lookup_url: str, officer_name: str = "", issued_at=None):

@@ -49,6 +49,20 @@ class Agency(models.Model):
     address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
     phone = models.CharField(_("điện thoại"), max_length=30, blank=True)
     email = models.EmailField(_("thư điện tử"), blank=True)
+    # Printed on the notices (forms 01, 02, 04 of Circular 03/2025 Appendix I).
+    opening_hours = models.CharField(
+        _("giờ làm việc"),
+        max_length=255,
+        blank=True,
+        help_text=_("Ví dụ: Sáng 7:30–11:30, chiều 13:00–17:00, thứ Hai đến thứ Sáu."),
+    )
+    head_title = models.CharField(
+        _("chức vụ người đứng đầu"),
+        max_length=120,
+        blank=True,
+        help_text=_("Ví dụ: Giám đốc, Chủ tịch; ký phiếu xin lỗi và hẹn lại ngày trả kết quả."),
+    )
+    head_name = models.CharField(_("họ tên người đứng đầu"), max_length=120, blank=True)
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
 
     objects = AgencyQuerySet.as_manager()

@@ -1,4 +1,5 @@
-"""The PDF notices (forms 01–05) and the result document, on unsaved objects: no database needed.
+"""The PDF forms (notices 01–05, control slip 06, register 07) and the result document, on unsaved
+objects: no database needed (test_control_slip.py and test_register.py read real histories).
 
 Text is read from WeasyPrint's laid-out document (the same one whose write_pdf() gives the bytes),
 so the tests need no PDF tool; when poppler's pdftotext is on the machine, one more test reads the
@@ -21,14 +22,18 @@ from weasyprint.formatting_structure.boxes import TextBox
 from motcua.agencies.models import AdministrativeUnit, Agency
 from motcua.catalog.constants import TimeUnit
 from motcua.catalog.models import Procedure, ProcedureVersion, RequiredDocument
-from motcua.dossiers import notices
+from motcua.dossiers import notices, register
 from motcua.dossiers.constants import AttachmentKind, Channel, NoticeForm
+from motcua.dossiers.control_slip import EARLY, LATE, Handover
 from motcua.dossiers.models import Attachment, Dossier
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 CODE = "000.00.12.H59-260312-0001"
 PROCEDURE_NAME = "Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam"
 APPLICANT = "Nguyễn Thị Hằng"
+ADDRESS = "Số 5 ngõ 12 đường Bình Thuận, phường Minh Xuân, tỉnh Tuyên Quang"
+HOURS = "Sáng 7:30–11:30, chiều 13:00–17:00, thứ Hai đến thứ Sáu"
+HEAD = "Đỗ Văn Hùng"
 LOOKUP_URL = f"https://dichvucong.example.vn/tra-cuu/{CODE}"
 RECEIVED = datetime.datetime(2026, 3, 12, 8, 30, tzinfo=VN)
 DUE = datetime.datetime(2026, 3, 26, 15, 30, tzinfo=VN)
@@ -58,6 +63,10 @@ def make_dossier(**overrides) -> Dossier:
         parent=parent,
         address="Số 1 đường Tân Trào",
         phone="0207 3822 123",
+        email="sotuphap@example.vn",
+        opening_hours=HOURS,
+        head_title="Giám đốc",
+        head_name=HEAD,
     )
     version = ProcedureVersion(
         procedure=Procedure(code="1.001193"),
@@ -76,6 +85,7 @@ def make_dossier(**overrides) -> Dossier:
         "applicant_identity": "008190000123",
         "applicant_phone": "0912345678",
         "applicant_email": "hang@example.vn",
+        "applicant_address": ADDRESS,
         "subject_name": "Công ty TNHH Đức Việt",
         "channel": Channel.COUNTER,
         "fee_due": 200000,
@@ -131,7 +141,8 @@ def test_each_form_renders_a_pdf_with_the_essentials(form):
         "SỞ TƯ PHÁP TỈNH TUYÊN QUANG",
         str(NoticeForm(form).label).upper(),
         notices.FORM_CAPTION.format(number=form),
-        "Trần Văn Bình",
+        # The apology is signed by the head of the agency, the other notices by the officer.
+        HEAD if form == "04" else "Trần Văn Bình",
         "Tra cứu hồ sơ",
     ):
         assert expected in text, (form, expected)
@@ -166,7 +177,16 @@ def test_receipt_reads_received_documents_from_attachments():
         Attachment(kind=AttachmentKind.NOTICE, original_name="phieu.pdf", uploaded_at=t0),
     ]
     dossier = SimpleNamespace(pk=1, attachments=SimpleNamespace(all=lambda: attachments))
-    assert notices.received_documents(dossier) == ["cccd.pdf", "Tờ khai yêu cầu cấp Phiếu lý lịch tư pháp"]
+    # Files tied to no catalogue document are counted, never named by the name the applicant gave them.
+    assert notices.received_documents(dossier) == [
+        "Tờ khai yêu cầu cấp Phiếu lý lịch tư pháp",
+        "Giấy tờ khác kèm theo (1 tệp)",
+    ]
+    attachments.append(Attachment(kind=AttachmentKind.SCAN, original_name="<script>.pdf", uploaded_at=t0))
+    assert notices.received_documents(dossier)[-1] == "Giấy tờ khác kèm theo (2 tệp)"
+    text = notice_text("01", documents=notices.received_documents(dossier))
+    assert "2. Giấy tờ khác kèm theo (2 tệp)" in text
+    assert "cccd.pdf" not in text and "<script>" not in text
     # An unsaved dossier has no attachments and the receipt says so.
     assert notices.received_documents(make_dossier()) == []
     assert "(Không có giấy tờ kèm theo.)" in notice_text("01")
@@ -291,3 +311,179 @@ def test_pdf_bytes_carry_the_vietnamese_text():
     text = " ".join(result.stdout.decode("utf-8").split())
     for expected in (CODE, PROCEDURE_NAME, APPLICANT, DUE_TEXT, "Bản chụp Căn cước"):
         assert expected in text, expected
+
+
+# -- what the regulation prints on forms 01–05 ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("form", sorted(FORM_ARGS))
+def test_every_form_naming_the_applicant_prints_the_address(form):
+    kwargs, _date = FORM_ARGS[form]
+    assert ADDRESS in notice_text(form, **kwargs)
+    # A dossier without an address prints no empty line for it.
+    assert "Địa chỉ:" not in notice_text(form, make_dossier(applicant_address=""), **kwargs).replace(
+        "Địa chỉ Bộ phận Một cửa:", ""
+    )
+
+
+def test_result_document_prints_the_address():
+    text = document_text(notices.result_document(make_dossier(), lookup_url=LOOKUP_URL, issued_at=ISSUED))
+    assert f"Địa chỉ: {ADDRESS}" in text
+
+
+def test_receipt_prints_its_entry_in_the_register():
+    entry = register.RegisterEntry(volume="2026", number=125)
+    text = notice_text("01", documents=[], register_entry=entry)
+    assert "Vào Sổ theo dõi hồ sơ, Quyển số: 2026, Số thứ tự: 125." in text
+    # Before the dossier has a number (an unsaved unit), the line is left for the clerk to fill in.
+    assert "Vào Sổ theo dõi hồ sơ, Quyển số: ……, Số thứ tự: ……." in notice_text("01", documents=[])
+
+
+def test_receipt_prints_the_counters_opening_hours():
+    assert f"Giờ làm việc: {HOURS}" in notice_text("01", documents=[])
+    # A result sent by post is not collected at the counter.
+    assert "Giờ làm việc" not in notice_text("01", make_dossier(channel=Channel.POST), documents=[])
+
+
+def test_supplement_request_gives_the_one_stop_units_contacts():
+    text = notice_text("02", items=["Bản sao Giấy khai sinh"])
+    assert (
+        "liên hệ với Trần Văn Bình, Bộ phận Một cửa – Sở Tư pháp tỉnh Tuyên Quang, "
+        "số điện thoại 0207 3822 123, thư điện tử sotuphap@example.vn để được hướng dẫn"
+    ) in text
+    assert "Địa chỉ Bộ phận Một cửa: Số 1 đường Tân Trào" in text
+    assert f"Giờ làm việc: {HOURS}" in text
+
+
+def test_apology_is_numbered_addressed_and_signed_by_the_head_with_the_seal():
+    text = notice_text("04", reasons="Chờ xác minh", new_due_at=NEW_DUE)
+    assert "Số: ……/PXL" in text
+    assert f"Kính gửi: {APPLICANT} (Địa chỉ: {ADDRESS}; điện thoại: 0912345678)" in text
+    assert f"GIÁM ĐỐC (Ký, ghi rõ họ tên và đóng dấu) Nơi đóng dấu {HEAD}" in text
+    assert "Nơi nhận: - Như trên; - Lưu: VT." in text
+    assert "Trần Văn Bình" not in text
+
+    assert "Số: 15/PXL" in notice_text("04", reasons="x", new_due_at=NEW_DUE, number="15/PXL")
+
+
+def test_apology_is_issued_by_the_deciding_agency_and_falls_back_to_the_heads_office():
+    dossier = make_dossier()
+    deciding = Agency(
+        code="000.00.13.H59", name="Sở Xây dựng tỉnh Tuyên Quang", unit=dossier.receiving_agency.unit
+    )
+    dossier.deciding_agency = deciding
+    text = notice_text("04", dossier, reasons="x", new_due_at=NEW_DUE)
+    assert "SỞ XÂY DỰNG TỈNH TUYÊN QUANG" in text
+    assert "Sở Tư pháp tỉnh Tuyên Quang đã tiếp nhận hồ sơ" in text
+    assert "Sở Xây dựng tỉnh Tuyên Quang xin lỗi ông/bà" in text
+    # No head on record: the form's own words.
+    assert "THỦ TRƯỞNG CƠ QUAN (Ký, ghi rõ họ tên và đóng dấu)" in text
+
+
+# -- form 06, the process control slip -----------------------------------------------------------------
+
+
+def test_control_slip_prints_every_handover():
+    rows = [
+        Handover(
+            at=RECEIVED,
+            giver_unit="Bộ phận Một cửa – Sở Tư pháp tỉnh Tuyên Quang",
+            receiver_unit="Sở Tư pháp tỉnh Tuyên Quang (Thẩm định hồ sơ)",
+            giver="Trần Văn Bình",
+            receiver="Lê Thị Mai",
+            outcome=EARLY,
+        ),
+        Handover(
+            at=DUE,
+            giver_unit="Sở Tư pháp tỉnh Tuyên Quang (Thẩm định hồ sơ)",
+            receiver_unit="Bộ phận Một cửa – Sở Tư pháp tỉnh Tuyên Quang",
+            giver="Lê Thị Mai",
+            outcome=LATE,
+            note="Có kết quả",
+        ),
+    ]
+    document = notices.control_slip_document(make_dossier(), rows=rows, printed_at=ISSUED)
+    assert document.write_pdf().startswith(b"%PDF")
+    text = document_text(document)
+    for expected in (
+        notices.CONTROL_SLIP_TITLE,
+        notices.FORM_CAPTION.format(number="06"),
+        CODE,
+        APPLICANT,
+        ADDRESS,
+        "Cơ quan (bộ phận) giải quyết hồ sơ: Sở Tư pháp tỉnh Tuyên Quang",
+        "KẾT QUẢ GIẢI QUYẾT HỒ SƠ (Trước hạn/đúng hạn/quá hạn)",
+        "1. Giao: Bộ phận Một cửa – Sở Tư pháp tỉnh Tuyên Quang 2. Nhận: Sở Tư pháp tỉnh Tuyên Quang "
+        "(Thẩm định hồ sơ) 08 giờ 30 phút, ngày 12/03/2026 Người giao: Trần Văn Bình Người nhận: Lê Thị Mai "
+        "Trước hạn",
+        "Người giao: Lê Thị Mai Người nhận: — Quá hạn Có kết quả",
+        "Phiếu lập từ lịch sử xử lý hồ sơ lúc 09 giờ 00 phút, ngày 12/03/2026.",
+    ):
+        assert expected in text, expected
+
+
+def test_control_slip_without_handovers_says_so():
+    text = document_text(notices.control_slip_document(make_dossier(), rows=[], printed_at=ISSUED))
+    assert "Hồ sơ chưa được giao, nhận giữa các bộ phận." in text
+
+
+# -- form 07, the dossier register ---------------------------------------------------------------------
+
+
+def register_row(**overrides) -> register.RegisterRow:
+    fields = {
+        "number": 125,
+        "code": CODE,
+        "procedure": PROCEDURE_NAME,
+        "sets": 1,
+        "applicant_name": APPLICANT,
+        "applicant_address": ADDRESS,
+        "applicant_phone": "0912345678",
+        "deciding_agency": "Sở Tư pháp tỉnh Tuyên Quang",
+        "received_at": RECEIVED,
+        "due_at": DUE,
+        "transferred_at": RECEIVED,
+        "transferred_to": "Sở Tư pháp tỉnh Tuyên Quang (Thẩm định hồ sơ)",
+        "finished_at": None,
+        "returned_at": None,
+        "note": "Nộp trực tuyến",
+    }
+    fields.update(overrides)
+    return register.RegisterRow(**fields)
+
+
+def test_register_prints_in_landscape_with_its_heading_and_lines():
+    agency = make_dossier().receiving_agency
+    heading = register.Heading(
+        agency=agency, period=register.Period.month_of(datetime.date(2026, 3, 5)), printed_at=ISSUED
+    )
+    document = notices.register_document(heading, [register_row(), register_row(number=126, note="")])
+    assert document.write_pdf().startswith(b"%PDF")
+    page = document.pages[0]
+    assert page.width > page.height  # A4 landscape
+    text = document_text(document)
+    for expected in (
+        register.TITLE,
+        notices.FORM_CAPTION.format(number="07"),
+        "Quyển số: 2026",
+        "Đơn vị tiếp nhận: Sở Tư pháp tỉnh Tuyên Quang · Từ ngày 01/03/2026 đến ngày 31/03/2026",
+        "In lúc 09:00 12/03/2026",
+        "Cơ quan chủ trì giải quyết",
+        "Chuyển hồ sơ đến bước xử lý",
+        "Ký nhận",
+        f"125 {CODE} {PROCEDURE_NAME} 01 {APPLICANT} {ADDRESS}; 0912345678 Sở Tư pháp tỉnh Tuyên Quang "
+        "12/03/2026 08:30 26/03/2026 15:30 12/03/2026 08:30 Sở Tư pháp tỉnh Tuyên Quang (Thẩm định hồ sơ) "
+        "Nộp trực tuyến",
+        f"126 {CODE}",
+    ):
+        assert expected in text, expected
+
+
+def test_an_empty_register_says_so():
+    heading = register.Heading(
+        agency=make_dossier().receiving_agency,
+        period=register.Period(datetime.date(2026, 3, 1), datetime.date(2026, 3, 2)),
+        printed_at=ISSUED,
+    )
+    text = document_text(notices.register_document(heading, []))
+    assert "Không có hồ sơ nào được tiếp nhận trong thời gian này." in text
