@@ -50,32 +50,24 @@ def register_account(data: Registration) -> User:
             errors.setdefault(field, []).extend(exc.messages)
 
     if data.kind not in (AccountKind.CITIZEN, AccountKind.BUSINESS):
-        errors["kind"] = [_("Chọn công dân hoặc tổ chức, doanh nghiệp (Choose citizen or business).")]
+        errors["kind"] = [_("Chọn công dân hoặc tổ chức, doanh nghiệp.")]
     if not data.full_name.strip():
-        errors["full_name"] = [_("Vui lòng nhập họ và tên (Please enter the name).")]
+        errors["full_name"] = [_("Vui lòng nhập họ và tên.")]
     check(
         "identity_number",
         validate_tax_code if data.kind == AccountKind.BUSINESS else validate_citizen_id,
         data.identity_number,
     )
     if not data.email and not data.phone:
-        errors["email"] = [
-            _("Cần ít nhất một trong thư điện tử hoặc số điện thoại (Email or phone is required).")
-        ]
+        errors["email"] = [_("Cần ít nhất một trong thư điện tử hoặc số điện thoại.")]
     if data.phone:
         check("phone", validate_phone, data.phone)
     if data.email and User.objects.filter(email__iexact=data.email).exists():
-        errors.setdefault("email", []).append(
-            _("Thư điện tử này đã được đăng ký (This email is already registered).")
-        )
+        errors.setdefault("email", []).append(_("Thư điện tử này đã được đăng ký."))
     if data.phone and User.objects.filter(phone=data.phone).exists():
-        errors.setdefault("phone", []).append(
-            _("Số điện thoại này đã được đăng ký (This phone is already registered).")
-        )
+        errors.setdefault("phone", []).append(_("Số điện thoại này đã được đăng ký."))
     if User.objects.filter(identity_number=data.identity_number).exists():
-        errors.setdefault("identity_number", []).append(
-            _("Số định danh này đã có tài khoản (An account already exists for this number).")
-        )
+        errors.setdefault("identity_number", []).append(_("Số định danh này đã có tài khoản."))
     candidate = User(username=data.identity_number, full_name=data.full_name, email=data.email)
     check("password", lambda value: validate_password(value, candidate), data.password)
     if errors:
@@ -99,7 +91,7 @@ def register_account(data: Registration) -> User:
 def log_in(request: Any, identifier: str, password: str) -> User:
     """Check the credentials, counting failures: after MOTCUA_LOGIN_MAX_FAILURES in a row the account
     is locked for MOTCUA_LOGIN_LOCKOUT_MINUTES. Raises LoginError with a message for the person."""
-    generic = _("Tên đăng nhập hoặc mật khẩu không đúng (Wrong username or password).")
+    generic = _("Tên đăng nhập hoặc mật khẩu không đúng.")
     target = find_user(identifier)
     user = authenticate(request, username=identifier, password=password)
     now = timezone.now()
@@ -135,10 +127,7 @@ def log_in(request: Any, identifier: str, password: str) -> User:
 
 def _locked_message(user: User) -> str:
     until = timezone.localtime(user.locked_until).strftime("%H:%M %d/%m/%Y")
-    return _(
-        "Tài khoản tạm khóa đến %(until)s do đăng nhập sai nhiều lần "
-        "(Account locked until %(until)s after repeated failed logins)."
-    ) % {"until": until}
+    return _("Tài khoản tạm khóa đến %(until)s do đăng nhập sai nhiều lần.") % {"until": until}
 
 
 def issue_token(user: User) -> tuple[str, ApiToken]:
@@ -204,7 +193,7 @@ def _token_query() -> tuple[str, list[str], list[tuple[int, list, Any]]]:
 
 def grant_role(user: User, agency: Agency, role: Role, *, actor: Any = None) -> Membership:
     if user.kind != AccountKind.STAFF:
-        raise ValidationError(_("Chỉ cán bộ mới được giao vai trò (Only staff accounts can hold roles)."))
+        raise ValidationError(_("Chỉ cán bộ mới được giao vai trò."))
     with transaction.atomic():
         membership, created = Membership.objects.get_or_create(user=user, agency=agency, role=role)
         if created:

@@ -12,7 +12,7 @@ def validate_citizen_id(value: str) -> None:
     """Citizen identity number (số định danh cá nhân / CCCD): exactly 12 digits."""
     if not CITIZEN_ID_RE.match(value or ""):
         raise ValidationError(
-            _("Số định danh cá nhân phải gồm đúng 12 chữ số (Personal identity number must be 12 digits)."),
+            _("Số định danh cá nhân phải gồm đúng 12 chữ số."),
             code="citizen_id",
         )
 
@@ -21,16 +21,11 @@ def validate_tax_code(value: str) -> None:
     """Business tax code (mã số thuế / mã số doanh nghiệp): 10 digits, or 10 + '-' + 3 for a branch."""
     if not TAX_CODE_RE.match(value or ""):
         raise ValidationError(
-            _(
-                "Mã số thuế phải gồm 10 chữ số, hoặc 10 chữ số, dấu gạch ngang và 3 chữ số "
-                "(Tax code must be 10 digits, or 10-3 digits)."
-            ),
+            _("Mã số thuế phải gồm 10 chữ số, hoặc 10 chữ số, dấu gạch ngang và 3 chữ số."),
             code="tax_code",
         )
 
 
 def validate_phone(value: str) -> None:
     if not PHONE_RE.match(value or ""):
-        raise ValidationError(
-            _("Số điện thoại không hợp lệ, ví dụ 0912345678 (Invalid phone number)."), code="phone"
-        )
+        raise ValidationError(_("Số điện thoại không hợp lệ, ví dụ 0912345678."), code="phone")

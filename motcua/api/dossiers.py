@@ -234,7 +234,7 @@ def _checked_file(call: Callable[[], Any]) -> Any:
 def _agency_by_code(code: str, field: str) -> Agency:
     agency = agency_by_code(code)
     if agency is None:
-        raise _invalid(field, f"Không có đơn vị mã {code} (No agency {code}).")
+        raise _invalid(field, _("Không có đơn vị mã %(code)s.") % {"code": code})
     return agency
 
 
@@ -243,7 +243,7 @@ def _officer(username: str | None) -> User | None:
         return None
     user = User.objects.filter(username=username, kind=AccountKind.STAFF, is_active=True).first()
     if user is None:
-        raise _invalid("to_user", f"Không có cán bộ {username} (No officer {username}).")
+        raise _invalid("to_user", _("Không có cán bộ %(username)s.") % {"username": username})
     return user
 
 
@@ -264,7 +264,7 @@ def _decode_cursor(cursor: str | None) -> tuple[str, datetime.datetime | None, i
         moment, _sep, pk = raw.rpartition("_")
         return raw, None if moment == "none" else datetime.datetime.fromisoformat(moment), int(pk)
     except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise _invalid("after", "Con trỏ trang không hợp lệ (Invalid page cursor).") from None
+        raise _invalid("after", _("Con trỏ trang không hợp lệ.")) from None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -276,7 +276,7 @@ def lookup(request: HttpRequest, code: str):
     """Anyone holding a dossier code (printed on the receipt) sees its procedure, status and due date."""
     found = selectors.public_lookup(code)
     if found is None:
-        return Status(404, {"detail": f"Không có hồ sơ mã {code} (No dossier {code})."})
+        return Status(404, {"detail": _("Không có hồ sơ mã %(code)s.") % {"code": code}})
     return {
         "code": found.code,
         "procedure": found.procedure,
@@ -318,7 +318,7 @@ def list_dossiers(request: HttpRequest, filters: Query[DossierFilters]):
     if after:
         _raw, created, pk = after
         if created is None:
-            raise _invalid("after", "Con trỏ trang không hợp lệ (Invalid page cursor).")
+            raise _invalid("after", _("Con trỏ trang không hợp lệ."))
         dossiers = dossiers.filter(created_at__lte=created).exclude(created_at=created, pk__gte=pk)
     rows = list(dossiers[: size + 1])
     cursor = f"{rows[size - 1].created_at.isoformat()}_{rows[size - 1].pk}" if len(rows) > size else None
@@ -331,7 +331,7 @@ def create_dossier(request: HttpRequest, body: DossierCreate):
     user = request.auth
     version = current_version(body.procedure)
     if version is None:
-        message = f"Không có thủ tục mã {body.procedure} (No procedure {body.procedure})."
+        message = _("Không có thủ tục mã %(code)s.") % {"code": body.procedure}
         raise HttpError(404, message)
     agency = _agency_by_code(body.receiving_agency, "receiving_agency") if body.receiving_agency else None
     subject = body.subject.model_dump() if body.subject else None
@@ -408,7 +408,7 @@ def upload_file(
     if document is not None:
         required = RequiredDocument.objects.filter(pk=document).first()
         if required is None:
-            raise _invalid("document", "Thành phần hồ sơ không tồn tại (Unknown document).")
+            raise _invalid("document", _("Thành phần hồ sơ không tồn tại."))
     attachment = _checked_file(
         lambda: services.add_document(
             dossier, actor=request.auth, upload=file, name=file.name or "tep", document=required
@@ -651,4 +651,4 @@ def reply_consultation(request: HttpRequest, ref: str, body: ReplyIn):
 @router.post("/{ref}/actions/{action}", response={404: Message}, include_in_schema=False)
 def unknown_action(request: HttpRequest, ref: str, action: str):
     """Declared after every action above: only names that match none of them arrive here."""
-    return Status(404, {"detail": f"Không có thao tác “{action}” (Unknown action {action!r})."})
+    return Status(404, {"detail": _("Không có thao tác “%(action)s”.") % {"action": action}})

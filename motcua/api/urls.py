@@ -1,5 +1,6 @@
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -35,14 +36,14 @@ api = NinjaAPI(
 def validation_errors(request, exc):
     return api.create_response(
         request,
-        {"detail": "Dữ liệu gửi lên không hợp lệ (Invalid request data).", "errors": exc.errors},
+        {"detail": _("Dữ liệu gửi lên không hợp lệ."), "errors": exc.errors},
         status=422,
     )
 
 
 @api.exception_handler(Http404)
 def not_found(request, exc):
-    return api.create_response(request, {"detail": "Không tìm thấy (Not found)."}, status=404)
+    return api.create_response(request, {"detail": _("Không tìm thấy.")}, status=404)
 
 
 def _summary(v: ProcedureVersion) -> dict:
@@ -139,9 +140,7 @@ def list_units(request: HttpRequest, parent: str = ""):
         return {"parent": None, "count": rows.count(), "results": [_unit(u) for u in rows]}
     unit = units.find_unit(parent)
     if unit is None:
-        return Status(
-            404, {"detail": f"Không có đơn vị hành chính mã {parent} (No administrative unit {parent})."}
-        )
+        return Status(404, {"detail": _("Không có đơn vị hành chính mã %(code)s.") % {"code": parent}})
     rows = units.children(unit)
     return {
         "parent": _unit(unit, unit.parent.code if unit.parent else None),
@@ -154,9 +153,7 @@ def list_units(request: HttpRequest, parent: str = ""):
 def get_unit(request: HttpRequest, code: str):
     unit = units.find_unit(code, current=False)
     if unit is None:
-        return Status(
-            404, {"detail": f"Không có đơn vị hành chính mã {code} (No administrative unit {code})."}
-        )
+        return Status(404, {"detail": _("Không có đơn vị hành chính mã %(code)s.") % {"code": code}})
     return _unit(unit, unit.parent.code if unit.parent else None)
 
 

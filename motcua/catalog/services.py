@@ -96,7 +96,7 @@ def start_draft(procedure: Procedure, *, actor: Any = None) -> ProcedureVersion:
         return existing
     source = procedure.versions.order_by("-number").first()
     if source is None:
-        raise ValidationError(_("Thủ tục chưa có phiên bản nào (The procedure has no version)."))
+        raise ValidationError(_("Thủ tục chưa có phiên bản nào."))
     number = (procedure.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     agencies = list(source.agencies.all())
     parts = {model: list(model.objects.filter(version=source)) for model in _PARTS}
@@ -126,21 +126,18 @@ def check_publishable(version: ProcedureVersion) -> list[str]:
     """Everything that keeps a draft from being published, as messages for the administrator."""
     problems = []
     if not version.is_draft:
-        problems.append(_("Phiên bản này đã được công bố (This version is already published)."))
+        problems.append(_("Phiên bản này đã được công bố."))
     if not version.agencies.exists():
-        problems.append(_("Chưa chọn cơ quan thực hiện (No implementing agency)."))
+        problems.append(_("Chưa chọn cơ quan thực hiện."))
     steps = list(version.steps.all())
     if not steps:
-        problems.append(_("Chưa có quy trình nội bộ (No internal process steps)."))
+        problems.append(_("Chưa có quy trình nội bộ."))
     elif sum((s.share for s in steps), Decimal(0)) != Decimal(1):
-        problems.append(_("Tổng tỷ lệ thời gian các bước phải bằng 1 (Step shares must add up to 1)."))
+        problems.append(_("Tổng tỷ lệ thời gian các bước phải bằng 1."))
     form = {field.key: field for field in version.form_fields.all()}
     for field in form.values():
         if field.kind == FieldKind.CHOICE and not field.choices:
-            problems.append(
-                _("Trường “%(label)s” cần danh sách lựa chọn (Choice field needs options).")
-                % {"label": field.label}
-            )
+            problems.append(_("Trường “%(label)s” cần danh sách lựa chọn.") % {"label": field.label})
     for fee in version.fees.all():  # the form may have changed since the fee line was saved
         for problem in fee.form_problems(form).values():
             problems.append(_("Phí “%(name)s”: %(problem)s") % {"name": fee.name, "problem": problem})

@@ -11,7 +11,7 @@ def validate_procedure_code(value: str) -> None:
     """National procedure code (mã thủ tục), e.g. 1.001193 (a local variant may add a suffix)."""
     if not PROCEDURE_CODE_RE.match(value or ""):
         raise ValidationError(
-            _("Mã thủ tục “%(value)s” không hợp lệ, ví dụ 1.001193 (Invalid procedure code)."),
+            _("Mã thủ tục “%(value)s” không hợp lệ, ví dụ 1.001193."),
             code="procedure_code",
             params={"value": value},
         )
@@ -20,9 +20,6 @@ def validate_procedure_code(value: str) -> None:
 def validate_form_key(value: str) -> None:
     if not FORM_KEY_RE.match(value or ""):
         raise ValidationError(
-            _(
-                "Mã trường chỉ gồm chữ thường không dấu, chữ số và dấu gạch dưới, bắt đầu bằng chữ "
-                "(Field key: lower-case ASCII letters, digits and underscores)."
-            ),
+            _("Mã trường chỉ gồm chữ thường không dấu, chữ số và dấu gạch dưới, bắt đầu bằng chữ."),
             code="form_key",
         )

@@ -29,4 +29,4 @@ class OutboxEventAdmin(admin.ModelAdmin):
         ids = list(queryset.values_list("pk", flat=True))
         queryset.update(attempts=0, available_at=timezone.now())
         audit.record("outbox.retry", actor=request.user, summary=f"{len(ids)}", events=ids)
-        self.message_user(request, _("Các sự kiện đã chọn sẽ được chuyển lại (The events will be retried)."))
+        self.message_user(request, _("Các sự kiện đã chọn sẽ được chuyển lại."))

@@ -33,10 +33,10 @@ def _clean_value(field: FormField, raw: Any) -> Any:
         if not unit_code and not detail:
             return None
         if not unit_code:
-            raise ValidationError(_("Chọn xã, phường (Choose the commune or ward)."))
+            raise ValidationError(_("Chọn xã, phường."))
         unit = current_unit(unit_code)
         if unit is None:
-            raise ValidationError(_("Đơn vị hành chính không tồn tại (Unknown administrative unit)."))
+            raise ValidationError(_("Đơn vị hành chính không tồn tại."))
         province = unit.parent.name if unit.parent else ""
         return {
             "unit": unit.code,
@@ -50,15 +50,15 @@ def _clean_value(field: FormField, raw: Any) -> Any:
         case FieldKind.TEXT | FieldKind.TEXTAREA:
             limit = MAX_TEXT if field.kind == FieldKind.TEXT else MAX_TEXTAREA
             if len(value) > limit:
-                raise ValidationError(_("Tối đa %(n)s ký tự (At most %(n)s characters).") % {"n": limit})
+                raise ValidationError(_("Tối đa %(n)s ký tự.") % {"n": limit})
             return value
         case FieldKind.NUMBER:
             try:
                 number = Decimal(value.replace(",", "."))
             except InvalidOperation:
-                raise ValidationError(_("Nhập một số (Enter a number).")) from None
+                raise ValidationError(_("Nhập một số.")) from None
             if not number.is_finite():
-                raise ValidationError(_("Nhập một số (Enter a number)."))
+                raise ValidationError(_("Nhập một số."))
             return str(number)
         case FieldKind.DATE:
             try:
@@ -66,11 +66,11 @@ def _clean_value(field: FormField, raw: Any) -> Any:
                     raise ValueError
                 datetime.date.fromisoformat(value)
             except ValueError:
-                raise ValidationError(_("Ngày không hợp lệ, dạng YYYY-MM-DD (Invalid date).")) from None
+                raise ValidationError(_("Ngày không hợp lệ, dạng YYYY-MM-DD.")) from None
             return value
         case FieldKind.CHOICE:
             if value not in field.choices:
-                raise ValidationError(_("Chọn một giá trị trong danh sách (Choose one of the options)."))
+                raise ValidationError(_("Chọn một giá trị trong danh sách."))
             return value
         case FieldKind.IDENTITY_NUMBER:
             validate_citizen_id(value)
@@ -102,7 +102,7 @@ def clean_form(version: ProcedureVersion, data: dict[str, Any], *, partial: bool
             continue
         if value is None:
             if field.required and not partial:
-                errors[field.key] = [_("Trường này bắt buộc (This field is required).")]
+                errors[field.key] = [_("Trường này bắt buộc.")]
             continue
         cleaned[field.key] = value
     return cleaned, errors

@@ -49,18 +49,15 @@ def check_upload(upload: IO[bytes], name: str) -> CheckedFile:
             break
     upload.seek(0)
     if size == 0:
-        _refuse(_("Tệp “%(name)s” rỗng (The file is empty).") % {"name": name})
+        _refuse(_("Tệp “%(name)s” rỗng.") % {"name": name})
     if size > limit:
         _refuse(
-            _("Tệp “%(name)s” quá lớn: tối đa %(mb)s MB (The file is too large: at most %(mb)s MB).")
+            _("Tệp “%(name)s” quá lớn: tối đa %(mb)s MB.")
             % {"name": name, "mb": max(limit // (1024 * 1024), 1)}
         )
     kind = filetype.guess(head)
     if kind is None or kind.mime not in ALLOWED_TYPES:
-        _refuse(
-            _("Tệp “%(name)s” không phải PDF, JPG hoặc PNG (Only PDF, JPG or PNG files are accepted).")
-            % {"name": name}
-        )
+        _refuse(_("Tệp “%(name)s” không phải PDF, JPG hoặc PNG.") % {"name": name})
     return CheckedFile(
         name=name[:255],
         content_type=kind.mime,

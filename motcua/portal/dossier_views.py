@@ -142,15 +142,12 @@ def edit(request, public_id):
             status = 400
             messages.error(
                 request,
-                _(
-                    "Một số thông tin chưa đúng; đã lưu phần còn lại "
-                    "(Some fields need attention; the rest is saved)."
-                ),
+                _("Một số thông tin chưa đúng; đã lưu phần còn lại."),
             )
         elif "review" in request.POST:
             return redirect("portal:dossier_review", public_id=dossier.public_id)
         else:
-            messages.success(request, _("Đã lưu bản nháp (Draft saved)."))
+            messages.success(request, _("Đã lưu bản nháp."))
             return redirect("portal:dossier_form", public_id=dossier.public_id)
     dossier.refresh_from_db()
     return render(
@@ -187,16 +184,13 @@ def review(request, public_id):
                 )
                 messages.success(
                     request,
-                    _(
-                        "Đã nộp hồ sơ. Bộ phận một cửa sẽ kiểm tra và tiếp nhận "
-                        "(Submitted: the one-stop unit will check and receive it)."
-                    ),
+                    _("Đã nộp hồ sơ. Bộ phận một cửa sẽ kiểm tra và tiếp nhận."),
                 )
             else:
                 if request.POST.get("declaration") != "on":
                     raise InvalidInput(
-                        _("Vui lòng xác nhận lời cam đoan (Please confirm the declaration)."),
-                        errors={"declaration": [_("Bắt buộc (Required).")]},
+                        _("Vui lòng xác nhận lời cam đoan."),
+                        errors={"declaration": [_("Bắt buộc.")]},
                     )
                 services.resubmit(
                     dossier,
@@ -204,7 +198,7 @@ def review(request, public_id):
                     note=request.POST.get("note", ""),
                     expected_revision=_revision(request),
                 )
-                messages.success(request, _("Đã gửi hồ sơ bổ sung (The supplement was sent)."))
+                messages.success(request, _("Đã gửi hồ sơ bổ sung."))
             return redirect("portal:dossier", public_id=dossier.public_id)
         except DossierError as exc:
             messages.error(request, exc.message)
@@ -270,7 +264,7 @@ def withdraw(request, public_id):
     except DossierError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Đã rút hồ sơ (The dossier was withdrawn)."))
+        messages.success(request, _("Đã rút hồ sơ."))
     return redirect("portal:dossier", public_id=dossier.public_id)
 
 

@@ -111,6 +111,6 @@ def register_view(request):
                     form.add_error(field if field in form.fields else None, error)
         else:
             login(request, user, backend="motcua.accounts.backends.LockoutModelBackend")
-            messages.success(request, _("Đăng ký tài khoản thành công (Your account is ready)."))
+            messages.success(request, _("Đăng ký tài khoản thành công."))
             return redirect("portal:home")
     return render(request, "portal/register.html", {"form": form}, status=400 if form.errors else 200)

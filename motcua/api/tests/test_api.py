@@ -82,9 +82,12 @@ def test_an_old_version_stays_readable_through_the_api(api, agency):
 
 def test_an_unknown_procedure_is_404(api):
     response = api.get("/api/procedures/9.999999")
+    english = api.get("/api/procedures/9.999999", headers={"Accept-Language": "en"})
 
-    assert response.status_code == 404
-    assert "Not found" in response.json()["detail"]
+    assert response.status_code == english.status_code == 404
+    # One language at a time: Vietnamese by default, English when asked.
+    assert response.json()["detail"] == "Không tìm thấy."
+    assert english.json()["detail"] == "Not found."
 
 
 def test_token_for_the_right_password_and_401_for_a_wrong_one(api):
@@ -98,7 +101,7 @@ def test_token_for_the_right_password_and_401_for_a_wrong_one(api):
     )
 
     assert wrong.status_code == 401
-    assert "Wrong username or password" in wrong.json()["detail"]
+    assert wrong.json()["detail"] == "Tên đăng nhập hoặc mật khẩu không đúng."
     assert right.status_code == 200
     token = right.json()["access_token"]
     me = api.get("/api/me", headers={"Authorization": f"Bearer {token}"})
