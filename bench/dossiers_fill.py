@@ -543,6 +543,8 @@ class Builder:
             identity = f"0{rng.randrange(10**10, 10**11)}"
             phone = f"09{rng.randint(10**7, 10**8 - 1)}"
             email = ""
+        unit = rng.choice(ref.unit_codes)
+        address = f"Số {rng.randint(1, 200)}, tổ {rng.randint(1, 30)}, {ref.unit_labels[unit]}"
         received = plan.received
         counted_from = due = original_due = finished = returned = closed = paused = None
         code = None
@@ -946,6 +948,7 @@ class Builder:
                     identity,
                     phone,
                     email,
+                    copy_text(address),
                     "",
                     "",
                     "",
@@ -985,9 +988,9 @@ COLUMNS = {
     "dossier": (
         "dossiers_dossier",
         "id, public_id, code, applicant_name, applicant_identity, applicant_phone, applicant_email, "
-        "subject_name, subject_identity, subject_relation, channel, status, form_data, created_at, "
-        "submitted_at, received_at, counted_from, due_at, original_due_at, finished_at, returned_at, "
-        "closed_at, paused_since, apologized, fee_due, revision, updated_at, applicant_id, "
+        "applicant_address, subject_name, subject_identity, subject_relation, channel, status, form_data, "
+        "created_at, submitted_at, received_at, counted_from, due_at, original_due_at, finished_at, "
+        "returned_at, closed_at, paused_since, apologized, fee_due, revision, updated_at, applicant_id, "
         "deciding_agency_id, holder_agency_id, holder_user_id, procedure_version_id, receiving_agency_id, "
         "current_step_id",
     ),
