@@ -12,3 +12,9 @@ urlpatterns = [
     path("ho-so/<str:ref>/tep/<int:attachment_id>/", views.download, name="download"),
     path("ho-so/<str:ref>/<slug:action>/", views.dossier_action, name="action"),
 ]
+
+from motcua.backoffice import search_views  # noqa: E402
+
+urlpatterns += [
+    path("tra-cuu-ho-so/", search_views.search_dossiers, name="search"),
+]
