@@ -36,6 +36,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.accounts.constants import AccountKind
 from motcua.accounts.models import User
 from motcua.accounts.selectors import visible_agencies
 from motcua.agencies.models import Agency
@@ -149,6 +150,8 @@ def search(user: User, query: DossierQuery, *, after: str | None = None, size: i
         raise InvalidInput(_("Điều kiện tra cứu không hợp lệ."), errors=errors)
     cursor = decode_cursor(after)
     size = min(max(size, 1), MAX_SIZE)
+    if not user.is_authenticated or user.kind != AccountKind.STAFF:
+        return Page(rows=[], next_cursor=None, has_previous=cursor is not None)  # staff only
     if connection.vendor == "postgresql":
         found = _ids_postgresql(user, query, cursor, size + 1)
     else:
