@@ -443,14 +443,14 @@ class DossierSearchForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if not self.errors:
-            for name, messages in self.query().errors().items():
-                for message in messages:
-                    self.add_error(name, message)
+        # The ranges among the fields that parsed (a malformed date has its own error already).
+        for name, messages in self.query().errors().items():
+            for message in messages:
+                self.add_error(name, message)
         return cleaned
 
     def query(self) -> DossierQuery:
-        """What to search for (call after is_valid)."""
+        """What to search for, from the fields that parsed (call after is_valid)."""
         values = {name: self.cleaned_data.get(name) for name in self.fields}
         text = {name: (values[name] or "").strip() for name in self.fields if isinstance(values[name], str)}
         return DossierQuery(**{**values, **text})
