@@ -26,7 +26,9 @@ Two paths give the same rows in the same order (motcua/dossiers/tests/test_searc
   ``motcua_fold`` is core.text.fold registered on the connection.
 """
 
+import copy
 import datetime
+import json
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -240,18 +242,31 @@ def _ids_portable(user: User, query: DossierQuery, cursor, limit: int) -> list[t
 
 
 class _Sql:
-    """WHERE conditions on ``dossiers_dossier d`` with their parameters (values are never in the text)."""
+    """WHERE conditions on ``dossiers_dossier d`` with their parameters (values are never in the text).
+
+    A hint repeats a condition in a form an index can use (a reception range as a range of the moment);
+    it changes no result, and is left out of the planner's estimate of how many dossiers match, which
+    would otherwise count the same condition twice."""
 
     def __init__(self) -> None:
         self.conditions: list[str] = ["d.status <> 0"]
         self.params: list[Any] = []
+        self.hints: list[str] = []
+        self.hint_params: list[Any] = []
 
     def add(self, condition: str, *params: Any) -> None:
         self.conditions.append(condition)
         self.params.extend(params)
 
+    def hint(self, condition: str, *params: Any) -> None:
+        self.hints.append(condition)
+        self.hint_params.extend(params)
+
     def where(self) -> str:
-        return " AND ".join(self.conditions)
+        return " AND ".join([*self.conditions, *self.hints])
+
+    def all_params(self) -> list[Any]:
+        return [*self.params, *self.hint_params]
 
 
 def _filters_postgresql(query: DossierQuery) -> _Sql | None:
@@ -295,9 +310,9 @@ def _filters_postgresql(query: DossierQuery) -> _Sql | None:
         if name == "received":
             # A received dossier's moment is its reception: the same range bounds the moment index.
             if start is not None:
-                sql.add(f"{_MOMENT} >= %s", start)
+                sql.hint(f"{_MOMENT} >= %s", start)
             if end is not None:
-                sql.add(f"{_MOMENT} < %s", end)
+                sql.hint(f"{_MOMENT} < %s", end)
     return sql
 
 
@@ -319,53 +334,64 @@ def _ids_postgresql(user: User, query: DossierQuery, cursor, limit: int) -> list
     agencies = list(visible_agencies(user).values_list("pk", flat=True))
     if filters is None or not agencies:
         return []
-    if cursor is not None:
-        filters.add(f"({_MOMENT}, d.id) < (%s, %s)", *cursor)
-    order = f"ORDER BY {_MOMENT} DESC, d.id DESC LIMIT %s"
     everything = set(agencies) >= set(Agency.objects.values_list("pk", flat=True))
     with transaction.atomic():
         with connection.cursor() as db:
             db.execute(_SETTINGS)
-        if query.code and _few_codes(_code_pattern(query.code)):
-            return _code_ids(filters, None if everything else agencies, limit)
+        if _estimate(filters) <= CANDIDATES:
+            return _candidate_ids(filters, None if everything else agencies, cursor, limit)
+        if cursor is not None:
+            filters.add(f"({_MOMENT}, d.id) < (%s, %s)", *cursor)
+        order = f"ORDER BY {_MOMENT} DESC, d.id DESC LIMIT %s"
         if everything:
             # Every agency: every dossier's receiving agency is among them, so everything but drafts.
             sql = f"SELECT d.id, {_MOMENT} FROM dossiers_dossier d WHERE {filters.where()} {order}"  # noqa: S608
-            return _fetch(sql, [*filters.params, limit])
+            return _fetch(sql, [*filters.all_params(), limit])
         return _officer_ids(filters, agencies, order, limit)
 
 
-def _visible_sql(agencies: list[int]) -> tuple[str, list[Any]]:
-    """visible_to(user) for an officer of ``agencies``, as a condition on ``d``."""
-    columns = ("receiving_agency_id", "holder_agency_id", "deciding_agency_id")
-    sql = " OR ".join(f"d.{column} = ANY(%s)" for column in columns)
-    sql += " OR EXISTS (SELECT 1 FROM dossiers_step s WHERE s.dossier_id = d.id AND s.agency_id = ANY(%s))"
-    return f"({sql})", [agencies] * (len(columns) + 1)
+# A query that, by the planner's estimate, finds at most this many dossiers in the whole province is
+# answered by reading them all (then keeping the officer's, newest first); one that finds more, by
+# walking the officer's dossiers newest first until the page is full.
+CANDIDATES = 20_000
 
 
-# A code prefix matching at most this many dossiers is read whole from the code index, then sorted.
-CODE_CANDIDATES = 20_000
-
-
-def _few_codes(pattern: str) -> bool:
-    sql = "SELECT count(*) FROM (SELECT 1 FROM dossiers_dossier d WHERE d.code LIKE %s LIMIT %s) c"
+def _estimate(filters: _Sql) -> float:
+    """How many dossiers the query's own conditions find, as the planner estimates it (no execution)."""
+    where = " AND ".join(filters.conditions)
+    sql = f"EXPLAIN (FORMAT JSON) SELECT 1 FROM dossiers_dossier d WHERE {where}"  # noqa: S608
     with connection.cursor() as db:
-        db.cursor.execute(sql, [pattern, CODE_CANDIDATES + 1], prepare=False)
-        return db.fetchone()[0] <= CODE_CANDIDATES
+        db.cursor.execute(sql, filters.params, prepare=False)
+        plan = db.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    return float(plan[0]["Plan"]["Plan Rows"])
 
 
-def _code_ids(filters: _Sql, agencies: list[int] | None, limit: int) -> list[tuple[int, Any]]:
-    # Codes carry their day, so the planner, which takes a prefix's matches as spread over time, would walk
-    # the moment index from today back to that day; this reads the prefix's few matches and sorts them.
-    where, params = filters.where(), list(filters.params)
+def _candidate_ids(filters: _Sql, agencies: list[int] | None, cursor, limit: int) -> list[tuple[int, Any]]:
+    # MATERIALIZED: the matches are read through the best index for them (a name's words, a code's
+    # prefix, a number, a status in a range), then sorted; otherwise the planner may walk the moment index
+    # from today back to them (a code carries its day, which the planner does not know). The cursor and
+    # the officer's agencies apply to the matches, outside, where they cannot steer the index choice.
+    where, params = ["TRUE"], []
+    if cursor is not None:
+        where.append("(c.moment, c.id) < (%s, %s)")
+        params += list(cursor)
     if agencies is not None:
-        visible, visible_params = _visible_sql(agencies)
-        where, params = f"{where} AND {visible}", [*params, *visible_params]
+        # The step's test is a scalar subquery, run only for a match that none of its three agencies
+        # makes the officer's: an EXISTS could be hashed over every step of the officer's agencies.
+        where.append(
+            "(c.receiving_agency_id = ANY(%s) OR c.holder_agency_id = ANY(%s) "
+            "OR c.deciding_agency_id = ANY(%s) OR (SELECT TRUE FROM dossiers_step s "
+            "WHERE s.dossier_id = c.id AND s.agency_id = ANY(%s) LIMIT 1))"
+        )
+        params += [agencies] * 4
     sql = (
-        f"WITH c AS MATERIALIZED (SELECT d.id, {_MOMENT} AS moment FROM dossiers_dossier d WHERE {where}) "  # noqa: S608
-        "SELECT id, moment FROM c ORDER BY moment DESC, id DESC LIMIT %s"
+        f"WITH c AS MATERIALIZED (SELECT d.id, {_MOMENT} AS moment, d.receiving_agency_id, "  # noqa: S608
+        f"d.holder_agency_id, d.deciding_agency_id FROM dossiers_dossier d WHERE {filters.where()}) "
+        f"SELECT c.id, c.moment FROM c WHERE {' AND '.join(where)} "
+        "ORDER BY c.moment DESC, c.id DESC LIMIT %s"
     )
-    return _fetch(sql, [*params, limit])
+    return _fetch(sql, [*filters.all_params(), *params, limit])
 
 
 def _officer_ids(filters: _Sql, agencies: list[int], order: str, limit: int) -> list[tuple[int, Any]]:
@@ -378,14 +404,12 @@ def _officer_ids(filters: _Sql, agencies: list[int], order: str, limit: int) -> 
     for column in ("receiving_agency_id", "holder_agency_id", "deciding_agency_id"):
         for agency in agencies:
             branches.append(branch.format(column=column))
-            params += [agency, *filters.params, limit]
+            params += [agency, *filters.all_params(), limit]
     sql = f"SELECT id, moment FROM ({' UNION ALL '.join(branches)}) u ORDER BY moment DESC, id DESC"  # noqa: S608
     found = _top(_fetch(sql, params), limit)
     # Dossiers seen only through a step (consulted agencies): only those newer than the page's last row
     # so far can belong to it, which keeps this walk short when the agency's own dossiers are many.
-    consulted = _Sql()
-    consulted.conditions = list(filters.conditions)
-    consulted.params = list(filters.params)
+    consulted = copy.deepcopy(filters)
     if len(found) == limit:
         pk, moment = found[-1]
         consulted.add(f"({_MOMENT}, d.id) > (%s, %s)", moment, pk)
@@ -394,7 +418,7 @@ def _officer_ids(filters: _Sql, agencies: list[int], order: str, limit: int) -> 
         agencies,
     )
     sql = f"SELECT d.id, {_MOMENT} FROM dossiers_dossier d WHERE {consulted.where()} {order}"  # noqa: S608
-    return _top([*found, *_fetch(sql, [*consulted.params, limit])], limit)
+    return _top([*found, *_fetch(sql, [*consulted.all_params(), limit])], limit)
 
 
 def _top(rows: list[tuple[int, Any]], limit: int) -> list[tuple[int, Any]]:
