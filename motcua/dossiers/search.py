@@ -15,13 +15,15 @@ Pages are keyset pages after a cursor, never an OFFSET, so page 100 costs what p
 
 Two paths give the same rows in the same order (motcua/dossiers/tests/test_search_postgres.py compares them):
 
-- PostgreSQL (``_ids_postgresql``): raw SQL over the indexes of migration dossiers/0005. The
-  officer's dossiers are read per agency from one index per way of seeing them (receiving, holding,
-  deciding: ``(agency, moment, id)``), each range walked newest first and cut at the page size; the
-  dossiers seen only through a step (a consultation) are read in a second statement bounded by the
+- PostgreSQL (``_ids_postgresql``): raw SQL over the indexes of migration dossiers/0005. A query whose
+  own conditions match few dossiers in the province (the planner's estimate: a code, a name, a number,
+  a status in a short range) has them read whole through their index, then keeps the officer's and
+  sorts them. Otherwise the officer's dossiers are walked newest first, per agency and per way of seeing
+  them (receiving, holding, deciding: ``(agency, moment, id)`` indexes), each walk cut at the page size;
+  the dossiers seen only through a step (a consultation) come from a second statement bounded by the
   first one's last row. A province administrator sees every dossier: one walk of the moment index. The
-  applicant's name is matched through a GIN index on the words of ``motcua_fold(applicant_name)``
-  (the SQL twin of motcua.core.text.fold). docs/performance.md has the plans and figures.
+  name is matched through a GIN index on the words of ``motcua_fold(applicant_name)`` (the SQL twin of
+  motcua.core.text.fold). docs/performance.md has the figures and what was tried before.
 - Anything else (``_ids_portable``, SQLite): the ORM over ``visible_to(user)`` with the same filters;
   ``motcua_fold`` is core.text.fold registered on the connection.
 """

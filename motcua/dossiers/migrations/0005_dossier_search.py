@@ -8,7 +8,6 @@
 - The page order, newest received (or submitted) first: one index on that moment and the id for every
   dossier, and one per agency column (receiving, holding, deciding) for an officer's own dossiers.
 - The codes by prefix and the identity numbers.
-
 """
 
 from django.db import migrations
@@ -69,7 +68,6 @@ INDEXES = {
 def create(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     schema_editor.execute(FOLD_FUNCTION)
     for statement in INDEXES.values():
         schema_editor.execute(statement)
@@ -84,8 +82,5 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [
-        ("dossiers", "0004_address"),
-        ("catalog", "0002_search_trigram_index"),  # pg_trgm
-    ]
+    dependencies = [("dossiers", "0004_address")]
     operations = [migrations.RunPython(create, drop, elidable=False)]
