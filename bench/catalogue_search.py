@@ -4,7 +4,6 @@ Fills the catalogue to N published procedures from the national catalogue, then 
 searches the way the portal runs them (first page of 20 plus the count) and prints p50/p95/p99/max,
 the reference queries' top results and the plan of a typical query.
 
-    psql -h 127.0.0.1 -U postgres -c 'create database motcua_bench'
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/motcua_bench .venv/bin/python bench/catalogue_search.py
 
 It refuses SQLite unless --allow-sqlite is given (a quick check, not a measurement).
@@ -15,8 +14,6 @@ import argparse
 import gzip
 import itertools
 import json
-import math
-import os
 import random
 import sys
 import time
@@ -25,14 +22,14 @@ from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from common import REPO, database_description, percentile, setup_django
+
 DEFAULT_DATA = (REPO / ".." / "shared" / "data" / "procedures-national.jsonl.gz").resolve()
 TARGET_P95_MS = 30.0
 PAGE_SIZE = 20
 REFERENCE_QUERIES = ["dang ky khai sinh", "Đăng ký khai sinh", "dang ki khai sinh"]
 TYPICAL_QUERY = "dang ky khai sinh"
 GIN_INDEX = "catalog_version_search_trgm"  # created by catalog/0002 (PostgreSQL)
-PROTOTYPE_INDEX = "bench_version_search_fts"  # created by --prototype, in the benchmark database only
 BENCH_AGENCY_CODE = "000.00.99.H99"
 VARIANT_PLACES = [
     "xã Tân Phú",
@@ -45,11 +42,6 @@ VARIANT_PLACES = [
     "phường Ninh Kiều",
 ]
 
-sys.path.insert(0, str(REPO))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
-# Measure without DEBUG's query log, as in production, unless told otherwise.
-os.environ.setdefault("DJANGO_DEBUG", "0")
-
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(
@@ -61,11 +53,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--warmup", type=int, default=20, help="untimed queries first")
     parser.add_argument("--seed", type=int, default=1, help="random seed for the query mix")
     parser.add_argument("--allow-sqlite", action="store_true", help="run on SQLite (a quick check only)")
-    parser.add_argument(
-        "--prototype",
-        action="store_true",
-        help="measure bench/search_prototype.py instead of the application's search (PostgreSQL)",
-    )
     return parser.parse_args()
 
 
@@ -323,25 +310,7 @@ def run_search(q: str, field: str = "") -> tuple[float, list, int]:
     return (time.perf_counter() - started) * 1000, results, count
 
 
-def percentile(sorted_values: list[float], p: float) -> float:
-    """Nearest-rank percentile."""
-    rank = max(1, math.ceil(p / 100 * len(sorted_values)))
-    return sorted_values[rank - 1]
-
-
 # --- main --------------------------------------------------------------------------------------
-
-
-def database_description() -> str:
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT version()")
-            return cursor.fetchone()[0]
-    import sqlite3
-
-    return f"SQLite {sqlite3.sqlite_version}"
 
 
 def explain(q: str, field: str = "") -> str:
@@ -419,15 +388,12 @@ def scan_lines(plan: str) -> list[str]:
     return [
         line.strip().removeprefix("->  ")
         for line in plan.splitlines()
-        if "Scan on catalog_procedureversion" in line
-        or f"Scan on {GIN_INDEX}" in line
-        or f"Scan on {PROTOTYPE_INDEX}" in line
+        if "Scan on catalog_procedureversion" in line or f"Scan on {GIN_INDEX}" in line
     ]
 
 
 def indexes_used(plan: str) -> str:
-    used = [name for name in (GIN_INDEX, PROTOTYPE_INDEX) if name in plan]
-    return ", ".join(used) if used else "NO text-search index (sequential scan or other index)"
+    return GIN_INDEX if GIN_INDEX in plan else "NO text-search index (sequential scan or other index)"
 
 
 def flush_and_vacuum() -> int:
@@ -444,29 +410,16 @@ def flush_and_vacuum() -> int:
 
 def main() -> int:
     args = parse_args()
-    import django
-
-    django.setup()
+    connection = setup_django(allow_sqlite=args.allow_sqlite)
     from django.core.management import call_command
-    from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from motcua.catalog.models import ProcedureVersion
 
-    if connection.vendor != "postgresql" and not args.allow_sqlite:
-        print(
-            f"Refusing to run on {connection.vendor}: set DATABASE_URL to a PostgreSQL database "
-            "(or pass --allow-sqlite for a quick check).",
-            file=sys.stderr,
-        )
-        return 2
     if not args.data.exists():
         print(f"National catalogue not found: {args.data} (use --data PATH)", file=sys.stderr)
         return 2
     postgres = connection.vendor == "postgresql"
-    if args.prototype and not postgres:
-        print("--prototype needs PostgreSQL", file=sys.stderr)
-        return 2
 
     call_command("migrate", interactive=False, verbosity=0)
     stats = fill_catalogue(args.procedures, args.data)
@@ -475,15 +428,6 @@ def main() -> int:
             cursor.execute("ANALYZE catalog_procedure, catalog_procedureversion, catalog_field")
 
     search = "motcua.catalog.selectors.search_procedures"
-    if args.prototype:
-        import search_prototype
-
-        from motcua.catalog import selectors
-
-        search_prototype.ensure_index()
-        selectors.search_procedures = search_prototype.search_procedures
-        search = "bench/search_prototype.py (a proposal, NOT the application's search)"
-
     current = ProcedureVersion.objects.current()
     catalogue = list(current.values_list("procedure__code", "name", "field__code"))
     queries = build_queries(random.Random(args.seed), args.warmup + args.queries, catalogue)

@@ -19,8 +19,9 @@ all-visible, so no VACUUM is needed afterwards), recreates the indexes and the f
 validates them), sets the id sequences, then ANALYZE. Python builds the next batch in a thread while
 PostgreSQL ingests the current one.
 
-    psql -h 127.0.0.1 -U postgres -c 'create database motcua_bench1m'
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/motcua_bench1m .venv/bin/python bench/dossiers_fill.py
+
+(the database is created if it does not exist: bench/common.py).
 
 A database that already holds dossiers is left alone unless ``--reset`` is given (which deletes
 them). A benchmark tool, not a test: it exits 0 (2 on a wrong database).
@@ -31,7 +32,6 @@ import bisect
 import datetime
 import itertools
 import json
-import os
 import queue
 import random
 import sys
@@ -41,17 +41,12 @@ import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
-os.environ.setdefault("DJANGO_DEBUG", "0")
+from common import CITIZEN_PREFIX, load_average, prepare_database, setup_django
 
 DAY = 86400
 VN = 7 * 3600  # Asia/Ho_Chi_Minh is UTC+7 all year
 BENCH_PREFIX = "bench."
-CITIZEN_PREFIX = "bench.citizen"
 # Status codes (motcua.dossiers.constants.Status).
 DRAFT, SUBMITTED, RECEIVED, REFUSED, PROCESSING, SUPPLEMENT, PAYMENT, WITHDRAWN, STOPPED, READY, RETURNED = (
     range(11)
@@ -145,23 +140,6 @@ class Reference:
     citizens: list[tuple[int, str, str, str, str]]  # (id, name, identity, phone, email)
     unit_codes: list[str]
     unit_labels: dict[str, str] = field(default_factory=dict)
-
-
-def prepare_database() -> None:
-    from django.core.management import call_command
-
-    call_command("migrate", interactive=False, verbosity=0)
-    from motcua.agencies.models import AdministrativeUnit
-    from motcua.demo.seed import PROVINCE_CODE
-
-    if not AdministrativeUnit.objects.filter(code=PROVINCE_CODE, valid_to__isnull=True).exists():
-        with open(os.devnull, "w") as quiet:
-            call_command("import_units", verbosity=0, stdout=quiet)
-    with open(os.devnull, "w") as quiet:
-        try:  # without the demo's own dossiers (its --dossiers option), when the command has it
-            call_command("load_demo", dossiers=0, verbosity=0, stdout=quiet)
-        except TypeError:
-            call_command("load_demo", verbosity=0, stdout=quiet)
 
 
 def ensure_accounts(citizens: int) -> dict[str, int]:
@@ -543,6 +521,8 @@ class Builder:
             identity = f"0{rng.randrange(10**10, 10**11)}"
             phone = f"09{rng.randint(10**7, 10**8 - 1)}"
             email = ""
+        unit = rng.choice(ref.unit_codes)
+        address = f"Số {rng.randint(1, 200)}, tổ {rng.randint(1, 30)}, {ref.unit_labels[unit]}"
         received = plan.received
         counted_from = due = original_due = finished = returned = closed = paused = None
         code = None
@@ -946,6 +926,7 @@ class Builder:
                     identity,
                     phone,
                     email,
+                    copy_text(address),
                     "",
                     "",
                     "",
@@ -985,9 +966,9 @@ COLUMNS = {
     "dossier": (
         "dossiers_dossier",
         "id, public_id, code, applicant_name, applicant_identity, applicant_phone, applicant_email, "
-        "subject_name, subject_identity, subject_relation, channel, status, form_data, created_at, "
-        "submitted_at, received_at, counted_from, due_at, original_due_at, finished_at, returned_at, "
-        "closed_at, paused_since, apologized, fee_due, revision, updated_at, applicant_id, "
+        "applicant_address, subject_name, subject_identity, subject_relation, channel, status, form_data, "
+        "created_at, submitted_at, received_at, counted_from, due_at, original_due_at, finished_at, "
+        "returned_at, closed_at, paused_since, apologized, fee_due, revision, updated_at, applicant_id, "
         "deciding_agency_id, holder_agency_id, holder_user_id, procedure_version_id, receiving_agency_id, "
         "current_step_id",
     ),
@@ -1119,15 +1100,9 @@ def load(args: argparse.Namespace, plans: list[Plan], builder: Builder) -> dict[
 
 def main() -> int:
     args = parse_args()
-    import django
-
-    django.setup()
-    from django.db import connection
+    connection = setup_django()
     from django.utils import timezone
 
-    if connection.vendor != "postgresql":
-        print("Refusing to run: set DATABASE_URL to a PostgreSQL database.", file=sys.stderr)
-        return 2
     total_started = time.perf_counter()
     print("Dossier fill")
     print(f"  database         {connection.settings_dict['NAME']} on {connection.settings_dict['HOST']}")
@@ -1204,7 +1179,7 @@ def main() -> int:
     print("  busiest inboxes  " + ", ".join(f"{code}: {n:,}" for code, n in busiest))
     print(f"  database size    {size}")
     print(f"  total            {time.perf_counter() - total_started:.1f} s")
-    print(f"  load average     {' '.join(f'{x:.2f}' for x in os.getloadavg())} (1, 5, 15 min) at the end")
+    print(f"  load average     {load_average()} at the end")
     return 0
 
 

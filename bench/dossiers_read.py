@@ -15,10 +15,7 @@ A benchmark, not a test: it exits 0 whether the targets are met or not (2 on a w
 """
 
 import argparse
-import http.client
 import json
-import math
-import os
 import random
 import shutil
 import sys
@@ -26,15 +23,8 @@ import tempfile
 import time
 import urllib.parse
 from collections import defaultdict
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "bench"))
-from appserver import AppServer  # noqa: E402  (bench/ is on sys.path)
-
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
-os.environ.setdefault("DJANGO_DEBUG", "0")
+from common import AppServer, HttpClient, figures, load_average, percentile, setup_django
 
 TARGET_P95_MS = 50.0
 PAGE_SIZE = 25
@@ -59,21 +49,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--no-http", action="store_true", help="measure the selectors only")
     parser.add_argument("--seed", type=int, default=1)
     return parser.parse_args()
-
-
-def percentile(sorted_values: list[float], p: float) -> float:
-    if not sorted_values:
-        return float("nan")
-    rank = max(1, math.ceil(p / 100 * len(sorted_values)))
-    return sorted_values[rank - 1]
-
-
-def figures(values: list[float]) -> str:
-    values = sorted(values)
-    return (
-        f"p50 {percentile(values, 50):7.2f}  p95 {percentile(values, 95):7.2f}  "
-        f"max {values[-1] if values else float('nan'):7.2f} ms  (n={len(values)})"
-    )
 
 
 # --- who and what ---------------------------------------------------------------------------------
@@ -176,26 +151,17 @@ def explain(sql: str) -> str:
 
 
 class Server:
-    """The application over HTTP (bench/appserver.py) and one keep-alive connection to it."""
+    """The application over HTTP (common.AppServer) and one keep-alive client to it."""
 
     def __init__(self, workers: int, var_dir: str):
         self.app = AppServer(workers=workers, threads=2, var_dir=var_dir, ready_path="/api/units/08")
         self.description = self.app.description
-        self.conn = http.client.HTTPConnection("127.0.0.1", self.app.port, timeout=60)
-
-    def get(self, path: str, token: str | None = None) -> tuple[int, bytes]:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        self.conn.request("GET", path, headers=headers)
-        response = self.conn.getresponse()
-        return response.status, response.read()
-
-    def post_json(self, path: str, body: dict) -> tuple[int, bytes]:
-        self.conn.request("POST", path, body=json.dumps(body), headers={"Content-Type": "application/json"})
-        response = self.conn.getresponse()
-        return response.status, response.read()
+        self.client = HttpClient(self.app.port)
+        self.get = self.client.get
+        self.token = self.client.token
 
     def stop(self) -> None:
-        self.conn.close()
+        self.client.close()
         self.app.stop()
 
 
@@ -256,19 +222,11 @@ def run_inbox(label: str, cases, walk, rounds: int, warmup: int) -> dict:
 
 def main() -> int:
     args = parse_args()
-    import django
-
-    django.setup()
-    from django.db import connection
-
+    connection = setup_django()
     from motcua.accounts.models import User
-    from motcua.demo.seed import DEMO_PASSWORD
     from motcua.dossiers import selectors
     from motcua.dossiers.models import Dossier
 
-    if connection.vendor != "postgresql":
-        print("Refusing to run: set DATABASE_URL to a PostgreSQL database.", file=sys.stderr)
-        return 2
     total = Dossier.objects.count()
     with connection.cursor() as cursor:
         cursor.execute("SELECT version()")
@@ -283,7 +241,7 @@ def main() -> int:
     if total < 1000:
         print("  too few dossiers: run bench/dossiers_fill.py first")
         return 0
-    print(f"  load average     {' '.join(f'{x:.2f}' for x in os.getloadavg())} (1, 5, 15 min) at the start")
+    print(f"  load average     {load_average()} at the start")
     who = officers()
     users = {username: User.objects.get(username=username) for _label, username in who}
     print(f"  officers         {len(who)}; filters: {', '.join(f[0] for f in FILTERS)}")
@@ -316,14 +274,7 @@ def main() -> int:
         server = Server(args.workers, var_dir)
         try:
             print(f"  server           {server.description}")
-            tokens = {}
-            for _label, username in who:
-                status, body = server.post_json(
-                    "/api/auth/token", {"username": username, "password": DEMO_PASSWORD}
-                )
-                if status != 200:
-                    raise RuntimeError(f"token for {username}: HTTP {status} {body[:200]!r}")
-                tokens[username] = json.loads(body)["access_token"]
+            tokens = {username: server.token(username) for _label, username in who}
             http_cases = [
                 (label, flabel, (server, tokens[username], params))
                 for label, username in who
@@ -364,7 +315,7 @@ def main() -> int:
         for sql in inbox_sql(users[username], filters, after):
             print("    " + explain(sql).replace("\n", "\n    "))
 
-    print(f"  load average     {' '.join(f'{x:.2f}' for x in os.getloadavg())} (1, 5, 15 min) at the end")
+    print(f"  load average     {load_average()} at the end")
     print("  targets (p95 < 50 ms)")
     by_case: dict[str, list[float]] = defaultdict(list)
     for key in ("inbox direct", "inbox http"):

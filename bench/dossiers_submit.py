@@ -32,7 +32,6 @@ A benchmark, not a test: it exits 0 whether the targets are met or not (2 on a w
 import argparse
 import http.client
 import json
-import math
 import os
 import random
 import shutil
@@ -43,17 +42,19 @@ import time
 import uuid
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "bench"))
-from appserver import AppServer  # noqa: E402  (bench/ is on sys.path)
-
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
-os.environ.setdefault("DJANGO_DEBUG", "0")
+from common import (
+    AppServer,
+    HttpClient,
+    conninfo,
+    ensure_citizens,
+    load_average,
+    percentile,
+    prepare_database,
+    setup_django,
+)
 
 ONE_REQUEST_PROCEDURE = "1.014632"
 DOCUMENT_PROCEDURE = "2.000815"
-CITIZEN_PREFIX = "bench.citizen"
 TARGET_RATE = 200.0
 TARGET_RATIO = 0.25
 # A minimal valid PDF (filetype recognises it by its header), padded to about 1 KB.
@@ -90,44 +91,7 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def percentile(sorted_values: list[float], p: float) -> float:
-    if not sorted_values:
-        return float("nan")
-    rank = max(1, math.ceil(p / 100 * len(sorted_values)))
-    return sorted_values[rank - 1]
-
-
 # --- accounts and server -------------------------------------------------------------------------
-
-
-def ensure_citizens(n: int) -> list[str]:
-    """``n`` citizen accounts with the demo password (created if bench/dossiers_fill.py did not)."""
-    from django.contrib.auth.hashers import make_password
-
-    from motcua.accounts.constants import AccountKind
-    from motcua.accounts.models import User
-    from motcua.demo.seed import DEMO_PASSWORD
-
-    names = [f"{CITIZEN_PREFIX}{i:06d}" for i in range(1, n + 1)]
-    existing = set(User.objects.filter(username__in=names).values_list("username", flat=True))
-    password = make_password(DEMO_PASSWORD)
-    User.objects.bulk_create(
-        [
-            User(
-                username=name,
-                password=password,
-                kind=AccountKind.CITIZEN,
-                full_name=f"Công dân {name[-6:]}",
-                identity_number=f"099{int(name[-6:]):09d}",
-                phone=f"09{int(name[-6:]):08d}",
-                email=f"{name}@bench.motcua.vn",
-            )
-            for name in names
-            if name not in existing
-        ]
-    )
-    User.objects.filter(username__in=names).update(failed_logins=0, locked_until=None)
-    return names
 
 
 def request(
@@ -147,16 +111,6 @@ def request(
     finally:
         if own:
             conn.close()
-
-
-def get_token(port: int, username: str) -> str:
-    from motcua.demo.seed import DEMO_PASSWORD
-
-    body = json.dumps({"username": username, "password": DEMO_PASSWORD}).encode()
-    status, answer = request("POST", port, "/api/auth/token", body, {"Content-Type": "application/json"})
-    if status != 200:
-        raise RuntimeError(f"token for {username}: HTTP {status} {answer[:200]!r}")
-    return json.loads(answer)["access_token"]
 
 
 # --- the clients ------------------------------------------------------------------------------------
@@ -320,9 +274,7 @@ PLAIN_EVENT = (
 )
 
 
-def plain_client(
-    run: Run, conninfo: str, seed: int, context: dict, created: list[int], with_event: bool
-) -> None:
+def plain_client(run: Run, dsn: str, seed: int, context: dict, created: list[int], with_event: bool) -> None:
     import datetime
 
     import psycopg
@@ -331,7 +283,7 @@ def plain_client(
     rng = random.Random(seed)
     user_id, name, identity, phone, email = context["applicant"]
     mine = []
-    with psycopg.connect(conninfo) as conn:
+    with psycopg.connect(dsn) as conn:
         while run.take():
             started = time.perf_counter()
             now = datetime.datetime.now(datetime.UTC)
@@ -368,10 +320,10 @@ def plain_client(
         created.extend(mine)
 
 
-def delete_plain(conninfo: str, ids: list[int]) -> None:
+def delete_plain(dsn: str, ids: list[int]) -> None:
     import psycopg
 
-    with psycopg.connect(conninfo) as conn, conn.cursor() as cursor:
+    with psycopg.connect(dsn) as conn, conn.cursor() as cursor:
         cursor.execute(
             "DELETE FROM core_auditentry WHERE object_type = 'dossiers.dossier' AND object_id = ANY(%s)",
             [[str(i) for i in ids]],
@@ -536,45 +488,21 @@ def report(
     return rate
 
 
-def conninfo_from_settings() -> str:
-    from django.db import connection
-
-    s = connection.settings_dict
-    parts = {
-        "dbname": s["NAME"],
-        "user": s["USER"],
-        "host": s["HOST"] or "127.0.0.1",
-        "port": s["PORT"] or 5432,
-    }
-    if s.get("PASSWORD"):
-        parts["password"] = s["PASSWORD"]
-    return " ".join(f"{k}={v}" for k, v in parts.items())
-
-
 def main() -> int:
     args = parse_args()
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-
+    connection = setup_django()
     from motcua.accounts.models import User
     from motcua.agencies.models import AdministrativeUnit
     from motcua.catalog.models import ProcedureVersion
     from motcua.dossiers.models import Dossier
     from motcua.dossiers.services import receiving_agencies
 
-    if connection.vendor != "postgresql":
-        print("Refusing to run: set DATABASE_URL to a PostgreSQL database.", file=sys.stderr)
-        return 2
-    call_command("migrate", interactive=False, verbosity=0)
     if not ProcedureVersion.objects.current().filter(procedure__code=ONE_REQUEST_PROCEDURE).exists():
-        with open(os.devnull, "w") as quiet:
-            try:  # without the demo's own dossiers (its --dossiers option), when the command has it
-                call_command("load_demo", dossiers=0, verbosity=0, stdout=quiet)
-            except TypeError:
-                call_command("load_demo", verbosity=0, stdout=quiet)
+        prepare_database()
+    else:
+        from django.core.management import call_command
+
+        call_command("migrate", interactive=False, verbosity=0)
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     citizens = ensure_citizens(args.clients)
     version = ProcedureVersion.objects.current().get(procedure__code=ONE_REQUEST_PROCEDURE)
@@ -597,7 +525,7 @@ def main() -> int:
         "and keep-alive connection"
     )
     print(f"  bounded by       {args.count} submissions or {args.seconds:.0f} s per measurement")
-    print(f"  load average     {' '.join(f'{x:.2f}' for x in os.getloadavg())} (1, 5, 15 min) at the start")
+    print(f"  load average     {load_average()} at the start")
     var_dir = tempfile.mkdtemp(prefix="motcua-bench-")
     results: dict[str, float] = {}
     server = AppServer(
@@ -609,7 +537,9 @@ def main() -> int:
     )
     try:
         print(f"  server           {server.description}")
-        tokens = [get_token(server.port, name) for name in citizens]
+        login = HttpClient(server.port)
+        tokens = [login.token(name) for name in citizens]
+        login.close()
         context = {
             "agencies": [a.code for a in agencies],
             "unit": unit,
@@ -647,7 +577,7 @@ def main() -> int:
         relay_pending_events()
 
     if not args.skip_plain:
-        conninfo = conninfo_from_settings()
+        database = conninfo()
         applicant = User.objects.filter(username=citizens[0]).values_list(
             "pk", "full_name", "identity_number", "phone", "email"
         )[0]
@@ -667,7 +597,7 @@ def main() -> int:
                 warm,
                 plain_client,
                 args.clients,
-                lambda i, w=warm, c=created, e=with_event: (w, conninfo, 1000 + i, plain_context, c, e),
+                lambda i, w=warm, c=created, e=with_event: (w, database, 1000 + i, plain_context, c, e),
             )
             run = Run(args.count, args.seconds)
             meter = CpuMeter()
@@ -676,7 +606,7 @@ def main() -> int:
                 run,
                 plain_client,
                 args.clients,
-                lambda i, r=run, c=created, e=with_event: (r, conninfo, i, plain_context, c, e),
+                lambda i, r=run, c=created, e=with_event: (r, database, i, plain_context, c, e),
             )
             cpu = (cpu_before, meter.snapshot())
             results[key] = report(
@@ -685,9 +615,9 @@ def main() -> int:
                 seconds,
                 cpu=cpu,
             )
-            delete_plain(conninfo, created)
+            delete_plain(database, created)
 
-    print(f"  load average     {' '.join(f'{x:.2f}' for x in os.getloadavg())} (1, 5, 15 min) at the end")
+    print(f"  load average     {load_average()} at the end")
     print("  targets")
     if "one" in results:
         rate = results["one"]

@@ -11,17 +11,13 @@ A benchmark, not a test: it exits 0.
 
 import argparse
 import datetime
-import os
 import statistics
 import sys
 import time
 from decimal import Decimal
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
+import common  # noqa: F401  (the repository on sys.path, Django's settings)
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 

@@ -59,7 +59,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "motcua.core.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "motcua.core.middleware.LocaleMiddleware",
     "motcua.core.middleware.CommonMiddleware",
     "motcua.core.middleware.CsrfViewMiddleware",
     "motcua.core.middleware.AuthenticationMiddleware",

@@ -8,6 +8,7 @@ from motcua.accounts.services import LoginError, issue_token, log_in
 from motcua.agencies import selectors as units
 from motcua.agencies.models import AdministrativeUnit
 from motcua.api.auth import BearerToken
+from motcua.api.dossier_search import router as dossier_search_router
 from motcua.api.dossiers import install as install_dossiers
 from motcua.api.schemas import (
     AgencyOut,
@@ -179,4 +180,5 @@ def me(request: HttpRequest):
     }
 
 
+api.add_router("/dossiers/search", dossier_search_router)  # before /dossiers/{ref}
 install_dossiers(api)

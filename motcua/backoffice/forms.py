@@ -10,6 +10,7 @@ from motcua.agencies.models import AdministrativeUnit, Agency
 from motcua.catalog.constants import FieldKind
 from motcua.catalog.models import ProcedureVersion
 from motcua.dossiers.constants import PaymentMethod
+from motcua.dossiers.search import SEARCH_STATUSES, DossierQuery
 from motcua.dossiers.selectors import INBOX_STATUSES
 
 TEXTAREA = {"rows": 3, "cols": 50}
@@ -394,3 +395,76 @@ def _widget(field) -> forms.Widget:
             return forms.TextInput(attrs={"type": "tel"})
         case _:
             return forms.TextInput
+
+
+# ---------------------------------------------------------------------------------------------
+# Search over every dossier of the officer's agencies (motcua.dossiers.search)
+
+
+def _day_field(label) -> forms.DateField:
+    return forms.DateField(label=label, required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class DossierSearchForm(forms.Form):
+    code = forms.CharField(
+        label=_("Mã hồ sơ"),
+        required=False,
+        max_length=64,
+        help_text=_("Cả mã hoặc phần đầu của mã."),
+        widget=forms.TextInput(attrs={"placeholder": "000.00.00.H59-260312", "size": 24}),
+    )
+    applicant = forms.CharField(
+        label=_("Họ tên người nộp"),
+        required=False,
+        max_length=255,
+        help_text=_("Các từ trong họ tên, có dấu hoặc không dấu."),
+    )
+    identity = forms.CharField(
+        label=_("Số định danh"),
+        required=False,
+        max_length=14,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "size": 14}),
+    )
+    procedure = procedure_code_field()
+    status = forms.TypedChoiceField(label=_("Trạng thái"), required=False, coerce=int, empty_value=None)
+    receiving_agency = forms.ChoiceField(label=_("Nơi tiếp nhận"), required=False)
+    holder_agency = forms.ChoiceField(label=_("Đơn vị đang xử lý"), required=False)
+    submitted_from = _day_field(_("Nộp từ ngày"))
+    submitted_to = _day_field(_("Nộp đến ngày"))
+    received_from = _day_field(_("Tiếp nhận từ ngày"))
+    received_to = _day_field(_("Tiếp nhận đến ngày"))
+    due_from = _day_field(_("Hạn trả từ ngày"))
+    due_to = _day_field(_("Hạn trả đến ngày"))
+    finished_from = _day_field(_("Có kết quả từ ngày"))
+    finished_to = _day_field(_("Có kết quả đến ngày"))
+
+    # (legend, from field, to field) of the date ranges, as the page groups them.
+    RANGES = [
+        (_("Ngày nộp"), "submitted_from", "submitted_to"),
+        (_("Ngày tiếp nhận"), "received_from", "received_to"),
+        (_("Hạn trả kết quả"), "due_from", "due_to"),
+        (_("Ngày có kết quả"), "finished_from", "finished_to"),
+    ]
+
+    def __init__(self, *args, agencies: list[Agency], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("Tất cả")), *[(s.value, s.label) for s in SEARCH_STATUSES]]
+        for name in ("receiving_agency", "holder_agency"):
+            self.fields[name].choices = [("", _("Tất cả")), *[(a.code, a.name) for a in agencies]]
+
+    def ranges(self):
+        return [(legend, self[start], self[end]) for legend, start, end in self.RANGES]
+
+    def clean(self):
+        cleaned = super().clean()
+        # The ranges among the fields that parsed (a malformed date has its own error already).
+        for name, messages in self.query().errors().items():
+            for message in messages:
+                self.add_error(name, message)
+        return cleaned
+
+    def query(self) -> DossierQuery:
+        """What to search for, from the fields that parsed (call after is_valid)."""
+        values = {name: self.cleaned_data.get(name) for name in self.fields}
+        text = {name: (values[name] or "").strip() for name in self.fields if isinstance(values[name], str)}
+        return DossierQuery(**{**values, **text})

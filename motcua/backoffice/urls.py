@@ -15,3 +15,9 @@ urlpatterns = [
     path("so-theo-doi/", register_views.register_page, name="register"),
     path("so-theo-doi/tai-ve.<slug:fmt>", register_views.register_export, name="register_export"),
 ]
+
+from motcua.backoffice import search_views  # noqa: E402
+
+urlpatterns += [
+    path("tra-cuu-ho-so/", search_views.search_dossiers, name="search"),
+]

@@ -15,7 +15,9 @@ CsrfViewMiddleware off this list for it.
 from django.contrib.auth import middleware as auth
 from django.contrib.messages import middleware as messages
 from django.contrib.sessions import middleware as sessions
-from django.middleware import common, csrf
+from django.middleware import common, csrf, locale
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 # Where motcua.urls mounts the API.
 API_PATH_PREFIX = "/api/"
@@ -49,3 +51,23 @@ class AuthenticationMiddleware(BypassedByApi, auth.AuthenticationMiddleware):
 
 class MessageMiddleware(BypassedByApi, messages.MessageMiddleware):
     pass
+
+
+class LocaleMiddleware(locale.LocaleMiddleware):
+    """Pages take their language from the URL (no prefix: Vietnamese; /en/: English). API answers
+    have no language in their URL: they follow the client's Accept-Language (Vietnamese by default),
+    so an error message comes in one language, the one asked for."""
+
+    def process_request(self, request):
+        if not request.path_info.startswith(API_PATH_PREFIX):
+            return super().process_request(request)
+        translation.activate(translation.get_language_from_request(request, check_path=False))
+        request.LANGUAGE_CODE = translation.get_language()
+        return None
+
+    def process_response(self, request, response):
+        if request.path_info.startswith(API_PATH_PREFIX):
+            patch_vary_headers(response, ("Accept-Language",))
+            response.headers.setdefault("Content-Language", translation.get_language())
+            return response
+        return super().process_response(request, response)

@@ -114,6 +114,12 @@ class Dossier(models.Model):
                 fields=["receiving_agency", "status", "submitted_at", "id"], name="dossier_reception_idx"
             ),
             models.Index(fields=["applicant", "-created_at"], name="dossier_applicant_idx"),
+            # The dossier register (form 07): a unit's dossiers in the order received.
+            models.Index(
+                fields=["receiving_agency", "received_at", "id"],
+                name="dossier_register_idx",
+                condition=Q(received_at__isnull=False),
+            ),
             models.Index(fields=["status", "due_at"], name="dossier_status_due_idx"),
         ]
 
