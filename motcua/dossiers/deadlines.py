@@ -14,11 +14,10 @@ import datetime
 
 from django.utils.translation import gettext as _
 
-from motcua.calendar.selectors import compute_due, step_deadlines, work_calendar
-from motcua.calendar.workdays import DueDate, format_moment
-from motcua.catalog.constants import TimeUnit
+from motcua.calendar.selectors import compute_due, move_appointment, step_deadlines
+from motcua.calendar.workdays import DueDate, MovedAppointment, format_moment
 from motcua.dossiers.constants import ActionType, ClockChange, StepKind
-from motcua.dossiers.models import Dossier, Pause
+from motcua.dossiers.models import Action, Dossier, Pause
 
 Interval = tuple[datetime.datetime, datetime.datetime]
 
@@ -62,17 +61,35 @@ def legal_deadline(dossier: Dossier) -> DueDate | None:
     )
 
 
+def _apology(dossier: Dossier) -> Action | None:
+    return dossier.actions.filter(type=ActionType.APOLOGIZE).order_by("-at", "-id").first()
+
+
+def apologized_appointment(dossier: Dossier) -> MovedAppointment | None:
+    """The new appointment of the apology letter (form 04), moved by the pauses since it was given."""
+    apology = _apology(dossier) if dossier.apologized else None
+    if apology is None or not apology.data.get("new_due_at"):
+        return None
+    return move_appointment(
+        datetime.datetime.fromisoformat(apology.data["new_due_at"]),
+        dossier.procedure_version.time_unit,
+        agency=_agency(dossier),
+        pauses=closed_pauses(dossier, apology.at),
+        given_at=apology.at,
+    )
+
+
 def schedule(dossier: Dossier, *, start: datetime.datetime) -> None:
     """(Re)compute the legal deadline and the open steps' due dates from ``start``, leaving out the
-    closed pauses after it. An apologised appointment (``apologized``) is kept: see ``resume``."""
+    closed pauses after it. After an apology the appointment is its new one, moved by the pauses."""
     version = dossier.procedure_version
     pauses = closed_pauses(dossier, start)
     agency = _agency(dossier)
     due = compute_due(start, version.processing_time, version.time_unit, agency=agency, pauses=pauses)
     dossier.counted_from = due.counted_from
     dossier.original_due_at = due.due_at
-    if not dossier.apologized:
-        dossier.due_at = due.due_at
+    moved = apologized_appointment(dossier)
+    dossier.due_at = moved.moved_to if moved is not None else due.due_at
     steps = list(dossier.steps.filter(kind=StepKind.PROCESS).order_by("order"))
     if steps and sum(s.share for s in steps) == 1:
         deadlines = step_deadlines(
@@ -97,36 +114,13 @@ def pause(dossier: Dossier, *, at: datetime.datetime, reason: str) -> None:
 
 def resume(dossier: Dossier, *, at: datetime.datetime) -> ClockChange:
     """The applicant completed the dossier: close the pause and resume (or restart, per procedure)
-    the clock. An apologised appointment moves by the pause, like the legal deadline."""
-    open_pause = dossier.pauses.filter(ended_at__isnull=True).first()
-    started = open_pause.started_at if open_pause is not None else dossier.paused_since
+    the clock. An apologised appointment moves by the pause, like the legal deadline (it is the
+    appointment the applicant was given: a restart of the legal clock does not restart it)."""
     dossier.pauses.filter(ended_at__isnull=True).update(ended_at=at)
     dossier.paused_since = None
     restart = dossier.procedure_version.supplement_restarts_clock
     schedule(dossier, start=at if restart else (clock_start(dossier) or at))
-    if dossier.apologized and dossier.due_at is not None and started is not None:
-        dossier.due_at = moved_appointment(dossier, dossier.due_at, (started, at))
     return ClockChange.RESTARTED if restart else ClockChange.RESUMED
-
-
-def moved_appointment(
-    dossier: Dossier, appointment: datetime.datetime, paused: Interval
-) -> datetime.datetime:
-    """An appointment moved by a pause that began before it: the time left between the pause's start
-    and the appointment is counted again from the pause's end (working time for working units,
-    calendar days for calendar-day procedures, never ending on a day off)."""
-    start, end = paused
-    if start >= appointment:
-        return appointment
-    calendar = work_calendar(_agency(dossier), since=start.date())
-    if dossier.procedure_version.time_unit == TimeUnit.CALENDAR_DAYS:
-        days_left = max((appointment.date() - start.date()).days, 0)
-        moved = calendar.end_of_day(
-            calendar.working_day_from(end.date() + datetime.timedelta(days=days_left))
-        )
-        return max(moved, calendar.end_of_day(calendar.working_day_from(end.date())))
-    left = calendar.working_time(start, appointment)
-    return calendar.add_working_time(end, left)
 
 
 def explain(dossier: Dossier) -> list[str]:
@@ -146,10 +140,13 @@ def explain(dossier: Dossier) -> list[str]:
             _("Đang tạm dừng tính thời hạn từ %(at)s (chờ bổ sung hồ sơ).")
             % {"at": format_moment(dossier.paused_since)}
         )
-    if dossier.apologized and dossier.due_at:
+    moved = apologized_appointment(dossier)
+    if moved is not None:
         lines.append(
-            _("Đã gửi thư xin lỗi và hẹn lại: ngày hẹn mới %(due)s.") % {"due": format_moment(dossier.due_at)}
+            _("Đã gửi thư xin lỗi và hẹn lại: ngày hẹn mới %(due)s.") % {"due": format_moment(moved.moved_to)}
         )
+        if moved.moved:
+            lines += moved.explain()
     elif dossier.due_at and abs((dossier.due_at - due.due_at).total_seconds()) >= 60:
         lines.append(_("Hạn đang ghi trên hồ sơ: %(due)s.") % {"due": format_moment(dossier.due_at)})
     return lines
