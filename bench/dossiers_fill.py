@@ -7,7 +7,8 @@ ones, the pauses of those waiting for a supplement and the daily code sequences:
 
 - statuses: most returned, a few percent open (every inbox status), ~8 % of the open ones in
   processing overdue, refused / withdrawn / stopped ones, a few drafts: every status is present;
-- codes ``{agency}-{YYMMDD}-{NNNN}`` numbered per receiving agency and local day in reception order,
+- codes ``{agency}-{YYMMDD}-{NNNN}`` numbered per receiving agency and local day in submission order
+  (every dossier but drafts has one: the code is given at submission),
   and ``DailySequence`` rows holding each day's last number, so that a reception now continues after
   the highest number;
 - due dates from the application's working calendar (motcua.calendar.workdays.WorkCalendar: weekends,
@@ -428,12 +429,12 @@ def build_plans(args: argparse.Namespace, ref: Reference, clock: Clock, now: flo
             submitted = created = received - rng.uniform(0, 120)
         plans.append(Plan(status, vi, agency, channel, created, submitted, received, overdue))
     plans.sort(key=lambda p: p.created)
-    # Codes: numbered per receiving agency and local day in reception order.
-    received_plans = sorted(
-        (p for p in plans if p.received is not None), key=lambda p: (p.agency, p.received)
+    # Codes: numbered per receiving agency and local day in submission order (given at submission).
+    submitted_plans = sorted(
+        (p for p in plans if p.submitted is not None), key=lambda p: (p.agency, p.submitted)
     )
     for _key, group in itertools.groupby(
-        received_plans, key=lambda p: (p.agency, clock.day_index(p.received))
+        submitted_plans, key=lambda p: (p.agency, clock.day_index(p.submitted))
     ):
         for number, plan in enumerate(group, start=1):
             plan.number = number
@@ -526,6 +527,12 @@ class Builder:
         received = plan.received
         counted_from = due = original_due = finished = returned = closed = paused = None
         code = None
+        if plan.submitted is not None:
+            day = self.clock.local_date(plan.submitted)
+            code = f"{ref.agency_code[receiving]}-{day:%y%m%d}-{plan.number:04d}"
+            key = (receiving, day)
+            if plan.number > self.sequences.get(key, 0):
+                self.sequences[key] = plan.number
         deciding = holder_user = current_step = None
         holder = receiving
         apologized = False
@@ -542,11 +549,6 @@ class Builder:
             counted_from, due = self.clock.due(received, v.amount, v.unit)
             original_due = due
             deciding = v.deciding(receiving)
-            day = self.clock.local_date(received)
-            code = f"{ref.agency_code[receiving]}-{day:%y%m%d}-{plan.number:04d}"
-            key = (receiving, day)
-            if plan.number > self.sequences.get(key, 0):
-                self.sequences[key] = plan.number
             receive_data = f'{{"code": "{code}", "due_at": "{ts_text(due).replace(" ", "T")}"}}'
         steps = v.steps
         step_agency = [a if a is not None else receiving for _o, _n, a, _r, _s in steps]
