@@ -42,6 +42,25 @@ class DocumentOut(Schema):
     quantity: int
     required: bool
     note: str
+    template_url: str | None = Field(
+        description="Where to download the blank form (mẫu đơn, tờ khai) to fill in; null if none."
+    )
+
+
+class ChannelOut(Schema):
+    channel: str = Field(description="online (trực tuyến), post (dịch vụ bưu chính) or counter (trực tiếp).")
+    channel_label: str
+    time: Decimal | None = Field(
+        description="Processing time by this channel, in `unit`; null: the procedure's processing_time."
+    )
+    unit: str = Field(description='working_days, calendar_days or working_hours; "" when time is null.')
+    time_label: str = Field(description="The time that applies, in words (the procedure's if time is null).")
+    fee_text: str = Field(description='Fees by this channel as the catalogue words them; "": see fees.')
+    description: str
+
+    @staticmethod
+    def resolve_channel_label(obj) -> str:
+        return str(obj.get_channel_display())
 
 
 class FormFieldOut(Schema):
@@ -91,6 +110,9 @@ class ProcedureDetail(ProcedureSummary):
     conditions: str
     legal_basis: str
     result: str
+    channels: list[ChannelOut] = Field(
+        description="The ways to submit (hình thức nộp), each with its processing time and fees."
+    )
     fees: list[FeeOut]
     documents: list[DocumentOut]
     form: list[FormFieldOut]

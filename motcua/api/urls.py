@@ -1,5 +1,6 @@
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import ValidationError as NinjaValidationError
@@ -105,8 +106,23 @@ def get_procedure(request: HttpRequest, code: str, version: int | None = None):
         "conditions": v.conditions,
         "legal_basis": v.legal_basis,
         "result": v.result,
+        "channels": list(v.channels.all()),
         "fees": list(v.fees.all()),
-        "documents": list(v.documents.all()),
+        "documents": [
+            {
+                "name": d.name,
+                "form": d.form,
+                "quantity": d.quantity,
+                "required": d.required,
+                "note": d.note,
+                "template_url": request.build_absolute_uri(
+                    reverse("portal:procedure_template", args=[v.procedure.code, d.pk])
+                )
+                if d.template
+                else None,
+            }
+            for d in v.documents.all()
+        ],
         "form": list(v.form_fields.all()),
         "steps": [
             {

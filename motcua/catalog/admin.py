@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.accounts.selectors import visible_agencies
 from motcua.catalog.constants import FieldKind
 from motcua.catalog.models import (
+    ChannelOption,
     Fee,
     Field,
     FormField,
@@ -73,6 +74,12 @@ class FeeInline(_PublishedReadOnly, admin.StackedInline):
                 + gettext("Trường Có/Không của tờ khai: %(keys)s.") % {"keys": yes_no},
             }
         return super().get_formset(request, obj, **kwargs)
+
+
+class ChannelInline(_PublishedReadOnly, admin.TabularInline):
+    model = ChannelOption
+    extra = 0
+    fields = ["channel", "time", "unit", "fee_text", "description", "order"]
 
 
 class DocumentInline(_PublishedReadOnly, admin.TabularInline):
@@ -143,7 +150,7 @@ class ProcedureVersionAdmin(_PublishedReadOnly, admin.ModelAdmin):
     search_fields = ["procedure__code", "name"]
     autocomplete_fields = ["field", "agencies"]
     readonly_fields = ["procedure", "number", "status", "is_current", "published_at", "published_by"]
-    inlines = [FeeInline, DocumentInline, FormFieldInline, StepInline]
+    inlines = [ChannelInline, FeeInline, DocumentInline, FormFieldInline, StepInline]
     list_select_related = ["procedure", "field"]
     actions = ["publish_today"]
     change_form_template = "admin/catalog/procedureversion/change_form.html"

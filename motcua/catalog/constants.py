@@ -33,6 +33,14 @@ class TimeUnit(models.TextChoices):
     WORKING_HOURS = "working_hours", _("giờ làm việc")
 
 
+class SubmissionChannel(models.TextChoices):
+    """How an applicant may submit (hình thức nộp), as the national catalogue lists them."""
+
+    ONLINE = "online", _("Trực tuyến")
+    POST = "post", _("Dịch vụ bưu chính")
+    COUNTER = "counter", _("Trực tiếp")
+
+
 class DocumentForm(models.TextChoices):
     ORIGINAL = "original", _("Bản chính")
     COPY = "copy", _("Bản sao")

@@ -3,9 +3,11 @@
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from motcua.catalog.models import ProcedureVersion
+from motcua.catalog.constants import VersionStatus
+from motcua.catalog.models import ProcedureVersion, RequiredDocument
 from motcua.catalog.search import CODE_QUERY, RankedVersions, similarity_search, word_search
 from motcua.core.refcache import TimedCache
 from motcua.core.text import fold
@@ -62,6 +64,7 @@ def procedure_version(code: str, number: int | None = None) -> ProcedureVersion:
     return get_object_or_404(
         versions.select_related("procedure", "field").prefetch_related(
             "agencies",
+            "channels",
             "fees",
             "documents",
             "form_fields",
@@ -131,3 +134,17 @@ def _load_parts(version: ProcedureVersion) -> VersionParts:
         base_fee=total(charges_for(fees, {})),
         agency_ids=tuple(version.agencies.values_list("pk", flat=True)),
     )
+
+
+def document_template(code: str, document_id: int) -> RequiredDocument:
+    """A published document's blank form (mẫu đơn, tờ khai) to download: 404 for a draft's, or when
+    the document has none."""
+    document = get_object_or_404(
+        RequiredDocument.objects.select_related("version"),
+        pk=document_id,
+        version__procedure__code=code,
+        version__status=VersionStatus.PUBLISHED,
+    )
+    if not document.template:
+        raise Http404
+    return document

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from motcua.agencies.models import Agency
 from motcua.catalog.constants import FieldKind, VersionStatus
 from motcua.catalog.models import (
+    ChannelOption,
     Fee,
     Field,
     FormField,
@@ -30,7 +31,7 @@ from motcua.core import audit
 from motcua.core.text import fold
 
 # The parts of a version. Typed loosely: mypy cannot follow bulk_create through a union of managers.
-_PARTS: tuple[Any, ...] = (Fee, RequiredDocument, FormField, ProcessStep)
+_PARTS: tuple[Any, ...] = (Fee, RequiredDocument, FormField, ProcessStep, ChannelOption)
 
 
 def get_or_create_field(name: str) -> Field:
@@ -57,10 +58,12 @@ def create_procedure(
     documents: Iterable[Mapping[str, Any]] = (),
     form: Iterable[Mapping[str, Any]] = (),
     steps: Iterable[Mapping[str, Any]] = (),
+    channels: Iterable[Mapping[str, Any]] = (),
     actor: Any = None,
 ) -> ProcedureVersion:
     """Create a procedure with its first draft version. ``version`` holds ProcedureVersion fields
-    (``field`` may be a Field or a field name); the parts are lists of dicts of their model fields."""
+    (``field`` may be a Field or a field name); the parts are lists of dicts of their model fields
+    (``channels``: the ways to submit, each with its time and fees as published)."""
     procedure = Procedure(code=code)
     procedure.full_clean()
     procedure.save()
@@ -77,6 +80,7 @@ def create_procedure(
         (Fee, fees),
         (RequiredDocument, documents),
         (ProcessStep, steps),
+        (ChannelOption, channels),
     )
     for model, rows in in_order:
         objects = [model(version=draft, order=i, **row) for i, row in enumerate(rows, start=1)]

@@ -432,6 +432,7 @@ def load_procedures(agencies: dict[str, Agency], path: Path = DATA_DIR / "proced
                 documents=spec["documents"],
                 form=spec["form"],
                 steps=_steps(spec["steps"], agencies),
+                channels=spec.get("channels", ()),
             )
             publish_version(draft, effective_from=CATALOGUE_IN_FORCE)
         created += 1

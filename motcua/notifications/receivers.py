@@ -1,12 +1,26 @@
+from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
+from django.utils import translation
 
 from motcua.dossiers.events import dossier_changed
-from motcua.notifications.tasks import NOTIFIED_ACTIONS, notify_applicant
+from motcua.notifications.models import LanguagePreference
+from motcua.notifications.tasks import message_for, notify_applicant
 
 
 @receiver(dossier_changed)
-def on_dossier_changed(sender, dossier_id: int, action: str, **kwargs) -> None:
+def on_dossier_changed(sender, dossier_id: int, action: str, status: int | None = None, **kwargs) -> None:
     """Queue the email. Delivered by the outbox relay, this runs in the relay's transaction: with the
     database task queue, the task row commits together with the removal of the event."""
-    if action in NOTIFIED_ACTIONS:
-        notify_applicant.enqueue(dossier_id, action)
+    message = message_for(action, status)
+    if message is not None:
+        notify_applicant.enqueue(dossier_id, message)
+
+
+@receiver(user_logged_in)
+def remember_language(sender, request, user, **kwargs) -> None:
+    """The language of the pages someone signs in on is the one their emails are written in."""
+    language = getattr(request, "LANGUAGE_CODE", None) or translation.get_language()
+    if language not in dict(settings.LANGUAGES) or user.pk is None:
+        return
+    LanguagePreference.objects.update_or_create(user_id=user.pk, defaults={"language": language})

@@ -9,6 +9,7 @@ urlpatterns = [
     path("thu-tuc/<str:code>/", views.procedure_detail, name="procedure"),
     path("thu-tuc/<str:code>/phien-ban/<int:number>/", views.procedure_detail, name="procedure_version"),
     path("thu-tuc/<str:code>/nop-ho-so/", dossier_views.start, name="dossier_start"),
+    path("thu-tuc/<str:code>/mau/<int:document_id>/", views.procedure_template, name="procedure_template"),
     path("ho-so-cua-toi/", dossier_views.mine, name="my_dossiers"),
     path("ho-so-cua-toi/<uuid:public_id>/", dossier_views.detail, name="dossier"),
     path("ho-so-cua-toi/<uuid:public_id>/khai/", dossier_views.edit, name="dossier_form"),

@@ -1,15 +1,25 @@
+from pathlib import PurePath
+
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from motcua.accounts.services import LoginError, Registration, log_in, register_account
 from motcua.catalog.models import Field
-from motcua.catalog.selectors import procedure_version, search_procedures, version_history
+from motcua.catalog.selectors import (
+    document_template,
+    procedure_version,
+    search_procedures,
+    version_history,
+)
+from motcua.core.text import fold
 from motcua.dossiers.services import receiving_agencies
 from motcua.portal.forms import CatalogueFilterForm, LoginForm, RegisterForm
 
@@ -53,6 +63,39 @@ def procedure_detail(request, code: str, number: int | None = None):
         "portal/procedure_detail.html",
         {"version": version, "history": version_history(code), "receiving": receiving_agencies(version)},
     )
+
+
+# Blank forms are offered in these formats; anything else goes out as plain bytes.
+TEMPLATE_TYPES = {
+    ".pdf": "application/pdf",
+    ".doc": "application/msword",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".odt": "application/vnd.oasis.opendocument.text",
+    ".rtf": "application/rtf",
+    ".xls": "application/vnd.ms-excel",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".ods": "application/vnd.oasis.opendocument.spreadsheet",
+}
+
+
+def procedure_template(request, code: str, document_id: int):
+    """The blank form of a required document, always as a download: it is the agency's file, never
+    rendered as a page of this site."""
+    document = document_template(code, document_id)
+    extension = PurePath(document.template.name).suffix.lower()
+    try:
+        opened = document.template.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        opened,
+        as_attachment=True,
+        filename=f"{slugify(fold(document.name))[:80] or 'mau'}{extension}",
+        content_type=TEMPLATE_TYPES.get(extension, "application/octet-stream"),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 def _next_url(request) -> str:

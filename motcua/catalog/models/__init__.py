@@ -1,4 +1,5 @@
 from motcua.catalog.models.procedures import (
+    ChannelOption,
     Fee,
     Field,
     FormField,
@@ -8,4 +9,13 @@ from motcua.catalog.models.procedures import (
     RequiredDocument,
 )
 
-__all__ = ["Fee", "Field", "FormField", "Procedure", "ProcedureVersion", "ProcessStep", "RequiredDocument"]
+__all__ = [
+    "ChannelOption",
+    "Fee",
+    "Field",
+    "FormField",
+    "Procedure",
+    "ProcedureVersion",
+    "ProcessStep",
+    "RequiredDocument",
+]

@@ -18,6 +18,7 @@ from motcua.catalog.constants import (
     LegacyLevel,
     Level,
     Mode,
+    SubmissionChannel,
     TimeUnit,
     VersionStatus,
 )
@@ -61,6 +62,18 @@ class Procedure(models.Model):
     @property
     def current_version(self) -> "ProcedureVersion | None":
         return self.versions.filter(is_current=True).first()
+
+
+def duration_label(value: Decimal, unit: str) -> str:
+    """'15 ngày làm việc' / '15 working days' (English needs the plural)."""
+    value = Decimal(value).normalize()
+    count = int(value) if value == value.to_integral_value() else 2
+    labels = {
+        TimeUnit.WORKING_DAYS: ngettext("%(n)s ngày làm việc", "%(n)s ngày làm việc", count),
+        TimeUnit.CALENDAR_DAYS: ngettext("%(n)s ngày", "%(n)s ngày", count),
+        TimeUnit.WORKING_HOURS: ngettext("%(n)s giờ làm việc", "%(n)s giờ làm việc", count),
+    }
+    return labels[TimeUnit(unit)] % {"n": f"{value:f}"}
 
 
 class ProcedureVersionQuerySet(models.QuerySet):
@@ -161,14 +174,7 @@ class ProcedureVersion(models.Model):
     @property
     def processing_time_label(self) -> str:
         """'15 ngày làm việc' / '15 working days' (English needs the plural)."""
-        value = self.processing_time.normalize()
-        count = int(value) if value == value.to_integral_value() else 2
-        labels = {
-            TimeUnit.WORKING_DAYS: ngettext("%(n)s ngày làm việc", "%(n)s ngày làm việc", count),
-            TimeUnit.CALENDAR_DAYS: ngettext("%(n)s ngày", "%(n)s ngày", count),
-            TimeUnit.WORKING_HOURS: ngettext("%(n)s giờ làm việc", "%(n)s giờ làm việc", count),
-        }
-        return labels[TimeUnit(self.time_unit)] % {"n": f"{value:f}"}
+        return duration_label(self.processing_time, self.time_unit)
 
     @property
     def base_fee(self) -> int:
@@ -287,6 +293,47 @@ class Fee(_VersionPart):
             if not self.exemptions.strip():
                 problems["exemptions"] = gettext("Ghi đối tượng được miễn mà người nộp đề nghị.")
         return problems
+
+
+class ChannelOption(_VersionPart):
+    """One way to submit (hình thức nộp: trực tuyến, bưu chính, trực tiếp) with its processing time
+    and fees as the catalogue publishes them for that channel (the national portal's table)."""
+
+    channel = models.CharField(_("hình thức nộp"), max_length=20, choices=SubmissionChannel.choices)
+    time = models.DecimalField(
+        _("thời hạn giải quyết"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_("Để trống nếu bằng thời hạn giải quyết của thủ tục."),
+    )
+    unit = models.CharField(_("đơn vị thời hạn"), max_length=20, choices=TimeUnit.choices, blank=True)
+    fee_text = models.TextField(_("phí, lệ phí"), blank=True)
+    description = models.TextField(_("mô tả"), blank=True)
+
+    class Meta(_VersionPart.Meta):
+        verbose_name = _("hình thức nộp")
+        verbose_name_plural = _("hình thức nộp")
+        default_related_name = "channels"
+
+    def __str__(self) -> str:
+        return str(self.get_channel_display())
+
+    def clean(self) -> None:
+        super().clean()
+        if self.time is not None and not self.unit:
+            raise ValidationError({"unit": gettext("Chọn đơn vị của thời hạn giải quyết.")})
+        if self.time is None and self.unit:
+            raise ValidationError({"time": gettext("Nhập thời hạn giải quyết hoặc bỏ chọn đơn vị.")})
+
+    @property
+    def time_label(self) -> str:
+        """This channel's processing time; the procedure's when the catalogue gives none."""
+        if self.time is None or not self.unit:
+            return self.version.processing_time_label
+        return duration_label(self.time, self.unit)
 
 
 class RequiredDocument(_VersionPart):

@@ -25,6 +25,18 @@ BIRTH_FEES = [
         "quantity_field": "copies",
     },
 ]
+# Birth registration's ways to submit as the national catalogue lists them (time and fees by channel).
+BIRTH_CHANNELS = [
+    {"channel": "online", "time": "1", "unit": "working_days", "fee_text": "Miễn phí"},
+    {"channel": "post", "time": "1", "unit": "working_days", "fee_text": "Miễn phí"},
+    {
+        "channel": "counter",
+        "time": None,
+        "unit": "",
+        "fee_text": "",
+        "description": "Nộp tại Bộ phận Một cửa của Ủy ban nhân dân cấp xã.",
+    },
+]
 VERIFICATION_FEE = {
     "name": "Phí xác minh",
     "amount": 50_000,
@@ -46,9 +58,11 @@ def make_procedure(
     fee: int = 0,
     fees: list[dict] | None = None,
     form: list[dict] | None = None,
+    channels: list[dict] | None = None,
 ) -> ProcedureVersion:
     """A procedure with one version (published unless ``publish=False``): one fee line of ``fee``
-    đồng, or the given ``fees`` lines; a one-field form, or the given ``form`` fields."""
+    đồng, or the given ``fees`` lines; a one-field form, or the given ``form`` fields; the given
+    ``channels`` (ways to submit), none by default."""
     draft = create_procedure(
         code,
         version={
@@ -64,6 +78,7 @@ def make_procedure(
         fees=fees if fees is not None else ([{"name": "Lệ phí", "amount": fee}] if fee else []),
         documents=[{"name": "Tờ khai theo mẫu", "form": "original", "quantity": 1}],
         form=form if form is not None else [{"key": "full_name", "label": "Họ và tên", "kind": "text"}],
+        channels=channels or [],
         steps=[
             {"name": "Tiếp nhận", "role": "reception", "share": "0.1"},
             {"name": "Thẩm định", "role": "specialist", "share": "0.6"},

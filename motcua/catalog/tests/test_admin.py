@@ -185,3 +185,35 @@ def test_a_published_version_cannot_be_changed_in_the_admin(agency_admin, agency
     assert response.status_code == 403
     version.refresh_from_db()
     assert version.name == "Đăng ký khai sinh"
+
+
+def test_the_admin_adds_a_way_to_submit_to_a_draft(agency_admin, draft_url):
+    draft, url = draft_url
+    data = _change_form(agency_admin, url)
+    _add_row(
+        data,
+        "channels",
+        channel="post",
+        time="5",
+        unit="working_days",
+        fee_text="Miễn phí",
+        description="Gửi hồ sơ qua dịch vụ bưu chính công ích.",
+        order="1",
+    )
+
+    response = agency_admin.post(url, data)
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    [channel] = draft.channels.all()
+    assert (channel.channel, channel.time_label, channel.fee_text) == ("post", "5 ngày làm việc", "Miễn phí")
+
+
+def test_the_admin_names_the_missing_unit_of_a_channel_time(agency_admin, draft_url):
+    draft, url = draft_url
+    data = _change_form(agency_admin, url)
+    _add_row(data, "channels", channel="online", time="5", unit="", order="1")
+
+    page = agency_admin.post(url, data).content.decode()
+
+    assert "Chọn đơn vị của thời hạn giải quyết." in page
+    assert not draft.channels.exists()

@@ -8,7 +8,7 @@ from django.utils import timezone
 from motcua.catalog.models import ProcedureVersion
 from motcua.catalog.selectors import procedure_version
 from motcua.catalog.services import activate_due_versions, publish_version, start_draft
-from motcua.catalog.tests.factories import make_procedure
+from motcua.catalog.tests.factories import BIRTH_CHANNELS, make_procedure
 from motcua.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -41,14 +41,14 @@ def test_a_new_version_keeps_the_old_one_readable(agency):
 
 
 def test_the_draft_copies_every_part(agency):
-    first = make_procedure("1.001193", "Đăng ký khai sinh", agency=agency, fee=8000)
+    first = make_procedure("1.001193", "Đăng ký khai sinh", agency=agency, fee=8000, channels=BIRTH_CHANNELS)
 
     draft = start_draft(first.procedure)
 
     assert draft.pk != first.pk
     assert (draft.number, draft.status, draft.is_current) == (2, "draft", False)
     assert list(draft.agencies.all()) == [agency]
-    for part in ("fees", "documents", "form_fields", "steps"):
+    for part in ("fees", "documents", "form_fields", "steps", "channels"):
         assert getattr(draft, part).count() == getattr(first, part).count() > 0
     assert start_draft(first.procedure) == draft  # one draft at a time
 

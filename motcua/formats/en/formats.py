@@ -1,0 +1,24 @@
+"""English pages of a Vietnamese service: the same dd/mm/yyyy dates and 24-hour times as the Vietnamese
+pages and the documents they print (no month-first dates)."""
+
+DATE_FORMAT = "d/m/Y"
+TIME_FORMAT = "H:i"
+DATETIME_FORMAT = "H:i d/m/Y"
+SHORT_DATE_FORMAT = "d/m/Y"
+SHORT_DATETIME_FORMAT = "H:i d/m/Y"
+YEAR_MONTH_FORMAT = "m/Y"
+MONTH_DAY_FORMAT = "d/m"
+FIRST_DAY_OF_WEEK = 1  # Monday
+
+# ISO first: <input type="date"> and the API exchange ISO dates; people type dd/mm/yyyy.
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y"]
+DATETIME_INPUT_FORMATS = [
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M",
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%H:%M %d/%m/%Y",
+    "%d/%m/%Y",
+]
+TIME_INPUT_FORMATS = ["%H:%M:%S", "%H:%M"]

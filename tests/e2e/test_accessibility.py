@@ -1,0 +1,200 @@
+"""Every page of issue 8, as the person who uses it: axe-core finds no WCAG 2.1 A/AA violation, no page
+scrolls sideways on a 390 px wide phone, and every focus outline stands out from what is behind it.
+
+axe-core comes from the pinned dev dependency axe-playwright-python (its bundled axe.min.js, axe-core
+is MPL-2.0; the wrapper is MIT). Screenshots of each page at 390 px are kept in var/test-artifacts/.
+"""
+
+import datetime
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.base import AXE_FILE_PATH
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from motcua.accounts.models import User
+from motcua.catalog.selectors import current_version
+from motcua.demo.dossiers import load_dossiers
+from motcua.demo.seed import DEMO_PASSWORD
+from motcua.dossiers import services
+from motcua.dossiers.constants import Status
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.selectors import visible_to
+from tests.e2e.conftest import ARTIFACTS
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1200, "height": 900}
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+# Every focus outline against what is behind it (WCAG 2.1 SC 1.4.11: at least 3:1).
+FOCUS_CONTRAST_JS = (Path(__file__).parent / "focus_contrast.js").read_text(encoding="utf-8")
+
+
+@dataclass
+class Checked:
+    """What one page showed, as problems to report (empty: the page passes)."""
+
+    name: str
+    problems: list[str] = field(default_factory=list)
+
+
+def log_in(context, site: str, username: str):
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{site}/dang-nhap/")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page.get_by_role("button", name="Đăng xuất")).to_be_visible()
+    return page
+
+
+def axe_violations(page) -> list[str]:
+    page.evaluate(AXE_FILE_PATH.read_text(encoding="utf-8"))
+    results = page.evaluate(
+        "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        WCAG_21_AA,
+    )
+    return [
+        f"axe {v['id']} ({v['impact']}): {v['help']} — " + "; ".join(str(n["target"]) for n in v["nodes"][:5])
+        for v in results["violations"]
+    ]
+
+
+def check(page, name: str, url: str) -> Checked:
+    """Open ``url`` on a desktop and on a phone; report axe's violations on both, a page wider than the
+    phone, and focus outlines that do not stand out."""
+    checked = Checked(name)
+    page.set_viewport_size(DESKTOP)
+    response = page.goto(url)
+    if response is None or response.status >= 400:
+        checked.problems.append(f"HTTP {response.status if response else '—'} for {url}")
+        return checked
+    page.keyboard.press("Tab")  # keyboard use: :focus-visible applies from here on
+    checked.problems += [f"desktop: {p}" for p in axe_violations(page)]
+    checked.problems += [f"focus: {p}" for p in page.evaluate(FOCUS_CONTRAST_JS)]
+
+    page.set_viewport_size(PHONE)
+    page.reload()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    if width > PHONE["width"]:
+        wide = page.evaluate(
+            """(limit) => [...document.querySelectorAll('body *')]
+                 .filter((el) => el.getBoundingClientRect().right > limit + 1)
+                 .slice(0, 5).map((el) => `${el.tagName.toLowerCase()}.${el.className}`)""",
+            PHONE["width"],
+        )
+        checked.problems.append(f"390 px: the page is {width} px wide ({', '.join(wide)})")
+    checked.problems += [f"390 px: {p}" for p in axe_violations(page)]
+    checked.problems += [f"390 px focus: {p}" for p in page.evaluate(FOCUS_CONTRAST_JS)]
+    folder = ARTIFACTS / "accessibility"
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}-390.png"), full_page=True)
+    return checked
+
+
+@pytest.fixture
+def demo_with_dossiers(demo_site, settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+    load_dossiers(count=30)
+    return demo_site
+
+
+def test_every_page_of_issue_8_has_no_axe_violation_and_fits_a_phone(browser, demo_with_dossiers):
+    site = demo_with_dossiers
+    citizen = User.objects.get(username="citizen")
+    reception = User.objects.get(username="reception")
+    birth = current_version("1.001193")
+    draft = services.start_dossier(
+        version=birth, applicant=citizen, receiving_agency=services.receiving_agencies(birth)[0]
+    )
+    mine = Dossier.objects.filter(applicant=citizen, status=Status.READY).first()
+    held = visible_to(reception).filter(status=Status.PROCESSING).exclude(code=None).first()
+    assert mine is not None and held is not None
+    today = timezone.localdate()
+    year_ago = today - datetime.timedelta(days=365)
+
+    checked: list[Checked] = []
+    context = browser.new_context(locale="vi-VN", viewport=DESKTOP)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    for name, path in [
+        ("home", "/"),
+        ("catalogue", "/thu-tuc/"),
+        ("procedure", "/thu-tuc/1.001193/"),
+        ("procedure-en", "/en/thu-tuc/1.001193/"),
+        ("login", "/dang-nhap/"),
+    ]:
+        checked.append(check(page, name, site + path))
+    context.close()
+
+    context = browser.new_context(locale="vi-VN", viewport=DESKTOP)
+    page = log_in(context, site, "citizen")
+    for name, path in [
+        ("my-dossiers", "/ho-so-cua-toi/"),
+        ("dossier", f"/ho-so-cua-toi/{mine.public_id}/"),
+        ("online-form", f"/ho-so-cua-toi/{draft.public_id}/khai/"),
+    ]:
+        checked.append(check(page, name, site + path))
+    context.close()
+
+    for username, pages in [
+        ("specialist", [("staff-inbox", "/can-bo/ho-so/")]),
+        (
+            "reception",
+            [
+                ("reception-queue", "/can-bo/tiep-nhan/"),
+                ("staff-dossier", f"/can-bo/ho-so/{held.code}/"),
+                ("staff-search", "/can-bo/tra-cuu-ho-so/"),
+                (
+                    "register",
+                    f"/can-bo/so-theo-doi/?agency={held.receiving_agency.code}&start={year_ago}&end={today}",
+                ),
+            ],
+        ),
+    ]:
+        context = browser.new_context(locale="vi-VN", viewport=DESKTOP)
+        page = log_in(context, site, username)
+        for name, path in pages:
+            checked.append(check(page, name, site + path))
+        context.close()
+
+    report = {c.name: c.problems for c in checked}
+    (ARTIFACTS / "accessibility").mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "accessibility" / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=1))
+    failures = {name: problems for name, problems in report.items() if problems}
+    assert not failures, "\n".join(f"{name}:\n  " + "\n  ".join(p) for name, p in failures.items())
+
+
+def test_the_header_folds_into_a_menu_on_a_phone_without_any_script(browser, demo_site):
+    context = browser.new_context(locale="vi-VN", viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{demo_site}/thu-tuc/")
+    menu = page.locator("header details.menu")
+    catalogue = page.get_by_role("link", name="Thủ tục hành chính", exact=True)
+    expect(catalogue).to_be_hidden()
+    header_height = page.locator("header").bounding_box()["height"]
+    assert header_height < 120, header_height
+
+    menu.locator("summary").focus()
+    page.keyboard.press("Enter")
+    expect(catalogue).to_be_visible()
+    expect(page.get_by_role("link", name="Đăng nhập")).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "accessibility" / "menu-open-390.png"))
+
+    page.set_viewport_size(DESKTOP)
+    page.reload()
+    expect(menu.locator("summary")).to_be_hidden()
+    expect(catalogue).to_be_visible()
+    context.close()
