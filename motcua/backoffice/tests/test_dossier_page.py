@@ -48,7 +48,7 @@ def test_the_page_shows_the_dossier(office, as_user):
         "Lãnh đạo phê duyệt",
         "Nộp hồ sơ",
         "Tiếp nhận hồ sơ",
-        timezone.localtime(dossier.due_at).strftime("%d/%m/%Y %H:%M"),
+        timezone.localtime(dossier.due_at).strftime("%H:%M %d/%m/%Y"),
     ]:
         assert expected in html, expected
     receipt = dossier.attachments.get(notice_form="01")

@@ -22,7 +22,7 @@ def test_the_queue_lists_new_dossiers_of_the_officer_s_agency_only(office, as_us
     check_page(html)
     assert f"/can-bo/ho-so/{dossier.public_id}/" in html
     assert "Nguyễn Văn An" in html and "Đăng ký khai sinh" in html
-    assert timezone.localtime(dossier.submitted_at).strftime("%d/%m/%Y %H:%M") in html
+    assert timezone.localtime(dossier.submitted_at).strftime("%H:%M %d/%m/%Y") in html
     assert '<td class="num">2</td>' in html  # two documents
     assert "Người ở phường khác" not in html
     outsider = as_user(office.outsider).get("/can-bo/tiep-nhan/").content.decode()
