@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "motcua.core.middleware.LocaleMiddleware",
     # After the locale (its messages follow the page's language), before anything reads the input.
     "motcua.core.middleware.RefuseHostileInput",
+    # Idempotency-Key on the API's creating POSTs: around the view, in one transaction with it.
+    "motcua.api.idempotency.IdempotencyMiddleware",
     "motcua.core.middleware.CommonMiddleware",
     "motcua.core.middleware.CsrfViewMiddleware",
     "motcua.core.middleware.AuthenticationMiddleware",

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -49,6 +50,7 @@ from motcua.api.dossier_schemas import (
     SupplementIn,
     WithdrawIn,
 )
+from motcua.api.idempotency import OPENAPI_PARAMETER
 from motcua.api.schemas import ErrorOut, Message
 from motcua.catalog.models import RequiredDocument
 from motcua.catalog.selectors import current_version
@@ -63,6 +65,8 @@ from motcua.dossiers.models import Attachment, Dossier
 router = Router(auth=BearerToken(), tags=["dossiers"])
 
 _mounted: list[NinjaAPI] = []  # the API install() mounted the router on, for create_response
+# The creating operations accept an Idempotency-Key (motcua.api.idempotency).
+IDEMPOTENT = {"parameters": [OPENAPI_PARAMETER]}
 # What every endpoint that reaches a dossier may answer besides success.
 ERRORS: dict[int, Any] = {401: Message, 403: ErrorOut, 404: Message, 409: ErrorOut, 422: ErrorOut}
 
@@ -334,7 +338,7 @@ def list_dossiers(request: HttpRequest, filters: Query[DossierFilters]):
     return {"results": [_summary(d) for d in rows[:size]], "next": _encode_cursor(cursor)}
 
 
-@router.post("", response={201: DossierSaved, **ERRORS})
+@router.post("", response={201: DossierSaved, **ERRORS}, openapi_extra=IDEMPOTENT)
 def create_dossier(request: HttpRequest, body: DossierCreate):
     """Start a draft with what was typed (kept even with errors), and submit it if asked and complete."""
     user = request.auth
@@ -362,18 +366,20 @@ def create_dossier(request: HttpRequest, body: DossierCreate):
             # (DossierSaved). test_dossiers_api checks that it is the JSON the validated path would give.
             answer = {**_fresh_detail(request, dossier), "errors": {}}
             return _mounted[0].create_response(request, answer, status=201)
-    dossier = services.start_dossier(
-        version=version,
-        applicant=user,
-        receiving_agency=agency,
-        subject=subject,
-    )
-    errors = services.save_draft(dossier, actor=user, form_data=body.form)
-    if body.submit:
-        try:
-            services.submit(dossier, actor=user, declaration=body.declaration)
-        except InvalidInput as exc:
-            errors = {**errors, **exc.errors}
+    with transaction.atomic():  # a draft that fails half-way leaves nothing behind
+        dossier = services.start_dossier(
+            version=version,
+            applicant=user,
+            receiving_agency=agency,
+            subject=subject,
+        )
+        errors = services.save_draft(dossier, actor=user, form_data=body.form)
+        if body.submit:
+            try:
+                with transaction.atomic():
+                    services.submit(dossier, actor=user, declaration=body.declaration)
+            except InvalidInput as exc:
+                errors = {**errors, **exc.errors}
     return Status(201, {**_detail(request, dossier), "errors": errors})
 
 
@@ -404,7 +410,7 @@ def update_dossier(request: HttpRequest, ref: str, body: DossierUpdate):
     return {**_detail(request, dossier), "errors": errors}
 
 
-@router.post("/{ref}/files", response={201: AttachmentOut, **ERRORS})
+@router.post("/{ref}/files", response={201: AttachmentOut, **ERRORS}, openapi_extra=IDEMPOTENT)
 def upload_file(
     request: HttpRequest,
     ref: str,
