@@ -7,6 +7,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Development and tests run with DEBUG on; production leaves it off (motcua/settings.py refuses to start
+# with DEBUG off and no DJANGO_SECRET_KEY).
+export DJANGO_DEBUG ?= 1
 
 .PHONY: demo test lint fmt messages lock clean serve
 

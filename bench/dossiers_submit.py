@@ -82,6 +82,11 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--skip-plain", action="store_true", help="do not run the plain psycopg measurement")
     parser.add_argument(
+        "--idempotency",
+        action="store_true",
+        help="send a fresh Idempotency-Key with every one-request submission (its cost, issue 9)",
+    )
+    parser.add_argument(
         "--profile",
         type=int,
         default=0,
@@ -171,8 +176,10 @@ class Run:
             return True
 
 
-def submit_one(conn, port, token, rng, agencies, unit) -> str | None:
+def submit_one(conn, port, token, rng, agencies, unit, idempotency=False) -> str | None:
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    if idempotency:
+        headers["Idempotency-Key"] = uuid.uuid4().hex
     body = {
         "procedure": ONE_REQUEST_PROCEDURE,
         "receiving_agency": rng.choice(agencies),
@@ -220,7 +227,9 @@ def api_client(run: Run, port: int, token: str, seed: int, mode: str, context: d
             started = time.perf_counter()
             try:
                 if mode == "one":
-                    error = submit_one(conn, port, token, rng, context["agencies"], context["unit"])
+                    error = submit_one(
+                        conn, port, token, rng, context["agencies"], context["unit"], context["idempotency"]
+                    )
                 else:
                     error = submit_with_document(conn, port, token, rng, context["document"])
             except (OSError, http.client.HTTPException) as exc:
@@ -359,7 +368,7 @@ def relay_pending_events() -> None:
 # --- profile --------------------------------------------------------------------------------------
 
 
-def profile_submissions(n: int, username: str, agencies: list[str], unit: str) -> None:
+def profile_submissions(n: int, username: str, agencies: list[str], unit: str, idempotency: bool) -> None:
     """One-request submissions in-process (django.test.Client, no HTTP, no server): time, SQL
     statements per submission by kind, and where the time goes (cProfile, the application's functions)."""
     import cProfile
@@ -386,11 +395,13 @@ def profile_submissions(n: int, username: str, agencies: list[str], unit: str) -
             "submit": True,
             "declaration": True,
         }
+        headers = {"Idempotency-Key": uuid.uuid4().hex} if idempotency else {}
         response = client.post(
             "/api/dossiers",
             json.dumps(body),
             content_type="application/json",
             HTTP_AUTHORIZATION=f"Bearer {raw}",
+            headers=headers,
         )
         assert response.status_code == 201, response.content[:300]
 
@@ -409,7 +420,10 @@ def profile_submissions(n: int, username: str, agencies: list[str], unit: str) -
     for _ in range(n):
         one()
     profiler.disable()
-    print(f"  in-process profile of POST /api/dossiers submit=true ({ONE_REQUEST_PROCEDURE}), one client")
+    keyed = ", each with a fresh Idempotency-Key" if idempotency else ""
+    print(
+        f"  in-process profile of POST /api/dossiers submit=true ({ONE_REQUEST_PROCEDURE}), one client{keyed}"
+    )
     print(f"    {plain:.1f} ms per submission without the profiler; {statements} SQL statements:")
     for kind, count in kinds.most_common():
         print(f"      {count:>2} x {kind}")
@@ -511,7 +525,7 @@ def main() -> int:
     document_version = ProcedureVersion.objects.current().get(procedure__code=DOCUMENT_PROCEDURE)
     document = document_version.documents.filter(required=True).order_by("order", "id").first()
     if args.profile:
-        profile_submissions(args.profile, citizens[0], [a.code for a in agencies], unit)
+        profile_submissions(args.profile, citizens[0], [a.code for a in agencies], unit, args.idempotency)
         return 0
     before = Dossier.objects.count()
     with connection.cursor() as cursor:
@@ -544,6 +558,7 @@ def main() -> int:
             "agencies": [a.code for a in agencies],
             "unit": unit,
             "document": document.pk,
+            "idempotency": args.idempotency,
         }
         for mode in modes:
             label = (

@@ -1,16 +1,20 @@
 """Settings for motcua, read from environment variables.
 
-The defaults run on a laptop: SQLite and files under ``var/``. Production sets
-DATABASE_URL (PostgreSQL), DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and, for
-shared file storage, MOTCUA_S3_BUCKET.
+The defaults run on a laptop: SQLite and files under ``var/``. DEBUG is off unless DJANGO_DEBUG turns
+it on (``make`` does, and so do the tests); with DEBUG off the site refuses to start without
+DJANGO_SECRET_KEY, and runs with the production protections (HTTPS only, HSTS, secure cookies): the
+checks at the end of this file. Production sets DATABASE_URL (PostgreSQL), DJANGO_SECRET_KEY,
+DJANGO_ALLOWED_HOSTS and, for shared file storage, MOTCUA_S3_BUCKET (SECURITY.md lists the rest).
 """
 
+import datetime
 import os
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -27,8 +31,17 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "insecure-laptop-key-change-me-in-production")
+# Off unless asked for: a forgotten variable must not leave a public site in debug mode. Tests run with
+# it on (pytest-django still turns DEBUG off while they run), as do `make demo`, `make test`.
+DEBUG = env_bool("DJANGO_DEBUG", bool(os.environ.get("PYTEST_VERSION")))
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY is not set. Set it to a long random value (python -c 'import secrets; "
+            "print(secrets.token_urlsafe(50))'), or set DJANGO_DEBUG=1 on a development machine."
+        )
+    SECRET_KEY = "insecure-laptop-key-for-development-only"
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
@@ -41,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django_tasks_db",
+    "axes",
     "motcua.core",
     "motcua.agencies",
     "motcua.calendar",
@@ -58,13 +72,20 @@ INSTALLED_APPS = [
 # (/api/, bearer tokens, JSON) bypass.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "motcua.core.middleware.SessionMiddleware",
     "motcua.core.middleware.LocaleMiddleware",
+    # After the locale (its messages follow the page's language), before anything reads the input.
+    "motcua.core.middleware.RefuseHostileInput",
+    # Idempotency-Key on the API's creating POSTs: around the view, in one transaction with it.
+    "motcua.api.idempotency.IdempotencyMiddleware",
     "motcua.core.middleware.CommonMiddleware",
     "motcua.core.middleware.CsrfViewMiddleware",
     "motcua.core.middleware.AuthenticationMiddleware",
     "motcua.core.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Required by django-axes; the login views answer a throttled attempt themselves (accounts.throttle).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "motcua.urls"
@@ -78,6 +99,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
@@ -110,9 +132,12 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_b
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-# The second answers user.has_perm("dossiers.<action>", dossier) from motcua.dossiers.rules.
+# The first refuses a login attempt while its client address or account must wait (accounts.throttle,
+# on django-axes' records); the second checks the password; the third answers
+# user.has_perm("dossiers.<action>", dossier) from motcua.dossiers.rules.
 AUTHENTICATION_BACKENDS = [
-    "motcua.accounts.backends.LockoutModelBackend",
+    "motcua.accounts.backends.ThrottleBackend",
+    "motcua.accounts.backends.IdentifierModelBackend",
     "rules.permissions.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -128,10 +153,37 @@ LOGIN_URL = "portal:login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:home"
 
-# Login lockout: after this many consecutive failures the account is locked for a while.
-MOTCUA_LOGIN_MAX_FAILURES = int(os.environ.get("MOTCUA_LOGIN_MAX_FAILURES", "5"))
-MOTCUA_LOGIN_LOCKOUT_MINUTES = int(os.environ.get("MOTCUA_LOGIN_LOCKOUT_MINUTES", "15"))
+# Login throttling (motcua.accounts.throttle), on every login path: the site, the admin, the API token.
+# Failures are counted per client address and per account (by django-axes) for a day after the last
+# one. Past the free failures each further attempt waits: the first delay, doubled at each failure, up
+# to the longest. An account's failures from addresses that never logged into it do not delay logins
+# from those that did, so a stranger cannot lock its owner out.
+MOTCUA_LOGIN_FREE_FAILURES_PER_ACCOUNT = int(os.environ.get("MOTCUA_LOGIN_FREE_FAILURES_PER_ACCOUNT", "5"))
+MOTCUA_LOGIN_FREE_FAILURES_PER_ADDRESS = int(os.environ.get("MOTCUA_LOGIN_FREE_FAILURES_PER_ADDRESS", "20"))
+MOTCUA_LOGIN_FIRST_DELAY_SECONDS = int(os.environ.get("MOTCUA_LOGIN_FIRST_DELAY_SECONDS", "30"))
+MOTCUA_LOGIN_LONGEST_DELAY_SECONDS = int(os.environ.get("MOTCUA_LOGIN_LONGEST_DELAY_SECONDS", "3600"))
+AXES_COOLOFF_TIME = datetime.timedelta(hours=24)  # how long failures are remembered
+AXES_LOCK_OUT_AT_FAILURE = False  # accounts.throttle decides, with growing delays
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # what a success forgets
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # a refused attempt is not a new failure
+AXES_USERNAME_CALLABLE = "motcua.accounts.throttle.account_key"
+AXES_CLIENT_IP_CALLABLE = "motcua.core.http.client_address"
+AXES_LOCKOUT_CALLABLE = "motcua.accounts.throttle.lockout_response"
+AXES_SENSITIVE_PARAMETERS = ["password"]
+AXES_VERBOSE = False
+# Reverse proxies in front of the site that append the client's address to X-Forwarded-For (0: none,
+# REMOTE_ADDR is the client). Used by login throttling and the rate limits.
+MOTCUA_TRUSTED_PROXIES = int(os.environ.get("MOTCUA_TRUSTED_PROXIES", "0"))
+
+# API bearer tokens: lifetime in days. They end with a password change, a deactivation, or DELETE.
 MOTCUA_API_TOKEN_DAYS = int(os.environ.get("MOTCUA_API_TOKEN_DAYS", "30"))
+# How long an Idempotency-Key's first answer is replayed (motcua.api.idempotency).
+MOTCUA_IDEMPOTENCY_HOURS = int(os.environ.get("MOTCUA_IDEMPOTENCY_HOURS", "24"))
+
+# Rate limits per client address (motcua.core.ratelimit), "<count>/<s|m|h|d>"; "" turns one off.
+MOTCUA_LOOKUP_RATE = os.environ.get("MOTCUA_LOOKUP_RATE", "60/h")  # public dossier lookup, page and API
+MOTCUA_REGISTER_RATE = os.environ.get("MOTCUA_REGISTER_RATE", "10/h")  # account registrations
 
 # The province this installation serves (its code in vietnam-provinces), used by the demo and defaults.
 MOTCUA_PROVINCE_CODE = os.environ.get("MOTCUA_PROVINCE_CODE", "08")
@@ -145,8 +197,11 @@ MOTCUA_RECEPTION_CUTOFF = os.environ.get("MOTCUA_RECEPTION_CUTOFF", "15:00")
 # again from the day the pause ends; "whole_days" adds the pause rounded up to whole days.
 MOTCUA_CALENDAR_PAUSE_RULE = os.environ.get("MOTCUA_CALENDAR_PAUSE_RULE", "remaining_days")
 
-# Dossiers: largest upload, and the public address printed in QR codes.
+# Dossiers: largest upload, how many files and how many bytes one dossier may hold (applicants' papers
+# and counter scans; notices and results do not count), and the public address printed in QR codes.
 MOTCUA_UPLOAD_MAX_BYTES = int(os.environ.get("MOTCUA_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+MOTCUA_DOSSIER_MAX_FILES = int(os.environ.get("MOTCUA_DOSSIER_MAX_FILES", "30"))
+MOTCUA_DOSSIER_MAX_BYTES = int(os.environ.get("MOTCUA_DOSSIER_MAX_BYTES", str(100 * 1024 * 1024)))
 MOTCUA_PUBLIC_URL = os.environ.get("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000")
 
 # Catalogue search: minimum strict word similarity (pg_trgm semantics) for a procedure to match.
@@ -210,15 +265,50 @@ if MOTCUA_EVENT_DELIVERY not in ("outbox", "on_commit"):
 
 MAILERS = {
     "default": {
-        "BACKEND": os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"),
+        # Development prints emails; production sends them by SMTP (EMAIL_HOST, EMAIL_PORT... from Django).
+        "BACKEND": os.environ.get(
+            "DJANGO_EMAIL_BACKEND",
+            "django.core.mail.backends.console.EmailBackend"
+            if DEBUG
+            else "django.core.mail.backends.smtp.EmailBackend",
+        ),
     }
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "motcua@localhost")
 
+# HTTPS and browser protections. With DEBUG off they are on unless turned off one by one; behind a
+# reverse proxy that terminates TLS, set DJANGO_PROXY_SSL_HEADER to the header it sets (e.g.
+# X-Forwarded-Proto) so that Django knows the request came over HTTPS. Never set it without such a proxy:
+# a client could then claim HTTPS.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
+if os.environ.get("DJANGO_PROXY_SSL_HEADER"):
+    _header = os.environ["DJANGO_PROXY_SSL_HEADER"].strip().upper().replace("-", "_")
+    SECURE_PROXY_SSL_HEADER = (f"HTTP_{_header}", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# Django's W003 looks for CsrfViewMiddleware by name; ours is a subclass (motcua.core.checks checks it).
+SILENCED_SYSTEM_CHECKS = ["security.W003"]
+SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy on every answer: scripts, styles and images from the site only, no inline
+# script or style attribute (a template needing an inline script gives it {% csp_nonce_attr %}).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 
 LOGGING = {
     "version": 1,

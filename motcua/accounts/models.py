@@ -3,7 +3,6 @@ import hashlib
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.constants import AccountKind, Role
@@ -26,8 +25,6 @@ class User(AbstractUser):
         unique=True,
         help_text=_("Số định danh cá nhân 12 chữ số, hoặc mã số thuế của doanh nghiệp."),
     )
-    failed_logins = models.PositiveSmallIntegerField(_("số lần đăng nhập sai liên tiếp"), default=0)
-    locked_until = models.DateTimeField(_("khóa đến"), null=True, blank=True)
     agencies = models.ManyToManyField(
         "agencies.Agency",
         through="accounts.Membership",
@@ -51,8 +48,14 @@ class User(AbstractUser):
     def is_staff_member(self) -> bool:
         return self.kind == AccountKind.STAFF
 
-    def is_locked(self, now=None) -> bool:
-        return self.locked_until is not None and self.locked_until > (now or timezone.now())
+    def save(self, *args, **kwargs):
+        """A new password or a deactivated account ends every API token of the account (a session
+        ends by itself: Django's session hash follows the password)."""
+        password_changed = self._password is not None  # set_password() was called
+        existing = not self._state.adding
+        super().save(*args, **kwargs)
+        if existing and (password_changed or not self.is_active):
+            ApiToken.objects.filter(user=self).delete()
 
     def roles_in(self, agency) -> set[str]:
         return {m.role for m in self.memberships.all() if m.agency_id == agency.pk}

@@ -1,4 +1,4 @@
-"""Writes for accounts: registration, login with lockout, API tokens, staff roles."""
+"""Writes for accounts: registration, throttled login, API tokens, staff roles."""
 
 import datetime
 import functools
@@ -9,21 +9,32 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from motcua.accounts.backends import find_user
+from motcua.accounts import tasks, throttle
 from motcua.accounts.constants import AccountKind, Role
 from motcua.accounts.models import ApiToken, Membership, User
 from motcua.accounts.validators import validate_citizen_id, validate_phone, validate_tax_code
 from motcua.agencies.models import Agency
 from motcua.core import audit
+from motcua.core.text import clean_code, clean_text
 
 
 class LoginError(Exception):
     """A login that did not succeed, with the message to show."""
+
+
+class LoginThrottled(LoginError):
+    """Too many failures from this address or on this account: ``wait`` seconds before the next try."""
+
+    def __init__(self, message: str, wait: int):
+        super().__init__(message)
+        self.wait = wait
 
 
 @dataclass(frozen=True)
@@ -36,11 +47,23 @@ class Registration:
     phone: str = ""
 
 
-def register_account(data: Registration) -> User:
+def register_account(data: Registration) -> User | None:
     """Register a citizen (12-digit identity number) or a business (tax code).
 
-    Raises ValidationError with messages keyed by field; nothing is saved then.
+    Raises ValidationError with messages keyed by field when the input itself is wrong; nothing is saved
+    then. Returns the new account, or None when the identity number, email or phone already belongs to
+    an account: then nothing is created and each such account's owner is told by email, so that the
+    answer to the person registering does not reveal which accounts exist (the caller shows the same
+    page either way, and the same work is done: the password is hashed in both cases).
     """
+    data = Registration(
+        kind=data.kind,
+        full_name=clean_text(data.full_name),
+        identity_number=clean_code(data.identity_number),
+        password=data.password,
+        email=clean_text(data.email).lower(),
+        phone=clean_code(data.phone),
+    )
     errors: dict[str, list[str]] = {}
 
     def check(field: str, func, value) -> None:
@@ -51,7 +74,7 @@ def register_account(data: Registration) -> User:
 
     if data.kind not in (AccountKind.CITIZEN, AccountKind.BUSINESS):
         errors["kind"] = [_("Chọn công dân hoặc tổ chức, doanh nghiệp.")]
-    if not data.full_name.strip():
+    if not data.full_name:
         errors["full_name"] = [_("Vui lòng nhập họ và tên.")]
     check(
         "identity_number",
@@ -62,72 +85,65 @@ def register_account(data: Registration) -> User:
         errors["email"] = [_("Cần ít nhất một trong thư điện tử hoặc số điện thoại.")]
     if data.phone:
         check("phone", validate_phone, data.phone)
-    if data.email and User.objects.filter(email__iexact=data.email).exists():
-        errors.setdefault("email", []).append(_("Thư điện tử này đã được đăng ký."))
-    if data.phone and User.objects.filter(phone=data.phone).exists():
-        errors.setdefault("phone", []).append(_("Số điện thoại này đã được đăng ký."))
-    if User.objects.filter(identity_number=data.identity_number).exists():
-        errors.setdefault("identity_number", []).append(_("Số định danh này đã có tài khoản."))
     candidate = User(username=data.identity_number, full_name=data.full_name, email=data.email)
     check("password", lambda value: validate_password(value, candidate), data.password)
     if errors:
         raise ValidationError(errors)
 
+    user = User(
+        username=data.identity_number,
+        kind=data.kind,
+        full_name=data.full_name,
+        identity_number=data.identity_number,
+        email=data.email,
+        phone=data.phone,
+    )
+    user.set_password(data.password)
+    holders = _holders(data)
+    if not holders:
+        try:
+            with transaction.atomic():
+                user.save()
+                audit.record(
+                    "account.registered", actor=user, obj=user, summary=user.full_name, kind=user.kind
+                )
+            return user
+        except IntegrityError:
+            holders = _holders(data)  # registered a moment ago by a concurrent request
     with transaction.atomic():
-        user = User(
-            username=data.identity_number,
-            kind=data.kind,
-            full_name=data.full_name.strip(),
-            identity_number=data.identity_number,
-            email=data.email.strip().lower(),
-            phone=data.phone.strip(),
-        )
-        user.set_password(data.password)
-        user.save()
-        audit.record("account.registered", actor=user, obj=user, summary=user.full_name, kind=user.kind)
-    return user
+        audit.record("account.registration_refused", summary=data.full_name[:100], accounts=len(holders))
+        for holder in holders:
+            transaction.on_commit(functools.partial(tasks.warn_of_registration.enqueue, holder.pk))
+    return None
 
 
-def log_in(request: Any, identifier: str, password: str) -> User:
-    """Check the credentials, counting failures: after MOTCUA_LOGIN_MAX_FAILURES in a row the account
-    is locked for MOTCUA_LOGIN_LOCKOUT_MINUTES. Raises LoginError with a message for the person."""
-    generic = _("Tên đăng nhập hoặc mật khẩu không đúng.")
-    target = find_user(identifier)
+def _holders(data: Registration) -> list[User]:
+    """Accounts that already have the identity number, email or phone of ``data``."""
+    match = Q(identity_number=data.identity_number) | Q(username=data.identity_number)
+    if data.email:
+        match |= Q(email__iexact=data.email)
+    if data.phone:
+        match |= Q(phone=data.phone)
+    return list(User.objects.filter(match).order_by("pk"))
+
+
+def log_in(request: Any, identifier: str, password: str, *, starts_session: bool = False) -> User:
+    """Check the credentials, throttled per client address and per account (motcua.accounts.throttle).
+    Raises LoginError with one message whether or not the account exists, or LoginThrottled.
+
+    A success is recorded (last login, django-axes' log of the address, which forgets this address's
+    failures on the account) by ``django.contrib.auth.login`` when the caller ``starts_session``, here
+    otherwise (an API token)."""
     user = authenticate(request, username=identifier, password=password)
-    now = timezone.now()
-    if target is None:
-        raise LoginError(generic)
-    error: str | None = None
-    # The counter is saved before the error is raised: raising inside atomic() would roll it back.
-    with transaction.atomic():
-        locked = User.objects.select_for_update().get(pk=target.pk)
-        if locked.is_locked(now):
-            error = _locked_message(locked)
-        elif user is None:
-            locked.failed_logins += 1
-            if locked.failed_logins >= settings.MOTCUA_LOGIN_MAX_FAILURES:
-                locked.locked_until = now + datetime.timedelta(minutes=settings.MOTCUA_LOGIN_LOCKOUT_MINUTES)
-                locked.failed_logins = 0
-                audit.record("account.locked", obj=locked, summary=locked.username)
-                error = _locked_message(locked)
-            else:
-                audit.record("account.login_failed", obj=locked, summary=locked.username)
-                error = generic
-            locked.save(update_fields=["failed_logins", "locked_until"])
-        else:
-            if locked.failed_logins or locked.locked_until:
-                locked.failed_logins = 0
-                locked.locked_until = None
-                locked.save(update_fields=["failed_logins", "locked_until"])
-            audit.record("account.logged_in", actor=locked, obj=locked)
-    if error or user is None:
-        raise LoginError(error or generic)
+    if user is None:
+        wait = getattr(request, "login_wait", 0)
+        if wait:
+            raise LoginThrottled(throttle.wait_message(wait), wait)
+        raise LoginError(throttle.generic_failure())
+    if not starts_session and request is not None:
+        user_logged_in.send(sender=type(user), request=request, user=user)
+    audit.record("account.logged_in", actor=user, obj=user)
     return user
-
-
-def _locked_message(user: User) -> str:
-    until = timezone.localtime(user.locked_until).strftime("%H:%M %d/%m/%Y")
-    return _("Tài khoản tạm khóa đến %(until)s do đăng nhập sai nhiều lần.") % {"until": until}
 
 
 def issue_token(user: User) -> tuple[str, ApiToken]:
@@ -140,6 +156,22 @@ def issue_token(user: User) -> tuple[str, ApiToken]:
     )
     audit.record("api_token.issued", actor=user, obj=token)
     return raw, token
+
+
+def revoke_token(token: ApiToken, *, actor: Any) -> None:
+    """End one token (DELETE /api/auth/token, the admin)."""
+    with transaction.atomic():
+        audit.record("api_token.revoked", actor=actor, obj=token.user, summary=token.user.username)
+        ApiToken.objects.filter(pk=token.pk).delete()
+
+
+def revoke_tokens(user: User, *, actor: Any) -> int:
+    """End every token of ``user``; how many there were. (A new password or a deactivation does it too:
+    ``User.save``.)"""
+    with transaction.atomic():
+        count, _deleted = ApiToken.objects.filter(user=user).delete()
+        audit.record("api_token.revoked_all", actor=actor, obj=user, summary=user.username, count=count)
+    return count
 
 
 def user_for_token(raw: str) -> User | None:
@@ -162,6 +194,7 @@ def user_for_token(raw: str) -> User | None:
         for convert in functions:
             values[i] = convert(values[i], col, connection)
     user = User.from_db(connection.alias, attnames, values)
+    user.api_token_id = token_pk  # type: ignore[attr-defined]  # which token authenticated the request (DELETE /api/auth/token)
     if token_stale:
         ApiToken.objects.filter(pk=token_pk).update(last_used_at=now)
     return user

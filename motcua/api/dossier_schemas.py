@@ -3,20 +3,37 @@
 import datetime
 import uuid
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
+from django.utils.translation import gettext as _
 from ninja import Schema
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 from motcua.api.schemas import AgencyOut
+from motcua.dossiers.services.processing import CONSULTATION_DAYS, MAX_AMOUNT
+
+# Bounds of the values the API takes, so that a number or a date outside what the database and the
+# services can hold is a 422 naming the field, never a server error.
+MAX_PAGE = 100
+Revision = Annotated[int, Field(ge=0, le=2**31 - 1)]
+RecordId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+Amount = Annotated[int, Field(ge=1, le=MAX_AMOUNT, description="In đồng, 1 to 10^12.")]
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
+
+
+def _plausible_day[T: datetime.date](value: T) -> T:
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValueError(
+            _("Năm phải từ %(first)s đến %(last)s.") % {"first": EARLIEST_YEAR, "last": LATEST_YEAR}
+        )
+    return value
+
+
+Moment = Annotated[datetime.datetime, AfterValidator(_plausible_day)]
+Day = Annotated[datetime.date, AfterValidator(_plausible_day)]
 
 # ---------------------------------------------------------------------------------------------
 # Out
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = {}
 
 
 class StatusOut(Schema):
@@ -153,7 +170,7 @@ class DossierUpdate(Schema):
 
 
 class ApplicantActionIn(Schema):
-    revision: int | None = Field(
+    revision: Revision | None = Field(
         None, description="The revision the applicant saw; if the dossier changed since, 409."
     )
 
@@ -173,14 +190,14 @@ class WithdrawIn(ApplicantActionIn):
 class DossierFilters(Schema):
     """Filters of GET /dossiers; the inbox filters apply to officers only."""
 
-    status: int | None = None
+    status: int | None = Field(None, ge=0, le=10, description="0 (draft) to 10.")
     procedure: str = ""
     agency: str = ""
     overdue: bool = False
     due_soon: bool = False
     mine: bool = False
     after: str | None = Field(None, description="The `next` cursor of the previous page.")
-    size: int = 25
+    size: int = Field(25, ge=1, le=MAX_PAGE, description=f"Dossiers per page, 1 to {MAX_PAGE}.")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -188,7 +205,7 @@ class DossierFilters(Schema):
 
 
 class ActionIn(Schema):
-    revision: int = Field(
+    revision: Revision = Field(
         description="The dossier's revision the officer saw (from GET); if someone acted since, 409."
     )
 
@@ -212,23 +229,28 @@ class ForwardIn(NoteIn):
 class ConsultIn(ActionIn):
     agency: str = Field(description="Code of the agency asked.")
     question: str = ""
-    days: Decimal = Decimal(3)
+    days: Decimal = Field(
+        Decimal(3),
+        ge=CONSULTATION_DAYS[0],
+        le=CONSULTATION_DAYS[1],
+        description=f"Working days, {CONSULTATION_DAYS[0]} to {CONSULTATION_DAYS[1]}.",
+    )
 
 
 class PaymentRequestIn(NoteIn):
-    amount: int
+    amount: Amount
 
 
 class PaymentIn(ActionIn):
-    amount: int
+    amount: Amount
     method: str = "cash"
     reference: str = ""
 
 
 class ApologyIn(ReasonsIn):
-    new_due_at: datetime.datetime
+    new_due_at: Moment
 
 
 class ReplyIn(ActionIn):
-    consultation: int = Field(description="Id of the consultation step (from `steps`) being answered.")
+    consultation: RecordId = Field(description="Id of the consultation step (from `steps`) being answered.")
     answer: str = ""

@@ -6,8 +6,6 @@ dossier reference. The answers are the dossier list's (motcua.api.dossiers); key
 back as ``after``.
 """
 
-import datetime
-
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
@@ -16,9 +14,9 @@ from pydantic import Field
 from motcua.accounts.constants import AccountKind
 from motcua.agencies.selectors import agency_by_code
 from motcua.api.auth import BearerToken
-from motcua.api.dossier_schemas import DossierPage, ErrorOut
-from motcua.api.dossiers import MAX_PAGE, _decode_cursor, _encode_cursor, _summary
-from motcua.api.schemas import Message
+from motcua.api.dossier_schemas import MAX_PAGE, Day, DossierPage
+from motcua.api.dossiers import _decode_cursor, _encode_cursor, _summary
+from motcua.api.schemas import ErrorOut, Message
 from motcua.dossiers.errors import InvalidInput
 from motcua.dossiers.search import DossierQuery, search
 
@@ -30,19 +28,19 @@ class SearchFilters(Schema):
     applicant: str = Field("", description="Words of the applicant's name, with or without diacritics.")
     identity: str = Field("", description="The applicant's or the subject's identity number.")
     procedure: str = Field("", description="National procedure code, e.g. 1.001193.")
-    status: int | None = Field(None, description="1–10 as the national portal counts them.")
+    status: int | None = Field(None, ge=0, le=10, description="1–10 as the national portal counts them.")
     receiving_agency: str = Field("", description="Code of the agency that received the dossier.")
     holder_agency: str = Field("", description="Code of the agency that holds it now.")
-    submitted_from: datetime.date | None = None
-    submitted_to: datetime.date | None = None
-    received_from: datetime.date | None = None
-    received_to: datetime.date | None = None
-    due_from: datetime.date | None = None
-    due_to: datetime.date | None = None
-    finished_from: datetime.date | None = None
-    finished_to: datetime.date | None = None
+    submitted_from: Day | None = None
+    submitted_to: Day | None = None
+    received_from: Day | None = None
+    received_to: Day | None = None
+    due_from: Day | None = None
+    due_to: Day | None = None
+    finished_from: Day | None = None
+    finished_to: Day | None = None
     after: str | None = Field(None, description="The `next` of the previous page.")
-    size: int = Field(25, description=f"Dossiers per page, at most {MAX_PAGE}.")
+    size: int = Field(25, ge=1, le=MAX_PAGE, description=f"Dossiers per page, 1 to {MAX_PAGE}.")
 
 
 @router.get("", response={200: DossierPage, 401: Message, 403: ErrorOut, 422: ErrorOut})
@@ -62,6 +60,6 @@ def search_dossiers(request: HttpRequest, filters: Query[SearchFilters]):
         request.auth,
         DossierQuery(**{k: v.strip() if isinstance(v, str) else v for k, v in values.items()}),
         after=after[0] if after else None,
-        size=min(max(filters.size, 1), MAX_PAGE),
+        size=filters.size,
     )
     return {"results": [_summary(d) for d in page.rows], "next": _encode_cursor(page.next_cursor)}

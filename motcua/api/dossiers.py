@@ -13,10 +13,11 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import File, Form, NinjaAPI, Query, Router, Status
+from ninja import File, Form, NinjaAPI, Path, Query, Router, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
@@ -35,22 +36,26 @@ from motcua.api.dossier_schemas import (
     DossierPage,
     DossierSaved,
     DossierUpdate,
-    ErrorOut,
     ForwardIn,
     NoteIn,
     PaymentIn,
     PaymentRequestIn,
     PublicStatusOut,
     ReasonsIn,
+    RecordId,
     ReplyIn,
     ResubmitIn,
+    Revision,
     SubmitIn,
     SupplementIn,
     WithdrawIn,
 )
-from motcua.api.schemas import Message
+from motcua.api.idempotency import OPENAPI_PARAMETER
+from motcua.api.schemas import ErrorOut, Message
 from motcua.catalog.models import RequiredDocument
 from motcua.catalog.selectors import current_version
+from motcua.core import ratelimit
+from motcua.core.http import client_address
 from motcua.dossiers import rules, selectors, services
 from motcua.dossiers.constants import NATIONAL_STATUS, ActionType
 from motcua.dossiers.constants import Status as DossierStatus
@@ -59,8 +64,9 @@ from motcua.dossiers.models import Attachment, Dossier
 
 router = Router(auth=BearerToken(), tags=["dossiers"])
 
-MAX_PAGE = 100
 _mounted: list[NinjaAPI] = []  # the API install() mounted the router on, for create_response
+# The creating operations accept an Idempotency-Key (motcua.api.idempotency).
+IDEMPOTENT = {"parameters": [OPENAPI_PARAMETER]}
 # What every endpoint that reaches a dossier may answer besides success.
 ERRORS: dict[int, Any] = {401: Message, 403: ErrorOut, 404: Message, 409: ErrorOut, 422: ErrorOut}
 
@@ -271,9 +277,16 @@ def _decode_cursor(cursor: str | None) -> tuple[str, datetime.datetime | None, i
 # Public lookup (declared before /{ref} so that its path is never read as a dossier reference)
 
 
-@router.get("/lookup/{code}", auth=None, response={200: PublicStatusOut, 404: Message})
+@router.get("/lookup/{code}", auth=None, response={200: PublicStatusOut, 404: Message, 429: ErrorOut})
 def lookup(request: HttpRequest, code: str):
-    """Anyone holding a dossier code (printed on the receipt) sees its procedure, status and due date."""
+    """Anyone holding a dossier code (printed on the receipt) sees its procedure, status and due date.
+    Limited per client address (MOTCUA_LOOKUP_RATE, shared with the lookup page): then 429."""
+    wait = ratelimit.hit("lookup", client_address(request) or "-", ratelimit.rate_of("MOTCUA_LOOKUP_RATE"))
+    if wait:
+        message = ratelimit.too_many_requests_message(wait)
+        response = _mounted[0].create_response(request, {"detail": message, "errors": {}}, status=429)
+        response["Retry-After"] = str(wait)
+        return response
     found = selectors.public_lookup(code)
     if found is None:
         return Status(404, {"detail": _("Không có hồ sơ mã %(code)s.") % {"code": code}})
@@ -293,7 +306,7 @@ def lookup(request: HttpRequest, code: str):
 def list_dossiers(request: HttpRequest, filters: Query[DossierFilters]):
     """An applicant's own dossiers, newest first; an officer's inbox, soonest deadline first."""
     user = request.auth
-    size = min(max(filters.size, 1), MAX_PAGE)
+    size = filters.size
     after = _decode_cursor(filters.after)
     if user.kind == AccountKind.STAFF:
         page = selectors.inbox(
@@ -325,7 +338,7 @@ def list_dossiers(request: HttpRequest, filters: Query[DossierFilters]):
     return {"results": [_summary(d) for d in rows[:size]], "next": _encode_cursor(cursor)}
 
 
-@router.post("", response={201: DossierSaved, **ERRORS})
+@router.post("", response={201: DossierSaved, **ERRORS}, openapi_extra=IDEMPOTENT)
 def create_dossier(request: HttpRequest, body: DossierCreate):
     """Start a draft with what was typed (kept even with errors), and submit it if asked and complete."""
     user = request.auth
@@ -353,18 +366,20 @@ def create_dossier(request: HttpRequest, body: DossierCreate):
             # (DossierSaved). test_dossiers_api checks that it is the JSON the validated path would give.
             answer = {**_fresh_detail(request, dossier), "errors": {}}
             return _mounted[0].create_response(request, answer, status=201)
-    dossier = services.start_dossier(
-        version=version,
-        applicant=user,
-        receiving_agency=agency,
-        subject=subject,
-    )
-    errors = services.save_draft(dossier, actor=user, form_data=body.form)
-    if body.submit:
-        try:
-            services.submit(dossier, actor=user, declaration=body.declaration)
-        except InvalidInput as exc:
-            errors = {**errors, **exc.errors}
+    with transaction.atomic():  # a draft that fails half-way leaves nothing behind
+        dossier = services.start_dossier(
+            version=version,
+            applicant=user,
+            receiving_agency=agency,
+            subject=subject,
+        )
+        errors = services.save_draft(dossier, actor=user, form_data=body.form)
+        if body.submit:
+            try:
+                with transaction.atomic():
+                    services.submit(dossier, actor=user, declaration=body.declaration)
+            except InvalidInput as exc:
+                errors = {**errors, **exc.errors}
     return Status(201, {**_detail(request, dossier), "errors": errors})
 
 
@@ -395,12 +410,12 @@ def update_dossier(request: HttpRequest, ref: str, body: DossierUpdate):
     return {**_detail(request, dossier), "errors": errors}
 
 
-@router.post("/{ref}/files", response={201: AttachmentOut, **ERRORS})
+@router.post("/{ref}/files", response={201: AttachmentOut, **ERRORS}, openapi_extra=IDEMPOTENT)
 def upload_file(
     request: HttpRequest,
     ref: str,
     file: File[UploadedFile],
-    document: Form[int | None] = None,
+    document: Form[RecordId | None] = None,
 ):
     """Attach a PDF, JPG or PNG, for one of the procedure's documents (``document`` id) or as extra."""
     dossier = _dossier(request, ref)
@@ -418,7 +433,7 @@ def upload_file(
 
 
 @router.get("/{ref}/files/{attachment_id}", response={200: None, **ERRORS})
-def download_file(request: HttpRequest, ref: str, attachment_id: int):
+def download_file(request: HttpRequest, ref: str, attachment_id: Path[RecordId]):
     """The file itself, to whoever may see the dossier."""
     dossier = _dossier(request, ref)
     attachment = dossier.attachments.filter(pk=attachment_id).first()
@@ -576,7 +591,7 @@ def approve(request: HttpRequest, ref: str, body: ForwardIn):
 def attach_result(
     request: HttpRequest,
     ref: str,
-    revision: Form[int],
+    revision: Form[Revision],
     file: File[UploadedFile | None] = None,
 ):
     """Attach the result: the uploaded PDF, or one generated from the procedure.

@@ -8,6 +8,15 @@ class Message(Schema):
     detail: str
 
 
+class ErrorOut(Schema):
+    """Every error of the API (motcua.api.errors): a message, and messages by field."""
+
+    detail: str
+    errors: dict[str, list[str]] = Field(
+        {}, description="Messages by field (`form.birth_date`, `size`...); empty when no field is at fault."
+    )
+
+
 class AgencyOut(Schema):
     code: str
     name: str
@@ -143,8 +152,16 @@ class UnitList(Schema):
 
 
 class TokenIn(Schema):
-    username: str
-    password: str
+    username: str = Field(max_length=254)
+    password: str = Field(max_length=4096)
+
+
+class TokenInfo(Schema):
+    id: int
+    created_at: datetime.datetime
+    expires_at: datetime.datetime
+    last_used_at: datetime.datetime | None
+    current: bool = Field(description="The token this request was sent with.")
 
 
 class TokenOut(Schema):

@@ -1,23 +1,27 @@
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Query, Schema, Status
-from ninja.errors import ValidationError as NinjaValidationError
+from ninja import Query, Schema, Status
+from pydantic import Field
 
-from motcua.accounts.services import LoginError, issue_token, log_in
+from motcua.accounts.selectors import tokens_of
+from motcua.accounts.services import LoginError, LoginThrottled, issue_token, log_in, revoke_token
 from motcua.agencies import selectors as units
 from motcua.agencies.models import AdministrativeUnit
+from motcua.api import errors
 from motcua.api.auth import BearerToken
 from motcua.api.dossier_search import router as dossier_search_router
 from motcua.api.dossiers import install as install_dossiers
 from motcua.api.schemas import (
     AgencyOut,
+    ErrorOut,
     MeOut,
     Message,
     ProcedureDetail,
     ProcedurePage,
     TokenIn,
+    TokenInfo,
     TokenOut,
     UnitList,
     UnitOut,
@@ -25,7 +29,7 @@ from motcua.api.schemas import (
 from motcua.catalog.models import ProcedureVersion
 from motcua.catalog.selectors import procedure_version, search_procedures, version_history
 
-api = NinjaAPI(
+api = errors.MotcuaApi(
     title="motcua API",
     version="1",
     description="Dịch vụ công trực tuyến một cửa: danh mục thủ tục, đơn vị hành chính, tài khoản. "
@@ -34,18 +38,7 @@ api = NinjaAPI(
 )
 
 
-@api.exception_handler(NinjaValidationError)
-def validation_errors(request, exc):
-    return api.create_response(
-        request,
-        {"detail": _("Dữ liệu gửi lên không hợp lệ."), "errors": exc.errors},
-        status=422,
-    )
-
-
-@api.exception_handler(Http404)
-def not_found(request, exc):
-    return api.create_response(request, {"detail": _("Không tìm thấy.")}, status=404)
+errors.install(api)
 
 
 def _summary(v: ProcedureVersion) -> dict:
@@ -73,17 +66,17 @@ class ProcedureFilters(Schema):
     agency: str = ""
     mode: str = ""
     level: str = ""
-    page: int = 1
-    page_size: int = 20
+    page: int = Field(1, ge=1, le=1_000_000)
+    page_size: int = Field(20, ge=1, le=100, description="Procedures per page, 1 to 100.")
 
 
-@api.get("/procedures", response=ProcedurePage, tags=["catalogue"])
+@api.get("/procedures", response={200: ProcedurePage, 422: ErrorOut}, tags=["catalogue"])
 def list_procedures(request: HttpRequest, filters: Query[ProcedureFilters]):
     """Published procedures, searched without regard to case, diacritics or small typos."""
     versions = search_procedures(
         filters.q, field=filters.field, agency=filters.agency, mode=filters.mode, level=filters.level
     )
-    size = min(max(filters.page_size, 1), 100)
+    size = filters.page_size
     page = Paginator(versions, size).get_page(filters.page)
     return {
         "count": page.paginator.count,
@@ -94,7 +87,7 @@ def list_procedures(request: HttpRequest, filters: Query[ProcedureFilters]):
 
 
 @api.get("/procedures/{code}", response={200: ProcedureDetail, 404: Message}, tags=["catalogue"])
-def get_procedure(request: HttpRequest, code: str, version: int | None = None):
+def get_procedure(request: HttpRequest, code: str, version: int | None = Query(None, ge=1, le=2**31 - 1)):
     """One procedure: the version in force, or an earlier published ``version``."""
     v = procedure_version(code, version)
     return {
@@ -174,15 +167,46 @@ def get_unit(request: HttpRequest, code: str):
     return _unit(unit, unit.parent.code if unit.parent else None)
 
 
-@api.post("/auth/token", response={200: TokenOut, 401: Message}, tags=["auth"])
+@api.post("/auth/token", response={200: TokenOut, 401: ErrorOut, 429: ErrorOut}, tags=["auth"])
 def create_token(request: HttpRequest, credentials: TokenIn):
-    """Exchange a username (or identity number, email, phone) and password for a bearer token."""
+    """Exchange a username (or identity number, email, phone) and password for a bearer token, valid
+    for MOTCUA_API_TOKEN_DAYS days, until a password change, a deactivation or its DELETE. Throttled like
+    every login (429 with Retry-After after repeated failures); one message whether or not the account
+    exists."""
     try:
         user = log_in(request, credentials.username, credentials.password)
+    except LoginThrottled as exc:
+        response = api.create_response(request, {"detail": str(exc), "errors": {}}, status=429)
+        response["Retry-After"] = str(exc.wait)
+        return response
     except LoginError as exc:
-        return Status(401, {"detail": str(exc)})
+        return Status(401, {"detail": str(exc), "errors": {}})
     raw, token = issue_token(user)
     return {"access_token": raw, "token_type": "bearer", "expires_at": token.expires_at}
+
+
+@api.delete("/auth/token", response={204: None, 401: ErrorOut}, auth=BearerToken(), tags=["auth"])
+def delete_token(request: HttpRequest):
+    """End the token this request is sent with (log out of the API)."""
+    token = request.auth.api_tokens.filter(pk=request.auth.api_token_id).first()
+    if token is not None:
+        revoke_token(token, actor=request.auth)
+    return Status(204, None)
+
+
+@api.get("/auth/tokens", response={200: list[TokenInfo], 401: ErrorOut}, auth=BearerToken(), tags=["auth"])
+def list_tokens(request: HttpRequest):
+    """The caller's valid tokens, newest first (never their value: only its digest is kept)."""
+    return [
+        {
+            "id": t.pk,
+            "created_at": t.created_at,
+            "expires_at": t.expires_at,
+            "last_used_at": t.last_used_at,
+            "current": t.pk == request.auth.api_token_id,
+        }
+        for t in tokens_of(request.auth)
+    ]
 
 
 @api.get("/me", response=MeOut, auth=BearerToken(), tags=["auth"])

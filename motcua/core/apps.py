@@ -7,4 +7,4 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        from motcua.core import search  # noqa: F401  (registers SQLite functions)
+        from motcua.core import checks, search  # noqa: F401  (registers the checks, SQLite functions)

@@ -12,12 +12,20 @@ If the API ever accepts the session cookie, take SessionMiddleware, Authenticati
 CsrfViewMiddleware off this list for it.
 """
 
+import json
+import re
+
 from django.contrib.auth import middleware as auth
 from django.contrib.messages import middleware as messages
 from django.contrib.sessions import middleware as sessions
+from django.http import Http404, HttpResponse, JsonResponse
 from django.middleware import common, csrf, locale
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+
+from motcua.core.text import is_hostile
 
 # Where motcua.urls mounts the API.
 API_PATH_PREFIX = "/api/"
@@ -71,3 +79,97 @@ class LocaleMiddleware(locale.LocaleMiddleware):
             response.headers.setdefault("Content-Language", translation.get_language())
             return response
         return super().process_response(request, response)
+
+
+# In a JSON text, the escapes that can decode to a NUL or to a surrogate (paired or alone). A body
+# without them cannot hold either (raw control characters are invalid JSON), so most are never parsed here.
+_SUSPECT_JSON = re.compile(rb"\\u(?:0000|[dD][89a-fA-F][0-9a-fA-F]{2})")
+
+
+class RefuseHostileInput:
+    """Refuse, in one place for pages and API, text that no field accepts: a NUL character or a lone
+    surrogate, in the path (404), the query string, a form or a JSON body (422 naming the field). An API
+    JSON body that is not an object is refused as well (422 on ``body``): every operation takes one."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if is_hostile(request.path_info):
+            raise Http404
+        api = request.path_info.startswith(API_PATH_PREFIX)
+        field = self._hostile_field(request)
+        if field is not None:
+            return self._refuse(request, api, field, _("Giá trị chứa ký tự không hợp lệ."))
+        if api and request.method in ("POST", "PUT", "PATCH") and _is_json(request):
+            body = request.body.lstrip()
+            if body and not body.startswith(b"{") and _parses(body):
+                return self._refuse(request, api, "body", _("Nội dung gửi lên phải là một đối tượng JSON."))
+        return self.get_response(request)
+
+    @staticmethod
+    def _hostile_field(request) -> str | None:
+        for name, values in request.GET.lists():
+            if is_hostile(name) or any(is_hostile(v) for v in values):
+                return _clip(name)
+        if request.method not in ("POST", "PUT", "PATCH"):
+            return None
+        if _is_json(request):
+            body = request.body
+            if _SUSPECT_JSON.search(body) is None:
+                return None
+            try:
+                data = json.loads(body)
+            except ValueError:
+                return None  # not JSON: the view answers that
+            return _hostile_in(data, "")
+        if request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            for name, values in request.POST.lists():
+                if is_hostile(name) or any(is_hostile(v) for v in values):
+                    return _clip(name)
+            for name, files in request.FILES.lists():
+                if any(is_hostile(f.name or "") for f in files):
+                    return _clip(name)
+        return None
+
+    @staticmethod
+    def _refuse(request, api: bool, field: str, message: str) -> HttpResponse:
+        if api:
+            return JsonResponse({"detail": message, "errors": {field: [message]}}, status=422)
+        page = render_to_string("core/invalid_input.html", {"message": message}, request=request)
+        return HttpResponse(page, status=422)
+
+
+def _is_json(request) -> bool:
+    return request.content_type == "application/json" or request.content_type.endswith("+json")
+
+
+def _parses(body: bytes) -> bool:
+    try:
+        json.loads(body)
+    except ValueError:
+        return False
+    return True
+
+
+def _clip(name: str) -> str:
+    """A field name as echoed back: printable, short."""
+    return "".join(ch for ch in name if not is_hostile(ch))[:100] or "?"
+
+
+def _hostile_in(value, path: str) -> str | None:
+    """The dotted path of the first string (key or value) in ``value`` that no field accepts."""
+    if isinstance(value, str):
+        return _clip(path or "body") if is_hostile(value) else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            here = f"{path}.{key}" if path else str(key)
+            if is_hostile(key):
+                return _clip(here)
+            if (found := _hostile_in(item, here)) is not None:
+                return found
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            if (found := _hostile_in(item, f"{path}.{i}" if path else str(i))) is not None:
+                return found
+    return None

@@ -36,3 +36,21 @@ class AuditEntry(models.Model):
         if self.pk:
             raise ValueError("Audit entries are append-only.")
         super().save(*args, **kwargs)
+
+
+class RateCounter(models.Model):
+    """Requests counted in one window of a rate limit (motcua.core.ratelimit)."""
+
+    scope = models.CharField(max_length=40)
+    key = models.CharField(max_length=100)
+    window_index = models.BigIntegerField()
+    expires_at = models.BigIntegerField(db_index=True)
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key", "window_index"], name="ratecounter_window_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key}: {self.hits}"

@@ -18,6 +18,7 @@ from motcua.agencies.selectors import current_unit
 from motcua.catalog.constants import FieldKind
 from motcua.catalog.models import FormField, ProcedureVersion
 from motcua.catalog.selectors import version_parts
+from motcua.core.text import clean_text
 
 MAX_TEXT = 500
 MAX_TEXTAREA = 5000
@@ -28,8 +29,8 @@ def _clean_value(field: FormField, raw: Any) -> Any:
     """The cleaned value of one field, or raise ValidationError with a message for the applicant."""
     if field.kind == FieldKind.ADDRESS:
         raw = raw if isinstance(raw, dict) else {"unit": "", "detail": str(raw or "")}
-        unit_code = str(raw.get("unit") or "").strip()
-        detail = str(raw.get("detail") or "").strip()[:MAX_TEXT]
+        unit_code = clean_text(str(raw.get("unit") or ""))
+        detail = clean_text(str(raw.get("detail") or ""))[:MAX_TEXT]
         if not unit_code and not detail:
             return None
         if not unit_code:
@@ -43,7 +44,7 @@ def _clean_value(field: FormField, raw: Any) -> Any:
             "detail": detail,
             "label": ", ".join(p for p in (detail, unit.name, province) if p),
         }
-    value = str(raw if raw is not None else "").strip()
+    value = clean_text(str(raw if raw is not None else ""))
     if value == "":
         return None
     match field.kind:
@@ -85,6 +86,13 @@ def _clean_value(field: FormField, raw: Any) -> Any:
             return value
 
 
+def _kept(field: FormField, raw: Any) -> Any:
+    """What a draft keeps of an invalid value: as typed, cut to what the field could hold."""
+    if field.kind == FieldKind.ADDRESS and isinstance(raw, dict):
+        return {"unit": str(raw.get("unit") or "")[:20], "detail": str(raw.get("detail") or "")[:MAX_TEXT]}
+    return str(raw)[: MAX_TEXTAREA if field.kind == FieldKind.TEXTAREA else MAX_TEXT]
+
+
 def clean_form(version: ProcedureVersion, data: dict[str, Any], *, partial: bool) -> tuple[dict, dict]:
     """(cleaned values, errors by field key). With ``partial`` (a draft) missing required fields are
     not errors; unknown keys are dropped."""
@@ -98,7 +106,7 @@ def clean_form(version: ProcedureVersion, data: dict[str, Any], *, partial: bool
         except ValidationError as exc:
             errors[field.key] = exc.messages
             if data.get(field.key) not in (None, ""):
-                cleaned[field.key] = data.get(field.key)  # keep what was typed so nothing is lost
+                cleaned[field.key] = _kept(field, data.get(field.key))  # what was typed is not lost
             continue
         if value is None:
             if field.required and not partial:

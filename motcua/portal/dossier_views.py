@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from motcua.agencies.models import AdministrativeUnit
 from motcua.catalog.constants import FieldKind
 from motcua.catalog.models import FormField, ProcedureVersion
+from motcua.core.ratelimit import limited_page
 from motcua.dossiers import rules, selectors, services
 from motcua.dossiers.constants import ActionType, Operation, Status
 from motcua.dossiers.errors import DossierError, InvalidInput
@@ -309,6 +310,9 @@ def _file_response(attachment: Attachment) -> HttpResponse:
     return response
 
 
+@limited_page(
+    "lookup", "MOTCUA_LOOKUP_RATE", counts=lambda request, code="": bool(code or request.GET.get("ma"))
+)
 def lookup(request, code: str = ""):
     """Public: a dossier's code, procedure, status and appointment — nothing personal."""
     code = (code or request.GET.get("ma", "")).strip()

@@ -5,6 +5,7 @@ import functools
 from typing import IO, Any
 
 from django.db import connection, transaction
+from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,7 +31,7 @@ from motcua.dossiers.services.base import (
     stale_is_a_conflict,
     store_upload,
 )
-from motcua.dossiers.uploads import check_upload
+from motcua.dossiers.uploads import check_dossier_room, check_upload
 
 _receiving = TimedCache("receiving agencies by version")
 
@@ -329,6 +330,10 @@ def add_document(
     operation = Operation.EDIT if kind == AttachmentKind.APPLICANT else Operation.ADD_SCAN
     with locked(dossier, actor, operation) as change:
         row = change.dossier
+        held = row.attachments.filter(kind__in=(AttachmentKind.APPLICANT, AttachmentKind.SCAN)).aggregate(
+            count=Count("id"), total=Sum("size")
+        )
+        check_dossier_room(held["count"], held["total"] or 0, [checked.size])
         if document is not None:
             row.attachments.filter(document=document, superseded=False).update(superseded=True)
         attachment = store_upload(row, upload, checked, kind=kind, actor=actor, document=document)

@@ -24,7 +24,7 @@ from motcua.dossiers.models import Action, Dossier
 from motcua.dossiers.services.applicant import receiving_agencies
 from motcua.dossiers.services.base import record, store_upload
 from motcua.dossiers.services.reception import receive
-from motcua.dossiers.uploads import check_upload
+from motcua.dossiers.uploads import check_dossier_room, check_upload
 
 
 def intake_at_counter(
@@ -62,6 +62,10 @@ def intake_at_counter(
             checked.append((document, check_upload(upload, file_name), upload))
         except InvalidInput as exc:
             errors[f"doc-{document.pk if document else 'other'}"] = [exc.message]
+    try:
+        check_dossier_room(0, 0, [info.size for _document, info, _upload in checked])
+    except InvalidInput as exc:
+        errors["scans"] = [exc.message]
     scanned = {document.pk for document, _info, _upload in checked if document is not None}
     for document in version_parts(version).documents:
         if document.required and document.pk not in scanned and f"doc-{document.pk}" not in errors:

@@ -97,33 +97,82 @@ def test_registration_refuses_a_short_identity_number_and_keeps_the_input(client
     assert not User.objects.exists()
 
 
-def test_registration_then_logged_in(client):
-    response = client.post(
-        "/dang-ky/",
-        {
-            "kind": "citizen",
-            "full_name": "Nguyễn Văn Bình",
-            "identity_number": "008090001111",
-            "email": "binh@example.vn",
-            "password": "Binh-Tuyen-Quang-2026",
-        },
-    )
+def register(client, **overrides):
+    data = {
+        "kind": "citizen",
+        "full_name": "Nguyễn Văn Bình",
+        "identity_number": "008090001111",
+        "email": "binh@example.vn",
+        "password": "Binh-Tuyen-Quang-2026",
+    }
+    return client.post("/dang-ky/", {**data, **overrides})
 
-    assert response.status_code == 302
+
+def test_registration_then_log_in(client):
+    response = register(client)
+
+    assert response.status_code == 302 and response["Location"] == "/dang-nhap/"
+    assert "Đã nhận đăng ký" in client.get("/dang-nhap/").content.decode()
+    logged = client.post("/dang-nhap/", {"username": "binh@example.vn", "password": "Binh-Tuyen-Quang-2026"})
+    assert logged.status_code == 302
     assert "Nguyễn Văn Bình" in client.get("/").content.decode()
 
 
-def test_login_failure_and_lockout_messages(client, settings):
-    settings.MOTCUA_LOGIN_MAX_FAILURES = 2
+def test_registration_answers_the_same_for_details_already_registered(client):
+    UserFactory(email="binh@example.vn")
+    first_time = register(client, identity_number="008090002222", email="new@example.vn")
+    again = register(client, identity_number="008090003333")  # the email is taken
+
+    assert again.status_code == first_time.status_code == 302
+    assert again["Location"] == first_time["Location"]
+    assert not User.objects.filter(identity_number="008090003333").exists()
+
+
+def test_registrations_are_limited_per_address(client, settings):
+    settings.MOTCUA_REGISTER_RATE = "2/h"
+    register(client, identity_number="008090004444", email="a@example.vn")
+    register(client, identity_number="008090005555", email="b@example.vn")
+
+    third = register(client, identity_number="008090006666", email="c@example.vn")
+
+    assert third.status_code == 429 and int(third["Retry-After"]) > 0
+    assert not User.objects.filter(identity_number="008090006666").exists()
+
+
+def test_a_wrong_login_has_one_message_then_a_wait(client, settings):
+    settings.MOTCUA_LOGIN_FREE_FAILURES_PER_ACCOUNT = 2
     user = UserFactory()
 
     first = client.post("/dang-nhap/", {"username": user.username, "password": "x"})
+    unknown = client.post("/dang-nhap/", {"username": "no-such-account", "password": "x"})
     second = client.post("/dang-nhap/", {"username": user.username, "password": "x"})
     third = client.post("/dang-nhap/", {"username": user.username, "password": PASSWORD})
 
-    assert "không đúng" in first.content.decode()
-    assert "tạm khóa" in second.content.decode()
-    assert "tạm khóa" in third.content.decode()
+    assert first.status_code == unknown.status_code == second.status_code == 400
+    assert "không đúng" in first.content.decode() and "không đúng" in unknown.content.decode()
+    assert third.status_code == 429 and "thử lại sau" in third.content.decode()
+
+
+def test_staff_land_on_their_home_and_citizens_where_they_came_from(client):
+    from motcua.accounts.tests.factories import StaffFactory
+
+    staff = StaffFactory()
+    answer = client.post(
+        "/dang-nhap/", {"username": staff.username, "password": PASSWORD, "next": "/thu-tuc/"}
+    )
+    assert answer["Location"] == "/can-bo/"
+    client.post("/dang-xuat/")
+
+    citizen = UserFactory()
+    page = client.get("/dang-nhap/", HTTP_REFERER="http://testserver/thu-tuc/?q=khai+sinh")
+    assert 'value="/thu-tuc/?q=khai+sinh"' in page.content.decode()
+    answer = client.post(
+        "/dang-nhap/", {"username": citizen.username, "password": PASSWORD, "next": "/thu-tuc/"}
+    )
+    assert answer["Location"] == "/thu-tuc/"
+    client.post("/dang-xuat/")
+    answer = client.post("/dang-nhap/", {"username": citizen.username, "password": PASSWORD})
+    assert answer["Location"] == "/ho-so-cua-toi/"
 
 
 def test_login_redirects_only_to_this_site(client):
@@ -133,4 +182,4 @@ def test_login_redirects_only_to_this_site(client):
         "/dang-nhap/", {"username": user.username, "password": PASSWORD, "next": "https://evil.example/"}
     )
 
-    assert response.status_code == 302 and response["Location"] == "/"
+    assert response.status_code == 302 and response["Location"] == "/ho-so-cua-toi/"
