@@ -310,7 +310,7 @@ def edit(request, public_id):
         errors = _completeness(dossier)
     dossier.refresh_from_db()
     units = _province_units()
-    resumed = dossier.status == Status.DRAFT and RESUMED in request.GET
+    resumed = request.method == "GET" and dossier.status == Status.DRAFT and RESUMED in request.GET
     return render(
         request,
         "portal/dossier_form.html",

@@ -261,6 +261,8 @@ def test_applying_again_resumes_the_draft_and_says_so_with_a_way_to_start_anothe
     assert another.attrs["action"] == "/thu-tuc/1.004194/nop-ho-so/"
     fields = {i.attrs["name"]: i.attrs.get("value") for i in another.find_all("input")}
     assert fields["another"] == "1"
+    # Once the person acts on the form, the notice has said what it had to.
+    assert not Page(client.post(again["Location"], {"review": "1"}).content.decode()).has_id("resumed-title")
     new = client.post(another.attrs["action"], {"another": "1", "agency": fields["agency"]})
     assert Dossier.objects.filter(applicant=an, status=Status.DRAFT).count() == 2
     assert "tiep-tuc" not in new["Location"]
