@@ -40,10 +40,6 @@ class FieldView:
         return f"f_{self.field.key}"
 
     @property
-    def input_id(self) -> str:
-        return problems.field_id(self.field)
-
-    @property
     def error_id(self) -> str:
         return f"{self.name}_error"
 
