@@ -1,4 +1,5 @@
-"""Writes for accounts: registration, throttled login, API tokens, staff roles."""
+"""Writes for accounts: registration, the person's contact details, throttled login, API tokens,
+staff roles."""
 
 import datetime
 import functools
@@ -11,6 +12,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -125,6 +127,68 @@ def _holders(data: Registration) -> list[User]:
     if data.phone:
         match |= Q(phone=data.phone)
     return list(User.objects.filter(match).order_by("pk"))
+
+
+ADDRESS_MAX = User._meta.get_field("address").max_length or 500
+
+
+def update_profile(user: User, *, phone: str, email: str, address: str) -> User:
+    """The person changes how to reach them: phone, email, address (name and identity number are
+    verified at registration and stay). The same checks as registration: at least one of email or
+    phone, a valid phone, a valid email, neither already used by another account.
+
+    Raises ValidationError with messages keyed by field; nothing is saved then. Returns the account
+    as saved; the audit row names the fields that changed, not their values."""
+    phone = (phone or "").strip()
+    email = (email or "").strip().lower()
+    address = " ".join((address or "").split())
+    errors: dict[str, list[str]] = {}
+
+    def check(field: str, func, value) -> None:
+        try:
+            func(value)
+        except ValidationError as exc:
+            errors.setdefault(field, []).extend(exc.messages)
+
+    if not email and not phone:
+        errors["email"] = [_("Cần ít nhất một trong thư điện tử hoặc số điện thoại.")]
+    if phone:
+        check("phone", validate_phone, phone)
+    if email:
+        check("email", validate_email, email)
+    if len(address) > ADDRESS_MAX:
+        errors["address"] = [_("Tối đa %(n)s ký tự.") % {"n": ADDRESS_MAX}]
+    others = User.objects.exclude(pk=user.pk)
+    if email and "email" not in errors and others.filter(email__iexact=email).exists():
+        errors.setdefault("email", []).append(_("Thư điện tử này đã được đăng ký."))
+    if phone and "phone" not in errors and others.filter(phone=phone).exists():
+        errors.setdefault("phone", []).append(_("Số điện thoại này đã được đăng ký."))
+    if errors:
+        raise ValidationError(errors)
+
+    try:
+        with transaction.atomic():
+            row = User.objects.select_for_update().get(pk=user.pk)
+            changed = [
+                name
+                for name, value in (("phone", phone), ("email", email), ("address", address))
+                if getattr(row, name) != value
+            ]
+            if not changed:
+                return row
+            row.phone, row.email, row.address = phone, email, address
+            row.save(update_fields=changed)
+            audit.record("account.profile_updated", actor=row, obj=row, summary=row.username, fields=changed)
+    except IntegrityError:
+        # Another account took the email or phone between the check and the save.
+        taken: dict[str, list[str]] = {}
+        if email and others.filter(email__iexact=email).exists():
+            taken["email"] = [_("Thư điện tử này đã được đăng ký.")]
+        if phone and others.filter(phone=phone).exists():
+            taken["phone"] = [_("Số điện thoại này đã được đăng ký.")]
+        raise ValidationError(taken or {"email": [_("Thư điện tử này đã được đăng ký.")]}) from None
+    user.phone, user.email, user.address = phone, email, address
+    return row
 
 
 def log_in(request: Any, identifier: str, password: str, *, starts_session: bool = False) -> User:

@@ -61,6 +61,19 @@ class FieldKind(models.TextChoices):
     FILE = "file", _("Tệp đính kèm")
 
 
+class DateRule(models.TextChoices):
+    """What a date field of the online form may be, counted from the day the applicant fills it in
+    (motcua.dossiers.form_data). Every date is also refused when more than DATE_SPAN_YEARS away."""
+
+    ANY = "", _("Không giới hạn")
+    PAST = "past", _("Không sau ngày hôm nay (ngày sinh, ngày cấp, ngày đã xảy ra)")
+    FUTURE = "future", _("Không trước ngày hôm nay (ngày hẹn, ngày bắt đầu, ngày kết thúc)")
+
+
+# A date further than this from today, either way, is a typing mistake (a year 1026 or 9026).
+DATE_SPAN_YEARS = 150
+
+
 class FeeCharging(models.TextChoices):
     """How a fee line (phí, lệ phí) is charged on a dossier; see motcua.catalog.fees."""
 

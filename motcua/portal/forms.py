@@ -65,3 +65,27 @@ class RegisterForm(forms.Form):
     password = forms.CharField(
         label=_("Mật khẩu"), widget=forms.PasswordInput, help_text=_("Ít nhất 8 ký tự, không quá đơn giản.")
     )
+
+
+class AccountForm(forms.Form):
+    """How to reach the person; accounts.services.update_profile checks it as registration does."""
+
+    phone = forms.CharField(
+        label=_("Số điện thoại"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    email = forms.CharField(
+        label=_("Thư điện tử"),
+        required=False,
+        max_length=254,
+        widget=forms.TextInput(attrs={"type": "email", "autocomplete": "email"}),
+    )
+    address = forms.CharField(
+        label=_("Địa chỉ"),
+        required=False,
+        max_length=500,
+        help_text=_("Ví dụ: Số 8 đường Tân Trào, phường Minh Xuân, tỉnh Tuyên Quang."),
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from motcua.portal import dossier_views, views
+from motcua.portal import account_views, dossier_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -19,6 +19,7 @@ urlpatterns = [
     path(
         "ho-so-cua-toi/<uuid:public_id>/tep/<int:attachment_id>/", dossier_views.download, name="dossier_file"
     ),
+    path("tai-khoan/", account_views.account, name="account"),
     path("tra-cuu/", dossier_views.lookup, name="lookup"),
     path("tra-cuu/<str:code>", dossier_views.lookup, name="lookup_code"),
     path("dang-nhap/", views.login_view, name="login"),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.accounts.constants import Role
 from motcua.catalog.constants import (
     YES_NO_CHOICES,
+    DateRule,
     DocumentForm,
     FeeCharging,
     FieldKind,
@@ -366,6 +367,16 @@ class FormField(_VersionPart):
     required = models.BooleanField(_("bắt buộc"), default=True)
     help_text = models.CharField(_("hướng dẫn"), max_length=500, blank=True)
     choices = models.JSONField(_("các lựa chọn"), default=list, blank=True)
+    date_rule = models.CharField(
+        _("giới hạn ngày"),
+        max_length=10,
+        choices=DateRule.choices,
+        default=DateRule.ANY,
+        blank=True,
+        help_text=_(
+            "Chỉ cho trường kiểu Ngày: ngày đã qua (ngày sinh, ngày cấp) hay ngày sắp tới (ngày hẹn)."
+        ),
+    )
 
     class Meta(_VersionPart.Meta):
         verbose_name = _("trường biểu mẫu")
@@ -375,6 +386,11 @@ class FormField(_VersionPart):
 
     def __str__(self) -> str:
         return self.label
+
+    def clean(self) -> None:
+        super().clean()
+        if self.date_rule and self.kind != FieldKind.DATE:
+            raise ValidationError({"date_rule": gettext("Chỉ trường kiểu Ngày có giới hạn ngày.")})
 
     @property
     def is_yes_no(self) -> bool:
