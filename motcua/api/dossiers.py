@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, NinjaAPI, Query, Router, Status
@@ -54,6 +54,7 @@ from motcua.catalog.selectors import current_version
 from motcua.dossiers import rules, selectors, services
 from motcua.dossiers.constants import NATIONAL_STATUS, ActionType
 from motcua.dossiers.constants import Status as DossierStatus
+from motcua.dossiers.downloads import attachment_response
 from motcua.dossiers.errors import DossierError, InvalidInput
 from motcua.dossiers.models import Attachment, Dossier
 
@@ -424,12 +425,7 @@ def download_file(request: HttpRequest, ref: str, attachment_id: int):
     attachment = dossier.attachments.filter(pk=attachment_id).first()
     if attachment is None or not selectors.can_download(request.auth, attachment):
         raise Http404
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
+    return attachment_response(attachment, inline=False)
 
 
 @router.post("/{ref}/submit", response={200: DossierDetail, **ERRORS})
