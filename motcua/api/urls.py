@@ -1,7 +1,7 @@
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Query, Schema, Status
+from ninja import NinjaAPI, Query, Schema, Status, Swagger
 from ninja.errors import ValidationError as NinjaValidationError
 
 from motcua.accounts.services import LoginError, issue_token, log_in
@@ -30,6 +30,9 @@ api = NinjaAPI(
     description="Dịch vụ công trực tuyến một cửa: danh mục thủ tục, đơn vị hành chính, tài khoản. "
     "Online public services: procedure catalogue, administrative units, accounts.",
     urls_namespace="api",
+    # Swagger UI's files come from this site ("ninja" in INSTALLED_APPS), and it asks no online
+    # validator to check the schema: /api/docs works without internet.
+    docs=Swagger(settings={"validatorUrl": None}),
 )
 
 
