@@ -20,7 +20,7 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from motcua.accounts.models import User
@@ -241,27 +241,39 @@ def store_generated(
     return attachment
 
 
+def _render(row: Attachment) -> bytes:
+    if row.snapshot is None:
+        raise ValueError(f"Attachment {row.pk} has neither a file nor a snapshot to render.")
+    return notices.render(row.snapshot)
+
+
 def render_pending(attachment: Attachment) -> bool:
     """Render a pending generated document from its snapshot and store the PDF; returns whether this
-    call rendered it.
+    call stored it.
 
     Under a row lock on the attachment, so that the task and a download racing for it render it once:
-    the second finds the file. ``attachment`` is updated in place (file, size, digest).
+    the second finds the file. SQLite has no row lock, only the database's write lock, which every
+    other writer would wait for while the PDF is laid out (~0.15 s): there the PDF is laid out first
+    and stored only if the document is still pending (a race may lay it out twice, never store it
+    twice; the bytes are the same). ``attachment`` is updated in place (file, size, digest).
     """
-    rendered = False
+    pdf = None
+    if not connection.features.has_select_for_update:
+        current = Attachment.objects.get(pk=attachment.pk)
+        if current.pending:
+            pdf = _render(current)
+    stored = False
     with transaction.atomic():
         row = Attachment.objects.select_for_update().get(pk=attachment.pk)
         if row.pending:
-            if row.snapshot is None:
-                raise ValueError(f"Attachment {row.pk} has neither a file nor a snapshot to render.")
-            pdf = notices.render(row.snapshot)
+            pdf = _render(row) if pdf is None else pdf
             row.file.save(row.original_name, ContentFile(pdf), save=False)
             row.size = len(pdf)
             row.sha256 = hashlib.sha256(pdf).hexdigest()
             row.save(update_fields=["file", "size", "sha256"])
-            rendered = True
+            stored = True
     attachment.file, attachment.size, attachment.sha256 = row.file, row.size, row.sha256
-    return rendered
+    return stored
 
 
 def store_notice(change: Change, form: NoticeForm, actor: User | None, **context: Any) -> Attachment:
