@@ -27,11 +27,16 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
 	touch $(STAMP)
 
+# Links and QR codes of the demo point at the served address unless MOTCUA_PUBLIC_URL says otherwise.
+demo: export MOTCUA_PUBLIC_URL ?= http://$(HOST):$(PORT)
 demo: $(STAMP)
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py import_units
 	$(BIN)/python manage.py load_demo
-	@# The event relay and the task worker (emails...) run beside the site and stop with it.
+	@# The event relay and the task worker (emails, and the PDFs load_demo queued) run beside the
+	@# site and stop with it; the site serves while the worker renders.
+	@echo "Serving $(MOTCUA_PUBLIC_URL)/ (staff: $(MOTCUA_PUBLIC_URL)/can-bo/, API: $(MOTCUA_PUBLIC_URL)/api/docs);" \
+	  "logins above, password motcua-demo. Ctrl+C stops."
 	$(BIN)/python manage.py relay_events & relay=$$!; \
 	$(BIN)/python manage.py db_worker & worker=$$!; \
 	trap "kill $$relay $$worker" EXIT; \

@@ -9,6 +9,7 @@ DJANGO_ALLOWED_HOSTS and, for shared file storage, MOTCUA_S3_BUCKET (SECURITY.md
 
 import datetime
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_tasks_db",
     "axes",
+    "ninja",  # its templates and static files: /api/docs loads Swagger UI from this site, not a CDN
     "motcua.core",
     "motcua.agencies",
     "motcua.calendar",
@@ -109,10 +111,14 @@ TEMPLATES = [
     },
 ]
 
+# The development server serves each request on a new thread, and Django keeps one connection per
+# thread for CONN_MAX_AGE: under runserver connections close after each request instead of piling up
+# (30 parallel requests left ~90 idle PostgreSQL connections).
+DEV_SERVER = sys.argv[1:2] == ["runserver"]
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        conn_max_age=0 if DEV_SERVER else int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -198,11 +204,12 @@ MOTCUA_RECEPTION_CUTOFF = os.environ.get("MOTCUA_RECEPTION_CUTOFF", "15:00")
 MOTCUA_CALENDAR_PAUSE_RULE = os.environ.get("MOTCUA_CALENDAR_PAUSE_RULE", "remaining_days")
 
 # Dossiers: largest upload, how many files and how many bytes one dossier may hold (applicants' papers
-# and counter scans; notices and results do not count), and the public address printed in QR codes.
+# and counter scans; notices and results do not count), and the public address printed in links and QR
+# codes (`make demo` sets it from HOST and PORT unless it is set).
 MOTCUA_UPLOAD_MAX_BYTES = int(os.environ.get("MOTCUA_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 MOTCUA_DOSSIER_MAX_FILES = int(os.environ.get("MOTCUA_DOSSIER_MAX_FILES", "30"))
 MOTCUA_DOSSIER_MAX_BYTES = int(os.environ.get("MOTCUA_DOSSIER_MAX_BYTES", str(100 * 1024 * 1024)))
-MOTCUA_PUBLIC_URL = os.environ.get("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000")
+MOTCUA_PUBLIC_URL = os.environ.get("MOTCUA_PUBLIC_URL") or "http://127.0.0.1:8000"
 
 # Catalogue search: minimum strict word similarity (pg_trgm semantics) for a procedure to match.
 MOTCUA_SEARCH_THRESHOLD = float(os.environ.get("MOTCUA_SEARCH_THRESHOLD", "0.5"))

@@ -100,7 +100,10 @@ class AttachmentOut(Schema):
     kind: str
     name: str
     content_type: str
-    size: int
+    size: int | None = Field(
+        description="Bytes; null while a generated notice or result waits for its PDF to be rendered "
+        "(a GET of the file renders it at once)."
+    )
     document: int | None
     notice_form: str
     uploaded_at: datetime.datetime

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, NinjaAPI, Path, Query, Router, Status
@@ -59,6 +59,7 @@ from motcua.core.http import client_address
 from motcua.dossiers import rules, selectors, services
 from motcua.dossiers.constants import NATIONAL_STATUS, ActionType
 from motcua.dossiers.constants import Status as DossierStatus
+from motcua.dossiers.downloads import attachment_response
 from motcua.dossiers.errors import DossierError, InvalidInput
 from motcua.dossiers.models import Attachment, Dossier
 
@@ -439,12 +440,7 @@ def download_file(request: HttpRequest, ref: str, attachment_id: Path[RecordId])
     attachment = dossier.attachments.filter(pk=attachment_id).first()
     if attachment is None or not selectors.can_download(request.auth, attachment):
         raise Http404
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
+    return attachment_response(attachment, inline=False)
 
 
 @router.post("/{ref}/submit", response={200: DossierDetail, **ERRORS})

@@ -2,7 +2,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Query, Schema, Status
+from ninja import Query, Schema, Status, Swagger
 from pydantic import Field
 
 from motcua.accounts.selectors import tokens_of
@@ -35,6 +35,9 @@ api = errors.MotcuaApi(
     description="Dịch vụ công trực tuyến một cửa: danh mục thủ tục, đơn vị hành chính, tài khoản. "
     "Online public services: procedure catalogue, administrative units, accounts.",
     urls_namespace="api",
+    # Swagger UI's files come from this site ("ninja" in INSTALLED_APPS), and it asks no online
+    # validator to check the schema: /api/docs works without internet.
+    docs=Swagger(settings={"validatorUrl": None}),
 )
 
 

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -32,6 +32,7 @@ from motcua.catalog.models import ProcedureVersion
 from motcua.core import clock
 from motcua.dossiers import deadlines, rules, selectors, services
 from motcua.dossiers.constants import OPEN_STATUSES, ActionType, AttachmentKind, StepKind
+from motcua.dossiers.downloads import attachment_response
 from motcua.dossiers.errors import DossierError, InvalidInput
 from motcua.dossiers.models import Attachment, Dossier
 
@@ -295,20 +296,7 @@ def download(request, ref: str, attachment_id: int):
     attachment = dossier.attachments.filter(pk=attachment_id).first()
     if attachment is None or not selectors.can_download(request.user, attachment):
         raise Http404
-    inline = attachment.content_type == "application/pdf"
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        content_type=attachment.content_type,
-        as_attachment=not inline,
-        filename=attachment.original_name,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment_response(attachment, inline=True)
 
 
 # ---------------------------------------------------------------------------------------------

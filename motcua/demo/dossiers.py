@@ -9,6 +9,12 @@ processing spread over the legal time (or beyond it, for the late ones), return 
 The stories are planned first and run in the order of their reception, so the daily sequence of
 the dossier codes follows the time of reception as it would in real life.
 
+The notices and results the services issue are stored with their snapshot and rendered to PDF
+later (motcua.dossiers.notices): the loader collects them (``services.renders_collected``) and, once
+its transaction has committed, queues one render task each, newest first, for the task worker
+(``manage.py db_worker``); a document someone downloads before the worker reaches it is rendered
+then. So loading takes the time of the services, not of WeasyPrint (docs/performance.md).
+
 Loading is idempotent (nothing happens once the demo applicants have dossiers) and deterministic
 (seeded random; the dates are relative to ``now``). Demo-only identities: e-mail addresses are
 @example.vn, identity numbers are random 12-digit numbers with a Tuyên Quang or Hà Giang prefix.
@@ -17,7 +23,8 @@ Loading is idempotent (nothing happens once the demo applicants have dossiers) a
 import datetime
 import io
 import random
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -1383,17 +1390,40 @@ def demo_dossiers_exist() -> bool:
     return Dossier.objects.filter(applicant__email__endswith=f"@{DEMO_EMAIL_DOMAIN}").exists()
 
 
+class Progress:
+    """Reports every tenth of the dossiers loaded, with the time elapsed, to ``write`` (a command's
+    stdout); silent without one."""
+
+    def __init__(self, total: int, write: Callable[[str], None] | None):
+        self.total, self.write = total, write
+        self.started = time.monotonic()
+        self.reported = 0
+
+    def __call__(self, done: int) -> None:
+        tenth = done * 10 // self.total if self.total else 10
+        if self.write is None or tenth <= self.reported:
+            return
+        self.reported = tenth
+        elapsed = time.monotonic() - self.started
+        self.write(f"  dossiers: {done}/{self.total} ({tenth * 10} %) in {elapsed:.1f} s")
+
+
 def load_dossiers(
-    *, count: int = DEFAULT_COUNT, seed: int = DEFAULT_SEED, now: datetime.datetime | None = None
+    *,
+    count: int = DEFAULT_COUNT,
+    seed: int = DEFAULT_SEED,
+    now: datetime.datetime | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> dict[str, int]:
     """Load ``count`` demo dossiers over the last twelve months, unless the demo already has them.
 
-    Returns ``dossiers`` (all dossiers now in the database), ``dossiers_created`` and, when
-    loading, the created ``demo_staff`` and ``demo_citizens`` and ``clamped`` (steps that would
-    have fallen after ``now`` and were moved back to it).
+    ``progress`` receives a line every tenth of the dossiers. Returns ``dossiers`` (all dossiers now
+    in the database), ``dossiers_created`` and, when loading, the created ``demo_staff`` and
+    ``demo_citizens``, ``clamped`` (steps that would have fallen after ``now`` and were moved back
+    to it) and ``renders_queued`` (notices and results whose PDF the task worker will render).
     """
     if demo_dossiers_exist():
-        return {"dossiers": Dossier.objects.count(), "dossiers_created": 0}
+        return {"dossiers": Dossier.objects.count(), "dossiers_created": 0, "renders_queued": 0}
     now = now or timezone.now()
     rng = random.Random(seed)  # noqa: S311  (deterministic demo data)
     versions = list(
@@ -1516,15 +1546,21 @@ def load_dossiers(
             fields={v.pk: list(v.form_fields.order_by("order", "id")) for v in versions},
             documents={v.pk: list(v.documents.order_by("order", "id")) for v in versions},
         )
-        with frozen_clock(clock):
-            for story in stories:
+        report = Progress(len(stories), progress)
+        with frozen_clock(clock), services.renders_collected() as renders:
+            for done, story in enumerate(stories, start=1):
                 story.run(cast)
+                report(done)
+    # After the commit (queue_renders waits for none here): the newest documents first, those that
+    # someone opening the demo looks at.
+    queued = services.queue_renders(sorted(renders, reverse=True))
     return {
         "dossiers": Dossier.objects.count(),
         "dossiers_created": len(stories),
         "demo_staff": staff_created,
         "demo_citizens": len(citizens),
         "clamped": clock.clamped,
+        "renders_queued": queued,
     }
 
 

@@ -5,6 +5,7 @@ Agency identifiers follow the Decision 20/2020 format but are sample values, not
 
 import datetime
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from motcua.agencies.models import AdministrativeUnit, Agency
 from motcua.agencies.services import import_units
 from motcua.catalog.models import Procedure
 from motcua.catalog.services import create_procedure, publish_version
-from motcua.demo.dossiers import load_dossiers
+from motcua.demo.dossiers import DEFAULT_COUNT, load_dossiers
 
 DATA_DIR = Path(__file__).parent / "data"
 DEMO_PASSWORD = "motcua-demo"
@@ -439,18 +440,23 @@ def load_procedures(agencies: dict[str, Agency], path: Path = DATA_DIR / "proced
     return created
 
 
-def load_demo(*, dossiers: int | None = None) -> dict[str, int]:
+def load_demo(
+    *, dossiers: int | None = None, progress: Callable[[str], None] | None = None
+) -> dict[str, int]:
+    """The demo province, agencies, users and catalogue, then ``dossiers`` demo dossiers (default
+    320, 0 for none); ``progress`` receives a line every tenth of the dossiers. Idempotent."""
     agencies = seed_agencies()
     users = seed_users(agencies)
     procedures = load_procedures(agencies)
-    if dossiers is None:
-        loaded = load_dossiers()
+    if dossiers == 0:
+        loaded = {"dossiers": 0, "renders_queued": 0}
     else:
-        loaded = load_dossiers(count=dossiers) if dossiers else {"dossiers": 0}
+        loaded = load_dossiers(count=dossiers or DEFAULT_COUNT, progress=progress)
     return {
         "agencies": len(agencies),
         "users": len(users),
         "procedures_created": procedures,
         "procedures": Procedure.objects.count(),
         "dossiers": loaded["dossiers"],
+        "renders_queued": loaded["renders_queued"],
     }

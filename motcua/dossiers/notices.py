@@ -1,12 +1,20 @@
 """The PDF forms of Circular 03/2025 Appendix I and a simple result document.
 
-Forms 01–05 are notices to the applicant (:func:`render_notice`); form 06, the process control slip, is
-printed on demand from the dossier's history (:func:`render_control_slip`, rows from
-motcua.dossiers.control_slip); form 07 is the register of a reception unit (:func:`render_register`,
-lines from motcua.dossiers.register).
+Forms 01–05 are notices to the applicant and the result document is what the procedure issues; each
+is made in two steps so that a service never lays out a PDF while it holds a dossier's lock:
 
-Plain functions: they read the objects they are given, write nothing and return PDF bytes. The
-templates live in ``dossiers/templates/dossiers/notices/``; every value coming from a person goes
+- *prepare* (:func:`prepare_notice`, :func:`prepare_result`) reads the dossier at issuance into a
+  snapshot: a plain, JSON-serialisable dict of everything the document prints (strings, dates already
+  formatted, the address the QR code encodes, the fee lines...). The service stores it with the
+  attachment.
+- *render* (:func:`render`) lays the snapshot out and returns the PDF bytes. It reads nothing else,
+  so the same snapshot gives the same bytes whenever it is rendered.
+
+Form 06, the process control slip, is printed on demand from the dossier's history
+(:func:`render_control_slip`, rows from motcua.dossiers.control_slip); form 07 is the register of a
+reception unit (:func:`render_register`, lines from motcua.dossiers.register). Neither is stored.
+
+The templates live in ``dossiers/templates/dossiers/notices/``; every value coming from a person goes
 through Django's autoescaping, and WeasyPrint may fetch nothing but the ``data:`` URIs we embed
 (the QR code), so a document can never pull a file or a URL into the PDF.
 
@@ -16,6 +24,7 @@ Dates are printed in Vietnam's time, in the administrative style: "15 giờ 30 p
 import base64
 import datetime
 import io
+import json
 import logging
 import threading
 from pathlib import Path
@@ -226,23 +235,54 @@ def _fee_context(dossier, version) -> dict:
             due = f"{count} × {format_vnd(line.unit_amount)} = {due}"  # 2 bản sao × 8.000 đồng = ...
         elif line.by_quantity:
             due = f"{count}: {due}"
-        printed.append({"name": line.name, "due": due, "note": line.note})
+        printed.append({"name": str(line.name), "due": due, "note": str(line.note or "")})
     return {"fee": format_vnd(fees.total(lines)), "fee_lines": printed}
 
 
+def _agency_fields(agency) -> dict:
+    """What a document prints of an agency."""
+    return {
+        "name": agency.name,
+        "address": agency.address,
+        "phone": agency.phone,
+        "email": agency.email,
+        "opening_hours": agency.opening_hours,
+    }
+
+
+def _dossier_fields(dossier) -> dict:
+    """What a document prints of the dossier itself (dates already formatted)."""
+    return {
+        "code": dossier.code or "",
+        "channel": str(dossier.channel),
+        "applicant_name": dossier.applicant_name,
+        "applicant_identity": dossier.applicant_identity,
+        "applicant_phone": dossier.applicant_phone,
+        "applicant_email": dossier.applicant_email,
+        "applicant_address": dossier.applicant_address,
+        "subject_name": dossier.subject_name,
+        "subject_identity": dossier.subject_identity,
+        "subject_relation": dossier.subject_relation,
+        "submitted_at": format_datetime_vn(dossier.submitted_at),
+        "received_at": format_datetime_vn(dossier.received_at),
+        "receiving_agency": {"name": dossier.receiving_agency.name},
+    }
+
+
 def _context(dossier, *, lookup_url: str, officer_name: str, issued_at) -> dict:
+    """The values every form prints, as plain strings, lists and dicts (call under Vietnamese)."""
     agency = dossier.receiving_agency
     version = dossier.procedure_version
     issued_at = issued_at or timezone.now()
     return {
-        "dossier": dossier,
-        "agency": agency,
+        "dossier": _dossier_fields(dossier),
+        "agency": _agency_fields(agency),
         "agency_parent": _parent_name(agency),
         "procedure_name": version.name,
         "procedure_code": version.procedure.code,
-        "processing_time": _processing_time(version),
+        "processing_time": str(_processing_time(version)),
         **_fee_context(dossier, version),
-        "channel": dossier.get_channel_display(),
+        "channel": str(dossier.get_channel_display()),
         "place": _place(agency),
         "issued_on": format_date_line(issued_at),
         "submitted_at": format_datetime_vn(dossier.submitted_at),
@@ -252,13 +292,12 @@ def _context(dossier, *, lookup_url: str, officer_name: str, issued_at) -> dict:
         "officer_name": officer_name,
         "sign_hint": "(Ký và ghi rõ họ tên)",
         "lookup_url": lookup_url,
-        "qr": qr_png_data_uri(lookup_url) if lookup_url else "",
     }
 
 
 def _as_issuer(context: dict, agency) -> dict:
     """The header of a document issued by ``agency`` (not necessarily the receiving one)."""
-    context.update(agency=agency, agency_parent=_parent_name(agency), place=_place(agency))
+    context.update(agency=_agency_fields(agency), agency_parent=_parent_name(agency), place=_place(agency))
     return context
 
 
@@ -266,6 +305,12 @@ def _as_issuer(context: dict, agency) -> dict:
 
 
 _per_thread = threading.local()
+
+# What a snapshot lays out: its ``document`` and, for a notice, its ``form``.
+NOTICE = "notice"
+RESULT = "result"
+# Bumped when a snapshot's shape changes, so that an old pending one can be told apart.
+SNAPSHOT_VERSION = 1
 
 
 def _fetcher() -> URLFetcher:
@@ -282,7 +327,34 @@ def _document(template: str, context: dict):
     return HTML(string=html, base_url=_BASE_URL, url_fetcher=_fetcher()).render()
 
 
-def notice_document(
+def _snapshot(document: str, context: dict, **extra: str) -> dict:
+    """The snapshot, exactly as it reads back from a JSON column (raises TypeError if a value is not
+    plain data), so that rendering it now or after a round trip through the database is the same."""
+    return json.loads(
+        json.dumps({"version": SNAPSHOT_VERSION, "document": document, **extra, "context": context})
+    )
+
+
+def layout(snapshot: dict):
+    """Lay out a snapshot made by :func:`prepare_notice` or :func:`prepare_result`."""
+    context = dict(snapshot["context"])
+    lookup_url = context.get("lookup_url", "")
+    context["qr"] = qr_png_data_uri(lookup_url) if lookup_url else ""
+    if snapshot["document"] == NOTICE:
+        template = TEMPLATES[NoticeForm(snapshot["form"])]
+    elif snapshot["document"] == RESULT:
+        template = RESULT_TEMPLATE
+    else:
+        raise ValueError(f"Unknown document in snapshot: {snapshot['document']!r}")
+    return _document(template, context)
+
+
+def render(snapshot: dict) -> bytes:
+    """The PDF bytes of a snapshot: a pure function of it (no database, no clock)."""
+    return layout(snapshot).write_pdf()
+
+
+def prepare_notice(
     form: str,
     dossier,
     *,
@@ -295,8 +367,20 @@ def notice_document(
     documents: list[str] | None = None,
     number: str = "",
     register_entry: register.RegisterEntry | None = None,
-):
-    """Lay out a notice; see :func:`render_notice`."""
+) -> dict:
+    """The snapshot of notice ``form`` ("01".."05", a :class:`NoticeForm` value) for ``dossier``.
+
+    - 01 receipt and appointment: lists ``documents`` (default: :func:`received_documents`) and the
+      dossier's entry in the register, form 07 (default: :func:`register.entry_for`).
+    - 02 request to supplement: ``items`` (at least one), ``reasons``.
+    - 03 refusal and 05 stop notice: ``reasons`` (required).
+    - 04 apology: the original appointment (``original_due_at`` or ``due_at``), ``reasons`` and
+      ``new_due_at`` (default: the dossier's ``due_at`` once it differs from ``original_due_at``);
+      issued by the deciding agency and signed by its head; ``number`` is its "Số" (dotted if empty).
+
+    ``lookup_url`` is printed and encoded in the QR code; ``issued_at`` defaults to now.
+    Raises ValueError when a form lacks what it must say.
+    """
     form = NoticeForm(form)
     items = [item.strip() for item in (items or []) if item and item.strip()]
     reasons = reasons.strip()
@@ -312,72 +396,57 @@ def notice_document(
         else:
             raise ValueError("Form 04 needs the new appointment (new_due_at).")
 
-    context = _context(dossier, lookup_url=lookup_url, officer_name=officer_name, issued_at=issued_at)
-    context.update(
-        form=form.value,
-        title=str(form.label).upper(),
-        caption=FORM_CAPTION.format(number=form.value),
-        signer_title=SIGNER_TITLES[form],
-        items=items,
-        reasons=reasons,
-        documents=received_documents(dossier) if documents is None else list(documents),
-        original_due_at=format_datetime_vn(original_due_at),
-        new_due_at=format_datetime_vn(new_due_at),
-    )
-    if form == NoticeForm.RECEIPT:
-        context["register"] = register_entry or register.entry_for(dossier)
-    if form == NoticeForm.APOLOGY:
-        issuer = _as_issuer(context, _issuer(dossier))["agency"]
+    with translation.override("vi"):
+        context = _context(dossier, lookup_url=lookup_url, officer_name=officer_name, issued_at=issued_at)
         context.update(
-            number=number.strip() or f"……/{APOLOGY_SYMBOL}",
-            signer_title=(issuer.head_title or SIGNER_TITLES[form]).upper(),
-            signer_name=issuer.head_name,
-            sign_hint="(Ký, ghi rõ họ tên và đóng dấu)",
-            recipients=APOLOGY_RECIPIENTS,
+            form=form.value,
+            title=str(form.label).upper(),
+            caption=FORM_CAPTION.format(number=form.value),
+            signer_title=SIGNER_TITLES[form],
+            items=items,
+            reasons=reasons,
+            documents=received_documents(dossier) if documents is None else list(documents),
+            original_due_at=format_datetime_vn(original_due_at),
+            new_due_at=format_datetime_vn(new_due_at),
         )
-    return _document(TEMPLATES[form], context)
+        if form == NoticeForm.RECEIPT:
+            entry = register_entry or register.entry_for(dossier)
+            context["register"] = {"volume": entry.volume, "number": entry.number} if entry else None
+        if form == NoticeForm.APOLOGY:
+            issuer = _issuer(dossier)
+            _as_issuer(context, issuer)
+            context.update(
+                number=number.strip() or f"……/{APOLOGY_SYMBOL}",
+                signer_title=(issuer.head_title or SIGNER_TITLES[form]).upper(),
+                signer_name=issuer.head_name,
+                sign_hint="(Ký, ghi rõ họ tên và đóng dấu)",
+                recipients=APOLOGY_RECIPIENTS,
+            )
+    return _snapshot(NOTICE, context, form=form.value)
 
 
-def render_notice(
-    form: str,
-    dossier,
-    *,
-    lookup_url: str,
-    items: list[str] | None = None,
-    reasons: str = "",
-    new_due_at: datetime.datetime | None = None,
-    officer_name: str = "",
-    issued_at: datetime.datetime | None = None,
-    documents: list[str] | None = None,
-    number: str = "",
-    register_entry: register.RegisterEntry | None = None,
-) -> bytes:
-    """The PDF of notice ``form`` ("01".."05", a :class:`NoticeForm` value) for ``dossier``.
+def prepare_result(dossier, *, lookup_url: str, officer_name: str = "", issued_at=None) -> dict:
+    """The snapshot of the unsigned result document: the procedure's result, the dossier code, the
+    applicant, a QR code. A placeholder until results are real signed documents."""
+    with translation.override("vi"):
+        context = _context(dossier, lookup_url=lookup_url, officer_name=officer_name, issued_at=issued_at)
+        context.update(
+            title=RESULT_TITLE,
+            result_text=dossier.procedure_version.result,
+            signer_title=RESULT_SIGNER_TITLE,
+            sign_hint="(Ký, ghi rõ họ tên và đóng dấu)",
+        )
+    return _snapshot(RESULT, context)
 
-    - 01 receipt and appointment: lists ``documents`` (default: :func:`received_documents`) and the
-      dossier's entry in the register, form 07 (default: :func:`register.entry_for`).
-    - 02 request to supplement: ``items`` (at least one), ``reasons``.
-    - 03 refusal and 05 stop notice: ``reasons`` (required).
-    - 04 apology: the original appointment (``original_due_at`` or ``due_at``), ``reasons`` and
-      ``new_due_at`` (default: the dossier's ``due_at`` once it differs from ``original_due_at``);
-      issued by the deciding agency and signed by its head; ``number`` is its "Số" (dotted if empty).
 
-    ``lookup_url`` is printed and encoded in the QR code; ``issued_at`` defaults to now.
-    Raises ValueError when a form lacks what it must say.
-    """
-    return notice_document(
-        form,
-        dossier,
-        lookup_url=lookup_url,
-        items=items,
-        reasons=reasons,
-        new_due_at=new_due_at,
-        officer_name=officer_name,
-        issued_at=issued_at,
-        documents=documents,
-        number=number,
-        register_entry=register_entry,
-    ).write_pdf()
+def notice_document(form: str, dossier, **kwargs):
+    """Lay out a notice (see :func:`prepare_notice` for the arguments)."""
+    return layout(prepare_notice(form, dossier, **kwargs))
+
+
+def render_notice(form: str, dossier, **kwargs) -> bytes:
+    """The PDF of notice ``form`` for ``dossier`` at once (see :func:`prepare_notice`)."""
+    return render(prepare_notice(form, dossier, **kwargs))
 
 
 def control_slip_document(dossier, *, rows=None, printed_at=None):
@@ -442,22 +511,14 @@ def render_register(heading: register.Heading, rows) -> bytes:
 
 
 def result_document(dossier, *, lookup_url: str, officer_name: str = "", issued_at=None):
-    """Lay out the result document; see :func:`render_result`."""
-    context = _context(dossier, lookup_url=lookup_url, officer_name=officer_name, issued_at=issued_at)
-    context.update(
-        title=RESULT_TITLE,
-        result_text=dossier.procedure_version.result,
-        signer_title=RESULT_SIGNER_TITLE,
-        sign_hint="(Ký, ghi rõ họ tên và đóng dấu)",
+    """Lay out the result document; see :func:`prepare_result`."""
+    return layout(
+        prepare_result(dossier, lookup_url=lookup_url, officer_name=officer_name, issued_at=issued_at)
     )
-    return _document(RESULT_TEMPLATE, context)
 
 
 def render_result(dossier, *, lookup_url: str, officer_name: str = "", issued_at=None) -> bytes:
-    """An unsigned result document: the procedure's result, the dossier code, the applicant, a QR code.
-
-    A placeholder until results are real signed documents.
-    """
-    return result_document(
-        dossier, lookup_url=lookup_url, officer_name=officer_name, issued_at=issued_at
-    ).write_pdf()
+    """The PDF of the result document at once; see :func:`prepare_result`."""
+    return render(
+        prepare_result(dossier, lookup_url=lookup_url, officer_name=officer_name, issued_at=issued_at)
+    )

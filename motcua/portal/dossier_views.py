@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,6 +23,7 @@ from motcua.catalog.models import FormField, ProcedureVersion
 from motcua.core.ratelimit import limited_page
 from motcua.dossiers import form_data, rules, selectors, services
 from motcua.dossiers.constants import ActionType, AttachmentKind, Operation, Status
+from motcua.dossiers.downloads import attachment_response
 from motcua.dossiers.errors import DossierError, InvalidInput
 from motcua.dossiers.models import Attachment, Dossier
 from motcua.portal import problems
@@ -498,18 +499,7 @@ def download(request, public_id, attachment_id: int):
     attachment = get_object_or_404(Attachment, pk=attachment_id, dossier=dossier)
     if not selectors.can_download(request.user, attachment):
         raise Http404
-    return _file_response(attachment)
-
-
-def _file_response(attachment: Attachment) -> HttpResponse:
-    response = FileResponse(
-        attachment.file.open("rb"),
-        content_type=attachment.content_type,
-        as_attachment=attachment.content_type != "application/pdf",
-        filename=attachment.original_name,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachment_response(attachment, inline=True)
 
 
 @limited_page(

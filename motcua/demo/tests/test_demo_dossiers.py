@@ -1,17 +1,19 @@
+"""The demo loader makes a year of dossiers through the real services, in every status, and queues
+the render of their notices and results for the task worker."""
+
 import datetime
 import io
 import re
-from functools import partial
-from unittest import mock
 
 import pytest
 from django.core.management import call_command
+from django.tasks import default_task_backend
 from django.utils import timezone
 
 from motcua.accounts.models import User
-from motcua.demo import dossiers as demo_dossiers
 from motcua.dossiers.constants import Status
 from motcua.dossiers.models import Action, Attachment, Dossier
+from motcua.dossiers.tasks import render_document
 
 pytestmark = pytest.mark.django_db
 
@@ -19,11 +21,15 @@ COUNT = 60
 CODE = re.compile(r"^(?P<agency>[A-Z0-9.]+)-(?P<day>\d{6})-(?P<number>\d{4,})$")
 
 
-def _load_demo() -> str:
+@pytest.fixture(autouse=True)
+def _queued_tasks(settings):
+    """Tasks are kept in a list instead of run: a demo of 60 dossiers issues about a hundred PDFs."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+
+
+def _load_demo(count: int = COUNT) -> str:
     out = io.StringIO()
-    smaller = partial(demo_dossiers.load_dossiers, count=COUNT)
-    with mock.patch("motcua.demo.seed.load_dossiers", smaller):
-        call_command("load_demo", stdout=out)
+    call_command("load_demo", f"--dossiers={count}", stdout=out)
     return out.getvalue()
 
 
@@ -65,3 +71,31 @@ def test_the_demo_has_a_year_of_dossiers_in_every_status_once():
     second = _load_demo()
     assert f"Demo dossiers: {COUNT}." in second
     assert (Dossier.objects.count(), Action.objects.count(), User.objects.count()) == counts
+
+
+def test_the_demo_prints_its_progress_and_queues_every_pdf_it_issued(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # the loader queues after its commit
+        output = _load_demo(30)
+
+    steps = re.findall(r"^  dossiers: (\d+)/30 \((\d+) %\) in \d+\.\d s$", output, flags=re.MULTILINE)
+    assert [int(percent) for _done, percent in steps] == list(range(10, 101, 10))
+    assert [int(done) for done, _percent in steps] == [3 * k for k in range(1, 11)]
+    generated = Attachment.objects.filter(snapshot__isnull=False)
+    queued = [result.args[0] for result in default_task_backend.results if result.task == render_document]
+    assert generated.count() > 30
+    assert sorted(queued) == sorted(generated.values_list("pk", flat=True))
+    assert queued == sorted(queued, reverse=True)  # the newest first
+    assert all(a.pending for a in generated)
+    assert f"Queued {len(queued)} PDF notices and results" in output
+
+    # What the worker does with the first ones.
+    for pk in queued[:2]:
+        assert render_document.call(pk) is True
+        assert Attachment.objects.get(pk=pk).file.read(4) == b"%PDF"
+
+
+def test_a_negative_count_is_refused_naming_the_option():
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="--dossiers"):
+        call_command("load_demo", "--dossiers=-1", stdout=io.StringIO())

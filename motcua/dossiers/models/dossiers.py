@@ -225,7 +225,12 @@ class Attachment(models.Model):
     """A file of a dossier: an applicant's document, a scan, a notice (forms 01–05) or the result.
 
     Stored under MEDIA_ROOT (outside the web root) with a random name; served only by a view that
-    checks who is asking.
+    checks who is asking (motcua.dossiers.downloads).
+
+    A document the system generates (a notice, the generated result) keeps the ``snapshot`` of what
+    it prints, taken at issuance (motcua.dossiers.notices). It is *pending* until its PDF is rendered
+    from that snapshot: no file yet, ``size`` None and ``sha256`` empty. A task renders it after the
+    commit, or the first download does (motcua.dossiers.services.base.render_pending).
     """
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="attachments")
@@ -242,12 +247,13 @@ class Attachment(models.Model):
     action = models.ForeignKey(
         Action, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments"
     )
-    file = models.FileField(upload_to=_upload_to, max_length=255)
+    file = models.FileField(upload_to=_upload_to, max_length=255, blank=True)
     original_name = models.CharField(_("tên tệp"), max_length=255)
     content_type = models.CharField(max_length=100)
     extension = models.CharField(max_length=10)
-    size = models.PositiveBigIntegerField()
-    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField(null=True, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    snapshot = models.JSONField(null=True, blank=True, editable=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -261,6 +267,11 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def pending(self) -> bool:
+        """A generated document whose PDF is not rendered yet."""
+        return not self.file
 
 
 class Pause(models.Model):

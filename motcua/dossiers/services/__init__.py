@@ -22,7 +22,7 @@ from motcua.dossiers.services.applicant import (
     submit_new,
     withdraw,
 )
-from motcua.dossiers.services.base import lookup_url
+from motcua.dossiers.services.base import lookup_url, queue_renders, render_pending, renders_collected
 from motcua.dossiers.services.counter import intake_at_counter
 from motcua.dossiers.services.processing import (
     apologize,
@@ -54,10 +54,13 @@ __all__ = [
     "lookup_url",
     "mark_ready",
     "missing_documents",
+    "queue_renders",
     "receive",
     "receiving_agencies",
     "record_payment",
     "refuse",
+    "render_pending",
+    "renders_collected",
     "reply_consultation",
     "request_payment",
     "request_supplement",

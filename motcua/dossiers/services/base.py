@@ -4,17 +4,23 @@
 person may take this action on the dossier as it is now (under the lock: who holds it may have
 changed since the caller read it), lets the service change it, then appends the Action, the audit
 row and the event. ``locked`` does the same for changes that leave no line in the history.
+
+Generated documents (notices 01–05, the generated result) are stored pending, with the snapshot of
+what they print (``store_generated``): the PDF is not laid out under the dossier's lock but after
+the commit, by a task (motcua.dossiers.tasks), or by the first download if it comes sooner
+(``render_pending``).
 """
 
 import functools
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import IO, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from motcua.accounts.models import User
@@ -172,9 +178,108 @@ def store_upload(
     )
 
 
+# Generated documents stored inside ``renders_collected()`` go to its list instead of the task queue.
+_collected: ContextVar[list[int] | None] = ContextVar("motcua_renders_collected", default=None)
+
+
+@contextmanager
+def renders_collected() -> Iterator[list[int]]:
+    """Generated documents stored in the block are not queued one by one after the commit: their ids
+    go to the list yielded, for the caller to queue (``queue_renders``) when and in the order it
+    chooses. The demo loader, which issues hundreds in one transaction, queues them once its load
+    has committed. Explicit, so that nothing needs patching."""
+    ids: list[int] = []
+    token = _collected.set(ids)
+    try:
+        yield ids
+    finally:
+        _collected.reset(token)
+
+
+def queue_renders(attachment_ids: Iterable[int]) -> int:
+    """Queue one render task per generated document, after the commit of the current transaction (at
+    once outside one). Under the tests' immediate task backend the PDFs are rendered right then."""
+    from motcua.dossiers.tasks import render_document  # tasks.py imports this module
+
+    ids = list(attachment_ids)
+
+    def enqueue() -> None:
+        for pk in ids:
+            render_document.enqueue(pk)
+
+    if ids:
+        transaction.on_commit(enqueue)
+    return len(ids)
+
+
+def store_generated(
+    dossier: Dossier,
+    *,
+    kind: str,
+    name: str,
+    snapshot: dict,
+    actor: User | None,
+    form: str = "",
+) -> Attachment:
+    """Store a generated PDF pending, with its snapshot (motcua.dossiers.notices), and queue its render
+    for after the commit."""
+    attachment = Attachment.objects.create(
+        dossier=dossier,
+        kind=kind,
+        notice_form=form,
+        original_name=name,
+        content_type="application/pdf",
+        extension=".pdf",
+        snapshot=snapshot,
+        uploaded_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    collected = _collected.get()
+    if collected is None:
+        queue_renders([attachment.pk])
+    else:
+        collected.append(attachment.pk)
+    return attachment
+
+
+def _render(row: Attachment) -> bytes:
+    if row.snapshot is None:
+        raise ValueError(f"Attachment {row.pk} has neither a file nor a snapshot to render.")
+    return notices.render(row.snapshot)
+
+
+def render_pending(attachment: Attachment) -> bool:
+    """Render a pending generated document from its snapshot and store the PDF; returns whether this
+    call stored it.
+
+    Under a row lock on the attachment, so that the task and a download racing for it render it once:
+    the second finds the file. SQLite has no row lock, only the database's write lock, which every
+    other writer would wait for while the PDF is laid out (~0.15 s): there the PDF is laid out first
+    and stored only if the document is still pending (a race may lay it out twice, never store it
+    twice; the bytes are the same). ``attachment`` is updated in place (file, size, digest).
+    """
+    pdf = None
+    if not connection.features.has_select_for_update:
+        current = Attachment.objects.get(pk=attachment.pk)
+        if current.pending:
+            pdf = _render(current)
+    stored = False
+    with transaction.atomic():
+        row = Attachment.objects.select_for_update().get(pk=attachment.pk)
+        if row.pending:
+            pdf = _render(row) if pdf is None else pdf
+            row.file.save(row.original_name, ContentFile(pdf), save=False)
+            row.size = len(pdf)
+            row.sha256 = hashlib.sha256(pdf).hexdigest()
+            row.save(update_fields=["file", "size", "sha256"])
+            stored = True
+    attachment.file, attachment.size, attachment.sha256 = row.file, row.size, row.sha256
+    return stored
+
+
 def store_notice(change: Change, form: NoticeForm, actor: User | None, **context: Any) -> Attachment:
+    """Issue notice ``form`` for the dossier being changed: its snapshot now, its PDF after the commit."""
     dossier = change.dossier
-    pdf = notices.render_notice(
+    snapshot = notices.prepare_notice(
         form.value,
         dossier,
         lookup_url=lookup_url(dossier),
@@ -182,14 +287,12 @@ def store_notice(change: Change, form: NoticeForm, actor: User | None, **context
         issued_at=change.now,
         **context,
     )
-    attachment = store_file(
+    attachment = store_generated(
         dossier,
         kind=AttachmentKind.NOTICE,
         form=form.value,
-        content=pdf,
         name=f"mau-{form.value}-{dossier.code or dossier.public_id}.pdf",
-        content_type="application/pdf",
-        extension=".pdf",
+        snapshot=snapshot,
         actor=actor,
     )
     change.data.setdefault("files", []).append(attachment.pk)

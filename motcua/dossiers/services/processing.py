@@ -21,7 +21,7 @@ from motcua.dossiers.services.base import (
     lookup_url,
     required_text,
     stale_is_a_conflict,
-    store_file,
+    store_generated,
     store_notice,
     store_upload,
 )
@@ -300,19 +300,17 @@ def attach_result(
         if upload is not None and checked is not None:
             attachment = store_upload(row, upload, checked, kind=AttachmentKind.RESULT, actor=actor)
         else:
-            pdf = notices.render_result(
+            snapshot = notices.prepare_result(
                 row,
                 lookup_url=lookup_url(row),
                 officer_name=getattr(actor, "full_name", "") or "",
                 issued_at=change.now,
             )
-            attachment = store_file(
+            attachment = store_generated(
                 row,
                 kind=AttachmentKind.RESULT,
                 name=f"ket-qua-{row.code}.pdf",
-                content=pdf,
-                content_type="application/pdf",
-                extension=".pdf",
+                snapshot=snapshot,
                 actor=actor,
             )
         change.data["files"] = [attachment.pk]

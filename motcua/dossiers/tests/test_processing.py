@@ -10,7 +10,7 @@ from motcua.dossiers.models import Dossier
 from motcua.dossiers.tests.factories import pdf, received
 
 
-def test_the_whole_process_to_the_returned_result(office):
+def test_the_whole_process_to_the_returned_result(office, django_capture_on_commit_callbacks):
     dossier = received(office)
 
     services.forward(dossier, actor=office.specialist, note="Hồ sơ hợp lệ")
@@ -19,7 +19,9 @@ def test_the_whole_process_to_the_returned_result(office):
         services.approve(dossier, actor=office.leader)  # the last approval needs the result
     with pytest.raises(WrongState, match="phê duyệt"):
         services.mark_ready(dossier, actor=office.leader)  # at an approval step, approval ends it
-    result = services.attach_result(dossier, actor=office.leader)
+    with django_capture_on_commit_callbacks(execute=True):  # the render task runs after the commit
+        result = services.attach_result(dossier, actor=office.leader)
+    result.refresh_from_db()
     assert result.kind == AttachmentKind.RESULT and result.file.read(4) == b"%PDF"
     services.approve(dossier, actor=office.leader, note="Đồng ý")
     # Approved at the last step: ready (9), back at the one-stop unit for return.

@@ -11,10 +11,13 @@ from motcua.dossiers.models import Attachment
 from motcua.dossiers.tests.factories import pdf, submitted
 
 
-def test_receiving_gives_a_code_a_due_date_a_receipt_and_the_first_step(office):
+def test_receiving_gives_a_code_a_due_date_a_receipt_and_the_first_step(
+    office, django_capture_on_commit_callbacks
+):
     dossier = submitted(office)
 
-    services.receive(dossier, actor=office.reception)
+    with django_capture_on_commit_callbacks(execute=True):  # the receipt's render task runs
+        services.receive(dossier, actor=office.reception)
 
     today = timezone.localdate()
     assert re.fullmatch(rf"000\.01\.01\.H59-{today:%y%m%d}-0001", dossier.code)
@@ -29,7 +32,7 @@ def test_receiving_gives_a_code_a_due_date_a_receipt_and_the_first_step(office):
     assert steps[-1].due_at == dossier.due_at  # the last step ends with the dossier
     assert steps[1].due_at < steps[2].due_at
     receipt = dossier.attachments.get(kind=AttachmentKind.NOTICE, notice_form="01")
-    assert receipt.file.read(4) == b"%PDF"
+    assert not receipt.pending and receipt.file.read(4) == b"%PDF" and receipt.size == receipt.file.size
 
 
 def test_codes_are_given_at_submission_and_count_up_per_agency_and_day(office):

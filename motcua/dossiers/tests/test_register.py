@@ -101,6 +101,7 @@ def test_the_printed_receipt_and_the_register_give_the_same_number(office):
     dossier = received(office)
 
     receipt = dossier.attachments.get(notice_form="01")
+    services.render_pending(receipt)  # what the task (or the first download) does
     text = " ".join(PdfReader(receipt.file).pages[0].extract_text().split())
     row = register.register_rows(office.reception, office.agency, Period.month_of(timezone.localdate()))[-1]
 
