@@ -79,6 +79,9 @@ class FormFieldOut(Schema):
     required: bool
     help_text: str
     choices: list[str]
+    date_rule: str = Field(
+        "", description="For a date: past (not after today), future (not before today), or empty."
+    )
 
 
 class StepOut(Schema):

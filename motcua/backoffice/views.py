@@ -30,7 +30,7 @@ from motcua.backoffice.forms import (
 )
 from motcua.catalog.models import ProcedureVersion
 from motcua.core import clock
-from motcua.dossiers import deadlines, rules, selectors, services
+from motcua.dossiers import deadlines, form_data, rules, selectors, services
 from motcua.dossiers.constants import OPEN_STATUSES, ActionType, AttachmentKind, StepKind
 from motcua.dossiers.downloads import attachment_response
 from motcua.dossiers.errors import DossierError, InvalidInput
@@ -183,18 +183,6 @@ def inbox(request):
 # The dossier page
 
 
-def _form_data_rows(dossier: Dossier) -> list[tuple[str, str]]:
-    rows = []
-    for field in dossier.procedure_version.form_fields.all():
-        value = dossier.form_data.get(field.key)
-        if isinstance(value, dict):
-            value = value.get("label") or ", ".join(
-                str(v) for v in (value.get("detail"), value.get("unit")) if v
-            )
-        rows.append((field.label, "" if value is None else str(value)))
-    return rows
-
-
 def _render_dossier(request, dossier: Dossier, *, failed=None, error: DossierError | None = None, status=200):
     """The dossier page; ``failed`` is (spec, bound form) of an action that did not go through."""
     _flag_deadline(dossier, clock.now())
@@ -228,7 +216,7 @@ def _render_dossier(request, dossier: Dossier, *, failed=None, error: DossierErr
             "other_open": any(f["failed"] for f in forms if f["spec"].secondary),
             "error": error,
             "failed_target": f"action-{failed[0].slug}" if failed is not None else "",
-            "form_rows": _form_data_rows(dossier),
+            "form_rows": [(a.label, a.text) for a in form_data.answers(dossier)],
             "attachments": dossier.attachments.select_related("document", "uploaded_by").order_by(
                 "uploaded_at", "id"
             ),

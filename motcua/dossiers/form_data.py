@@ -12,6 +12,7 @@ passed by the time a dossier comes back for a supplement must be corrected befor
 import datetime
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -196,3 +197,41 @@ def applicant_values(
             continue
         values[field.key] = value
     return values
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answer of a dossier's online form as people read it back."""
+
+    key: str
+    label: str
+    text: str
+
+
+def _show_date(value: str) -> str:
+    try:
+        return datetime.date.fromisoformat(value).strftime("%d/%m/%Y")
+    except ValueError:
+        return value
+
+
+def answers(dossier) -> list[Answer]:
+    """The form's answers in the form's order, each with its field's label: an address as its detail
+    and commune, a date as dd/mm/yyyy. The applicant's page and the staff page read the same."""
+    found = []
+    for field in version_parts(dossier.procedure_version).form_fields:
+        if field.kind == FieldKind.FILE:
+            continue
+        value = dossier.form_data.get(field.key)
+        if isinstance(value, dict):
+            code = str(value.get("unit") or "")
+            unit = current_unit(code) if code else None
+            text = value.get("label") or ", ".join(
+                p for p in (value.get("detail"), unit.name if unit else "") if p
+            )
+        elif field.kind == FieldKind.DATE and isinstance(value, str):
+            text = _show_date(value)
+        else:
+            text = "" if value is None else str(value)
+        found.append(Answer(field.key, field.label, text))
+    return found

@@ -1,7 +1,6 @@
 """The applicant's side of a dossier: apply online, save a draft, review and submit, follow it,
 add what was asked for, withdraw; and the public lookup by code."""
 
-import datetime
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -16,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from motcua.agencies.models import AdministrativeUnit
-from motcua.agencies.selectors import current_unit
 from motcua.catalog import fees
 from motcua.catalog.constants import FieldKind
 from motcua.catalog.models import FormField, ProcedureVersion
@@ -62,15 +60,6 @@ class FieldView:
     @property
     def detail(self) -> str:
         return self.value.get("detail", "") if isinstance(self.value, dict) else (self.value or "")
-
-
-@dataclass(frozen=True)
-class Answer:
-    """One answer of the online form as the applicant reads it back."""
-
-    key: str
-    label: str
-    text: str
 
 
 def _own_dossier(request, public_id) -> Dossier:
@@ -181,38 +170,6 @@ def _upload_documents(request, dossier: Dossier) -> dict[str, list[str]]:
             message = getattr(exc, "message", None) or "; ".join(getattr(exc, "messages", [str(exc)]))
             errors.setdefault(problems.document_slot(document), []).append(message)
     return errors
-
-
-def _show_date(value: str) -> str:
-    try:
-        return datetime.date.fromisoformat(value).strftime("%d/%m/%Y")
-    except ValueError:
-        return value
-
-
-def _answers(dossier: Dossier) -> list[Answer]:
-    """The form's answers in the form's order, each with its field's label: an address as its
-    detail and unit, a date as dd/mm/yyyy."""
-    answers = []
-    for field in dossier.procedure_version.form_fields.all():
-        if field.kind == FieldKind.FILE:
-            continue
-        value = dossier.form_data.get(field.key)
-        if isinstance(value, dict):
-            text = value.get("label") or ", ".join(
-                p for p in (value.get("detail"), _unit_name(value.get("unit"))) if p
-            )
-        elif field.kind == FieldKind.DATE and isinstance(value, str):
-            text = _show_date(value)
-        else:
-            text = "" if value is None else str(value)
-        answers.append(Answer(field.key, field.label, text))
-    return answers
-
-
-def _unit_name(code: str | None) -> str:
-    unit = current_unit(code) if code else None
-    return unit.name if unit else ""
 
 
 def _files(dossier: Dossier) -> list[Attachment]:
@@ -358,7 +315,7 @@ def review(request, public_id):
         "portal/dossier_review.html",
         {
             "dossier": dossier,
-            "answers": _answers(dossier),
+            "answers": form_data.answers(dossier),
             "applicant": _applicant_details(dossier, request.user),
             "documents": _documents(dossier),
             "errors": errors,
@@ -413,7 +370,7 @@ def detail(request, public_id):
         "portal/dossier_detail.html",
         {
             "dossier": dossier,
-            "answers": _answers(dossier),
+            "answers": form_data.answers(dossier),
             "files": _files(dossier),
             **_fee_context(dossier),
             "timeline": selectors.timeline(dossier, audience="applicant"),

@@ -91,6 +91,16 @@ def _new_dossier(
     )
 
 
+def _copy_applicant(dossier: Dossier, applicant: User) -> None:
+    """A draft shows the applicant's details from their account; what is submitted is what it showed
+    (the account may have changed since the draft was started)."""
+    dossier.applicant_name = applicant.full_name or applicant.username
+    dossier.applicant_identity = applicant.identity_number or ""
+    dossier.applicant_phone = applicant.phone
+    dossier.applicant_email = applicant.email
+    dossier.applicant_address = applicant.address
+
+
 def start_dossier(
     *,
     version: ProcedureVersion,
@@ -297,6 +307,8 @@ def save_draft(
     with locked(dossier, actor, Operation.EDIT) as change:
         row = change.dossier
         cleaned, errors = clean_form(row.procedure_version, form_data, partial=True)
+        if row.status == Status.DRAFT:
+            _copy_applicant(row, actor)
         row.form_data = cleaned
         row.fee_due = fees.total(fees.charges(row.procedure_version, cleaned))
         row.revision += 1
@@ -371,6 +383,7 @@ def submit(
     with acting(dossier, actor, ActionType.SUBMIT, expected_revision=expected_revision) as change:
         row = change.dossier
         check_complete(row)
+        _copy_applicant(row, actor)
         row.fee_due = fees.total(fees.charges(row.procedure_version, row.form_data))
         row.submitted_at = change.now
         row.holder_agency = row.receiving_agency

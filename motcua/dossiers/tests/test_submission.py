@@ -205,3 +205,17 @@ def test_after_a_change_the_dossier_keeps_what_answers_show_without_more_queries
             dossier.holder_agency.name,
         )
     assert shown[0] == office.version.procedure.code and shown[2] == office.agency.name
+
+
+def test_what_is_submitted_carries_the_applicants_details_as_the_account_has_them(office):
+    office.citizen.phone, office.citizen.address = "0912000111", "Số 1 đường Cũ"
+    office.citizen.save()
+    draft = services.start_dossier(version=office.version, applicant=office.citizen, another=True)
+    # The applicant corrects their account while the draft waits (the draft shows the account's details).
+    office.citizen.phone, office.citizen.address = "0912000222", "Số 5 ngõ 12, phường Minh Xuân"
+    office.citizen.save()
+    services.save_draft(draft, actor=office.citizen, form_data={})
+
+    assert (draft.applicant_phone, draft.applicant_address) == ("0912000222", "Số 5 ngõ 12, phường Minh Xuân")
+    dossier = submitted(office)
+    assert dossier.applicant_address == "Số 5 ngõ 12, phường Minh Xuân"
