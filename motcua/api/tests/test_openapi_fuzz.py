@@ -39,7 +39,22 @@ def valid_data_is_not_refused_as_unreadable(ctx, response, case):
 pytestmark = pytest.mark.django_db
 
 
-def test_every_operation_answers_as_its_schema_says(office, settings):
+@pytest.fixture
+def connections_kept():
+    """The WSGI handler closes the database connection after each request (close_old_connections);
+    inside the test's transaction that would close it under the test, on PostgreSQL. Django's own
+    test client disconnects it the same way."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+def test_every_operation_answers_as_its_schema_says(office, settings, connections_kept):
     from motcua.wsgi import application
 
     settings.MOTCUA_LOOKUP_RATE = ""  # the fuzzer asks far more than a person would
