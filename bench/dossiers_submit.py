@@ -13,7 +13,8 @@ have passed:
   required document of 2.000815, a 1 KB PDF, multipart) and ``POST /api/dossiers/{id}/submit``.
 
 Then the same number of clients insert, in plain psycopg, what a submission leaves in the database in
-one transaction each: the dossier row (status 1, every column the ORM writes), its ``submit`` action,
+one transaction each: the code's daily sequence, the dossier row with its code (status 1, every column
+the ORM writes), its ``submit`` action,
 its audit row and its event in the outbox (motcua.dossiers.events), one INSERT each. The ratio
 API / plain shows what Django, the services and HTTP cost on top of the database work. For comparison
 with the figures of earlier versions, which wrote no outbox row, the plain script also runs without
@@ -260,13 +261,22 @@ def measure(run: Run, target, clients: int, make_args) -> float:
 
 # --- plain psycopg ----------------------------------------------------------------------------------
 
+# The code's daily sequence (motcua.dossiers.codes), then the dossier with its code.
+PLAIN_SEQUENCE = (
+    "INSERT INTO dossiers_dailysequence (agency_id, day, last) VALUES (%s, %s, 1) "
+    "ON CONFLICT (agency_id, day) DO UPDATE SET last = dossiers_dailysequence.last + 1 RETURNING last"
+)
+_PLAIN_COLUMNS = (
+    "public_id, code, procedure_version_id, applicant_id, applicant_name, applicant_identity, "
+    "applicant_phone, applicant_email, applicant_address, subject_name, subject_identity, "
+    "subject_relation, channel, receiving_agency_id, deciding_agency_id, holder_agency_id, "
+    "holder_user_id, current_step_id, status, form_data, created_at, submitted_at, received_at, "
+    "counted_from, due_at, original_due_at, finished_at, returned_at, closed_at, paused_since, "
+    "apologized, fee_due, revision, updated_at"
+)
 PLAIN_DOSSIER = (
-    "INSERT INTO dossiers_dossier (public_id, code, procedure_version_id, applicant_id, applicant_name, "
-    "applicant_identity, applicant_phone, applicant_email, subject_name, subject_identity, subject_relation, "
-    "channel, receiving_agency_id, deciding_agency_id, holder_agency_id, holder_user_id, current_step_id, "
-    "status, form_data, created_at, submitted_at, received_at, counted_from, due_at, original_due_at, "
-    "finished_at, returned_at, closed_at, paused_since, apologized, fee_due, revision, updated_at) "
-    "VALUES (%s, NULL, %s, %s, %s, %s, %s, %s, '', '', '', 'online', %s, NULL, %s, NULL, NULL, 1, %s, "
+    f"INSERT INTO dossiers_dossier ({_PLAIN_COLUMNS}) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, '', '', '', '', 'online', %s, NULL, %s, NULL, NULL, 1, %s, "
     "%s, %s, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, false, 0, 1, %s) RETURNING id"
 )
 PLAIN_ACTION = (
@@ -297,19 +307,24 @@ def plain_client(run: Run, dsn: str, seed: int, context: dict, created: list[int
             started = time.perf_counter()
             now = datetime.datetime.now(datetime.UTC)
             form = form_one(rng, context["unit"])
+            agency = rng.choice(context["agency_ids"])
+            day = (now + datetime.timedelta(hours=7)).date()
             with conn.transaction(), conn.cursor() as cursor:
+                cursor.execute(PLAIN_SEQUENCE, [agency, day])
+                (number,) = cursor.fetchone()
                 cursor.execute(
                     PLAIN_DOSSIER,
                     [
                         uuid.uuid4(),
+                        f"PLAIN{agency}-{day:%y%m%d}-{number:04d}",
                         context["version"],
                         user_id,
                         name,
                         identity,
                         phone,
                         email,
-                        rng.choice(context["agency_ids"]),
-                        context["agency_ids"][0],
+                        agency,
+                        agency,
                         Jsonb(form),
                         now,
                         now,

@@ -2,19 +2,21 @@
 answer again, status and body; the same key with another request is a 422; concurrent requests with
 one key create one thing.
 
-The key is claimed, the view runs and its answer is stored in one transaction: a row per (account,
-key) (``IdempotentRequest``), inserted first with ``INSERT … ON CONFLICT``. A concurrent request with
-the same key waits on that row's unique index until the first commits, then replays its answer; if the
-first fails (a 5xx, or the connection drops), its transaction takes everything back, claim included,
-and the next request with the key runs afresh. Answers other than 5xx are kept (a 422 is the answer to
-that request: a retry gets it again), for MOTCUA_IDEMPOTENCY_HOURS; after that the key is free again.
+The view runs and its answer is stored with the key in one transaction: a row per (account, key)
+(``IdempotentRequest``), inserted after the view with ``INSERT … ON CONFLICT``, so that a request pays
+one statement more than without a key. A concurrent request with the same key waits on that row's
+unique index until the first commits, finds the key taken, takes back everything it did (its dossier,
+its code's number) and replays the first answer; if the first fails (a 5xx, or the connection drops),
+its transaction takes everything back and the next request with the key runs afresh. Answers other
+than 5xx are kept (a 422 is the answer to that request: a retry gets it again), for
+MOTCUA_IDEMPOTENCY_HOURS; after that the key is free again.
 
 Which operations: those ``IDEMPOTENT_OPERATIONS`` names (``POST /api/dossiers`` and ``POST
 /api/dossiers/{ref}/files``). ``POST /api/auth/token`` is not one: its answer is a secret that is
 never stored. Officers' actions need no key: each carries the revision it was decided on (409 when
 stale), which a repeat no longer matches.
 
-Cost: an API request without the header pays nothing; with it, BEGIN, two statements and COMMIT
+Cost: an API request without the header pays nothing; with it, BEGIN, one statement and COMMIT
 (docs/performance.md).
 """
 
@@ -95,22 +97,22 @@ def _once(request, get_response, token_digest: str, key: str, fingerprint: str) 
     now = timezone.now()
     expired = now - datetime.timedelta(hours=settings.MOTCUA_IDEMPOTENCY_HOURS)
     with transaction.atomic():
-        claimed = _claim(token_digest, key, fingerprint, now, expired)
-        if claimed is not None:
-            response = get_response(request)
-            if response.status_code >= 500 or response.status_code in (401, 429) or response.streaming:
-                transaction.set_rollback(True)  # nothing of it stays: no claim, no half-made dossier
-                return response
-            _store(claimed, response)
-    if claimed is None:
+        response = get_response(request)
+        if response.status_code >= 500 or response.status_code in (401, 429) or response.streaming:
+            transaction.set_rollback(True)  # nothing of it stays: no key, no half-made dossier
+            return response
+        stored = _record(token_digest, key, fingerprint, now, expired, response)
+        if stored is None:
+            transaction.set_rollback(True)  # the key was taken first: what this request made goes
+    if stored is None:
         first = _first(token_digest, key)
         if first is None:
-            return get_response(request)  # the token matched no account: the API answers 401
+            return response  # the token matched no account
         if first.fingerprint != fingerprint:
             message = _("Khóa Idempotency-Key này đã dùng cho một yêu cầu khác.")
             return JsonResponse({"detail": message, "errors": {HEADER: [message]}}, status=422)
         return _replay(first)
-    if claimed % 1000 == 0:  # now and then, forget the keys past their time
+    if stored % 1000 == 0:  # now and then, forget the keys past their time
         IdempotentRequest.objects.filter(created_at__lt=expired).delete()
     return response
 
@@ -120,8 +122,11 @@ def _names():
     return q(IdempotentRequest._meta.db_table), q(ApiToken._meta.db_table)
 
 
-def _claim(token_digest: str, key: str, fingerprint: str, now, expired) -> int | None:
-    """Insert the (account, key) row, or take over an expired one; None if a live one exists."""
+def _record(
+    token_digest: str, key: str, fingerprint: str, now, expired, response: HttpResponse
+) -> int | None:
+    """Insert the (account, key) row with the answer, or take over an expired one; None if a live one
+    exists (it was written by a request that committed first, or waits for it to commit)."""
     table, tokens = _names()
     q = connection.ops.quote_name
     user, key_, at = q("user_id"), q("key"), q("created_at")
@@ -129,12 +134,23 @@ def _claim(token_digest: str, key: str, fingerprint: str, now, expired) -> int |
     with connection.cursor() as cursor:
         # Names come from the models; every value is a parameter.
         cursor.execute(
-            f"INSERT INTO {table} ({user}, {key_}, fingerprint, {at}, content_type) "  # noqa: S608
-            f"SELECT t.user_id, %s, %s, %s, '' FROM {tokens} t WHERE t.digest = %s AND t.expires_at > %s "
+            f"INSERT INTO {table} ({user}, {key_}, fingerprint, {at}, status, content_type, body) "  # noqa: S608
+            f"SELECT t.user_id, %s, %s, %s, %s, %s, %s FROM {tokens} t "
+            "WHERE t.digest = %s AND t.expires_at > %s "
             f"ON CONFLICT ({user}, {key_}) DO UPDATE SET fingerprint = excluded.fingerprint, "
-            f"{at} = excluded.{at}, status = NULL, body = NULL "
-            f"WHERE {table}.{at} < %s RETURNING id",
-            [key, fingerprint, adapt(now), token_digest, adapt(now), adapt(expired)],
+            f"{at} = excluded.{at}, status = excluded.status, content_type = excluded.content_type, "
+            f"body = excluded.body WHERE {table}.{at} < %s RETURNING id",
+            [
+                key,
+                fingerprint,
+                adapt(now),
+                response.status_code,
+                response.get("Content-Type", "")[:100],
+                bytes(response.content),
+                token_digest,
+                adapt(now),
+                adapt(expired),
+            ],
         )
         row = cursor.fetchone()
     return row[0] if row else None
@@ -146,15 +162,6 @@ def _first(token_digest: str, key: str) -> IdempotentRequest | None:
         .only("fingerprint", "status", "content_type", "body")
         .first()
     )
-
-
-def _store(pk: int, response: HttpResponse) -> None:
-    table, _tokens = _names()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET status = %s, content_type = %s, body = %s WHERE id = %s",  # noqa: S608
-            [response.status_code, response.get("Content-Type", "")[:100], bytes(response.content), pk],
-        )
 
 
 def _replay(first: IdempotentRequest) -> HttpResponse:
