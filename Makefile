@@ -29,17 +29,26 @@ $(STAMP): pyproject.toml requirements.lock
 
 # Links and QR codes of the demo point at the served address unless MOTCUA_PUBLIC_URL says otherwise.
 demo: export MOTCUA_PUBLIC_URL ?= http://$(HOST):$(PORT)
+# The payment gateways' stand-ins listen beside the site (8101 and 8102 for PORT=8000).
+NATIONAL_PAY_PORT ?= $(shell echo $$(($(PORT) + 101)))
+VNPAY_PORT ?= $(shell echo $$(($(PORT) + 102)))
+demo: export MOTCUA_NATIONAL_PAYMENT_URL ?= http://$(HOST):$(NATIONAL_PAY_PORT)
+demo: export MOTCUA_VNPAY_URL ?= http://$(HOST):$(VNPAY_PORT)
 demo: $(STAMP)
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py import_units
 	$(BIN)/python manage.py load_demo
-	@# The event relay and the task worker (emails, and the PDFs load_demo queued) run beside the
-	@# site and stop with it; the site serves while the worker renders.
+	@# The event relay, the task worker (emails, and the PDFs load_demo queued) and the payment
+	@# gateways' stand-ins run beside the site and stop with it; the site serves while the worker renders.
 	@echo "Serving $(MOTCUA_PUBLIC_URL)/ (staff: $(MOTCUA_PUBLIC_URL)/can-bo/, API: $(MOTCUA_PUBLIC_URL)/api/docs);" \
-	  "logins above, password motcua-demo. Ctrl+C stops."
+	  "logins above, password motcua-demo. Payment stand-ins: $(MOTCUA_NATIONAL_PAYMENT_URL)," \
+	  "$(MOTCUA_VNPAY_URL). Ctrl+C stops."
 	$(BIN)/python manage.py relay_events & relay=$$!; \
 	$(BIN)/python manage.py db_worker & worker=$$!; \
-	trap "kill $$relay $$worker" EXIT; \
+	$(BIN)/python manage.py payment_standin --gateway national --host $(HOST) --port $(NATIONAL_PAY_PORT) \
+	  --url $(MOTCUA_NATIONAL_PAYMENT_URL) --quiet & national=$$!; \
+	$(BIN)/python manage.py payment_standin --gateway vnpay --host $(HOST) --port $(VNPAY_PORT) --quiet & vnpay=$$!; \
+	trap "kill $$relay $$worker $$national $$vnpay" EXIT; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP) lint

@@ -10,6 +10,7 @@ DJANGO_ALLOWED_HOSTS and, for shared file storage, MOTCUA_S3_BUCKET (SECURITY.md
 import datetime
 import os
 import sys
+import urllib.parse
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
     "motcua.accounts",
     "motcua.catalog",
     "motcua.dossiers",
+    "motcua.payments",
     "motcua.notifications",
     "motcua.portal",
     "motcua.backoffice",
@@ -218,6 +220,36 @@ MOTCUA_SEARCH_THRESHOLD = float(os.environ.get("MOTCUA_SEARCH_THRESHOLD", "0.5")
 # in each process (motcua.core.refcache); a change made in the same process applies at once. 0: off.
 MOTCUA_REFERENCE_CACHE_SECONDS = int(os.environ.get("MOTCUA_REFERENCE_CACHE_SECONDS", "60"))
 
+# Online payment (motcua.payments): the gateways offered, in this order, and how to reach each. The
+# defaults are the local stand-ins `make demo` starts (`manage.py payment_standin`) and their demo secrets:
+# a production site sets its own partner codes and secrets (the deploy check warns about the demo ones).
+MOTCUA_PAYMENT_GATEWAYS = env_list("MOTCUA_PAYMENT_GATEWAYS", "national,vnpay")
+MOTCUA_PAYMENT_TIMEOUT_SECONDS = float(os.environ.get("MOTCUA_PAYMENT_TIMEOUT_SECONDS", "10"))
+MOTCUA_NATIONAL_PAYMENT_URL = os.environ.get("MOTCUA_NATIONAL_PAYMENT_URL", "http://127.0.0.1:8101")
+MOTCUA_NATIONAL_PAYMENT_PARTNER = os.environ.get("MOTCUA_NATIONAL_PAYMENT_PARTNER", "MOTCUA08")
+MOTCUA_NATIONAL_PAYMENT_SECRET = os.environ.get("MOTCUA_NATIONAL_PAYMENT_SECRET", "demo-national-secret")
+MOTCUA_NATIONAL_PAYMENT_ACCOUNT = os.environ.get("MOTCUA_NATIONAL_PAYMENT_ACCOUNT", "3511.0.1057489")
+MOTCUA_NATIONAL_PAYMENT_BANK = os.environ.get("MOTCUA_NATIONAL_PAYMENT_BANK", "01201001")
+MOTCUA_VNPAY_URL = os.environ.get("MOTCUA_VNPAY_URL", "http://127.0.0.1:8102")
+MOTCUA_VNPAY_TMN_CODE = os.environ.get("MOTCUA_VNPAY_TMN_CODE", "MOTCUA01")
+MOTCUA_VNPAY_SECRET = os.environ.get("MOTCUA_VNPAY_SECRET", "demo-vnpay-secret")
+
+
+def _origin(url: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+# Where the pay button's form may lead: the browser follows our redirect to the gateway's page, which
+# the Content-Security-Policy's form-action must allow (below).
+PAYMENT_FORM_TARGETS = sorted(
+    {
+        origin
+        for name, url in (("national", MOTCUA_NATIONAL_PAYMENT_URL), ("vnpay", MOTCUA_VNPAY_URL))
+        if name in MOTCUA_PAYMENT_GATEWAYS and (origin := _origin(url))
+    }
+)
+
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "motcua" / "locale"]
@@ -313,7 +345,7 @@ SECURE_CSP = {
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.NONE],
-    "form-action": [CSP.SELF],
+    "form-action": [CSP.SELF, *PAYMENT_FORM_TARGETS],
     "frame-ancestors": [CSP.NONE],
 }
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.test import Client
 from django.utils import timezone
@@ -334,3 +335,25 @@ def test_the_rules_are_django_permissions_too(office):  # noqa: F811
     assert not office.specialist.has_perm("dossiers.receive", dossier)
     assert office.citizen.has_perm("dossiers.withdraw", dossier)
     assert not office.citizen.has_perm("dossiers.receive", dossier)
+
+
+def test_the_system_may_only_record_the_payment_of_a_dossier_waiting_for_it(office):  # noqa: F811
+    """``actor=None`` is the system (``rules.is_system``): a payment gateway's confirmation records the
+    payment of a dossier in status 6 (motcua.payments). It may do nothing else, in any state; the faces
+    never pass None (an anonymous visitor is an AnonymousUser)."""
+    for state, build in STATES.items():
+        dossier = build(office)
+        offered = set(rules.allowed(None, Dossier.objects.get(pk=dossier.pk)))
+        expected = {ActionType.RECORD_PAYMENT} if dossier.status == Status.PAYMENT else set()
+        assert offered == expected, state
+
+    waiting = _payment(office)
+    with pytest.raises(DossierError):
+        services.forward(Dossier.objects.get(pk=waiting.pk), actor=None)
+    services.record_payment(waiting, actor=None, amount=8000, method="online", reference="14226112")
+    assert waiting.status == Status.PROCESSING
+    assert waiting.actions.get(type=ActionType.RECORD_PAYMENT).actor is None
+    with pytest.raises(DossierError):
+        services.record_payment(waiting, actor=None, amount=8000, method="online")
+    anonymous = AnonymousUser()
+    assert not rules.may(anonymous, ActionType.RECORD_PAYMENT, _payment(office))

@@ -13,6 +13,7 @@ from motcua.api import errors
 from motcua.api.auth import BearerToken
 from motcua.api.dossier_search import router as dossier_search_router
 from motcua.api.dossiers import install as install_dossiers
+from motcua.api.payments import router as payments_router
 from motcua.api.schemas import (
     AgencyOut,
     ErrorOut,
@@ -224,4 +225,5 @@ def me(request: HttpRequest):
 
 
 api.add_router("/dossiers/search", dossier_search_router)  # before /dossiers/{ref}
+api.add_router("/dossiers", payments_router)  # /dossiers/{ref}/payments, before the dossier router
 install_dossiers(api)

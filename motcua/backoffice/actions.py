@@ -25,6 +25,7 @@ from motcua.dossiers import rules, services
 from motcua.dossiers.constants import ActionType
 from motcua.dossiers.errors import InvalidInput
 from motcua.dossiers.models import Dossier, Step
+from motcua.payments import services as payment_services
 
 # ---------------------------------------------------------------------------------------------
 # The service calls
@@ -80,7 +81,8 @@ def _request_payment(d, user, data, revision):
 
 
 def _record_payment(d, user, data, revision):
-    return services.record_payment(
+    # Through the fee ledger (motcua.payments): the dossier's action, the ledger line and the receipt.
+    return payment_services.record_counter_payment(
         d,
         actor=user,
         amount=data["amount"],

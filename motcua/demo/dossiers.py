@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
@@ -47,6 +48,9 @@ from motcua.core.text import fold
 from motcua.dossiers import events, services
 from motcua.dossiers.constants import Channel, PaymentMethod, Status, StepKind
 from motcua.dossiers.models import Dossier, Step
+from motcua.payments import services as payment_services
+from motcua.payments.constants import EventSource, Outcome
+from motcua.payments.gateways import vnpay
 
 DEMO_EMAIL_DOMAIN = "example.vn"
 DEFAULT_COUNT = 320
@@ -63,6 +67,7 @@ CITIZEN_STATUSES = [
     Status.REFUSED,
     Status.PROCESSING,
     Status.SUPPLEMENT,
+    Status.PAYMENT,
     Status.WITHDRAWN,
     Status.READY,
     Status.RETURNED,
@@ -1196,16 +1201,57 @@ class Story:
         services.request_payment(
             self.d, actor=self._holder(), amount=amount, note="Nộp phí, lệ phí theo quy định"
         )
+        payment_services.sync(self.d.pk)  # the charges (events are muted here)
 
     def _record_payment(self) -> None:
-        method = self.rng.choice([PaymentMethod.CASH, PaymentMethod.BANK_TRANSFER, PaymentMethod.ONLINE])
-        services.record_payment(
+        """The applicant pays: online through a gateway when they have an account (sometimes after a
+        failed attempt), else at the counter, in cash or by transfer."""
+        if self.d.applicant_id is not None and self.rng.random() < 0.6:
+            if self.rng.random() < 0.2:
+                self._pay_online(result="51")  # the card was refused; paid again a little later
+                self._at(self.cast.clock.now + datetime.timedelta(minutes=self.rng.randint(3, 40)))
+            self._pay_online()
+            return
+        payment_services.record_counter_payment(
             self.d,
             actor=self._reception(),
             amount=self.d.fee_due or self.version.base_fee or 50_000,
-            method=method,
+            method=self.rng.choice([PaymentMethod.CASH, PaymentMethod.BANK_TRANSFER]),
             reference=f"BL{self.rng.randrange(10**7):07d}",
         )
+
+    def _pay_online(self, *, result: str = "00", confirm: bool = True) -> None:
+        """An online payment through the VNPay-style gateway, confirmed as the gateway would confirm it
+        (its signed message, read and applied by the same code as the IPN). Its start needs no call to
+        the gateway, which ``load_demo`` does not run."""
+        base = settings.MOTCUA_PUBLIC_URL.rstrip("/")
+        payment = payment_services.start_payment(
+            self.d,
+            actor=self.d.applicant,
+            gateway="vnpay",
+            return_url=f"{base}/thanh-toan/ve/vnpay/",
+            client_ip="203.0.113.10",
+        )
+        if not confirm:
+            return
+        self._at(self.cast.clock.now + datetime.timedelta(minutes=self.rng.randint(1, 6)))
+        params = {
+            "vnp_Amount": str(payment.amount * 100),
+            "vnp_BankCode": self.rng.choice(["NCB", "VCB", "BIDV", "VIETINBANK", "AGRIBANK"]),
+            "vnp_CardType": "ATM",
+            "vnp_OrderInfo": f"Nop phi ho so {self.d.code}",
+            "vnp_PayDate": vnpay.stamp(self.cast.clock.now),
+            "vnp_ResponseCode": result,
+            "vnp_TmnCode": settings.MOTCUA_VNPAY_TMN_CODE,
+            "vnp_TransactionNo": f"{self.rng.randrange(10**7, 10**8)}",
+            "vnp_TransactionStatus": "00" if result == "00" else "02",
+            "vnp_TxnRef": payment.reference,
+        }
+        params["vnp_SecureHash"] = vnpay.sign(params, settings.MOTCUA_VNPAY_SECRET)
+        applied, _confirmation = payment_services.read_and_apply(
+            "vnpay", source=EventSource.GATEWAY, query=params
+        )
+        assert applied.outcome == Outcome.CONFIRMED, applied.outcome
 
     def _ready_target(self, start: datetime.datetime) -> datetime.datetime:
         """When the result is ready: within the legal time, or later for the late ones."""
@@ -1316,6 +1362,10 @@ class Story:
         self._process(ops[:first], self.now, exact_last=False)
         self._at(self._cap(self._gap(self.now, 2), self.now))
         self._request_payment()
+        if self.d.applicant_id is not None and self.rng.random() < 0.4:
+            # The applicant went to the gateway and has not paid yet (or the card was refused).
+            self._at(self._cap(self.cast.clock.now + datetime.timedelta(minutes=30), self.now))
+            self._pay_online(result="51", confirm=self.rng.random() < 0.5)
 
     def _run_withdrawn(self) -> None:
         rng, work = self.rng, self.cast.work

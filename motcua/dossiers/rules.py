@@ -216,6 +216,14 @@ def is_consulted(user: User, facts: Facts) -> bool:
 
 
 @rules.predicate
+def is_system(user: User | None, facts: Facts) -> bool:
+    """The system itself acting, not a person: a payment gateway's confirmation (motcua.payments)
+    records the payment. Only services pass None; the faces always pass the request's user (an
+    anonymous visitor is an AnonymousUser, never None)."""
+    return user is None
+
+
+@rules.predicate
 def before_reception(user: User, facts: Facts) -> bool:
     return facts.status == Status.SUBMITTED
 
@@ -365,7 +373,12 @@ TRANSITIONS: dict[Act, Transition] = {
         _t(ActionType.CONSULT, PROCESSING, [Status.PROCESSING], is_step_officer),
         _t(ActionType.REPLY_CONSULTATION, RUNNING, [], is_consulted),
         _t(ActionType.REQUEST_PAYMENT, PROCESSING, [Status.PAYMENT], is_step_officer),
-        _t(ActionType.RECORD_PAYMENT, [Status.PAYMENT], [Status.PROCESSING], is_reception | is_step_officer),
+        _t(
+            ActionType.RECORD_PAYMENT,
+            [Status.PAYMENT],
+            [Status.PROCESSING],
+            is_reception | is_step_officer | is_system,
+        ),
         _t(ActionType.ATTACH_RESULT, PROCESSING, [], is_step_officer),
         _t(
             ActionType.APPROVE,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from motcua.portal import account_views, dossier_views, views
+from motcua.portal import account_views, dossier_views, payment_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -19,6 +19,14 @@ urlpatterns = [
     path(
         "ho-so-cua-toi/<uuid:public_id>/tep/<int:attachment_id>/", dossier_views.download, name="dossier_file"
     ),
+    path("ho-so-cua-toi/<uuid:public_id>/thanh-toan/", payment_views.pay, name="dossier_pay"),
+    path(
+        "ho-so-cua-toi/<uuid:public_id>/bien-lai/<int:receipt_id>/",
+        payment_views.receipt,
+        name="dossier_receipt",
+    ),
+    path("thanh-toan/ve/<str:gateway>/", payment_views.payment_return, name="payment_return"),
+    path("thanh-toan/ipn/<str:gateway>/", payment_views.payment_ipn, name="payment_ipn"),
     path("tai-khoan/", account_views.account, name="account"),
     path("tra-cuu/", dossier_views.lookup, name="lookup"),
     path("tra-cuu/<str:code>", dossier_views.lookup, name="lookup_code"),
