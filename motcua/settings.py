@@ -221,18 +221,21 @@ MOTCUA_SEARCH_THRESHOLD = float(os.environ.get("MOTCUA_SEARCH_THRESHOLD", "0.5")
 MOTCUA_REFERENCE_CACHE_SECONDS = int(os.environ.get("MOTCUA_REFERENCE_CACHE_SECONDS", "60"))
 
 # Online payment (motcua.payments): the gateways offered, in this order, and how to reach each. The
-# defaults are the local stand-ins `make demo` starts (`manage.py payment_standin`) and their demo secrets:
-# a production site sets its own partner codes and secrets (the deploy check warns about the demo ones).
+# defaults are the local stand-ins `make demo` starts (`manage.py payment_standin`); with DEBUG on they
+# share demo secrets with the site. With DEBUG off a gateway without its secret is not offered, and the
+# deploy check warns about a demo secret set on purpose.
 MOTCUA_PAYMENT_GATEWAYS = env_list("MOTCUA_PAYMENT_GATEWAYS", "national,vnpay")
 MOTCUA_PAYMENT_TIMEOUT_SECONDS = float(os.environ.get("MOTCUA_PAYMENT_TIMEOUT_SECONDS", "10"))
 MOTCUA_NATIONAL_PAYMENT_URL = os.environ.get("MOTCUA_NATIONAL_PAYMENT_URL", "http://127.0.0.1:8101")
 MOTCUA_NATIONAL_PAYMENT_PARTNER = os.environ.get("MOTCUA_NATIONAL_PAYMENT_PARTNER", "MOTCUA08")
-MOTCUA_NATIONAL_PAYMENT_SECRET = os.environ.get("MOTCUA_NATIONAL_PAYMENT_SECRET", "demo-national-secret")
+MOTCUA_NATIONAL_PAYMENT_SECRET = os.environ.get(
+    "MOTCUA_NATIONAL_PAYMENT_SECRET", "demo-national-secret" if DEBUG else ""
+)
 MOTCUA_NATIONAL_PAYMENT_ACCOUNT = os.environ.get("MOTCUA_NATIONAL_PAYMENT_ACCOUNT", "3511.0.1057489")
 MOTCUA_NATIONAL_PAYMENT_BANK = os.environ.get("MOTCUA_NATIONAL_PAYMENT_BANK", "01201001")
 MOTCUA_VNPAY_URL = os.environ.get("MOTCUA_VNPAY_URL", "http://127.0.0.1:8102")
 MOTCUA_VNPAY_TMN_CODE = os.environ.get("MOTCUA_VNPAY_TMN_CODE", "MOTCUA01")
-MOTCUA_VNPAY_SECRET = os.environ.get("MOTCUA_VNPAY_SECRET", "demo-vnpay-secret")
+MOTCUA_VNPAY_SECRET = os.environ.get("MOTCUA_VNPAY_SECRET", "demo-vnpay-secret" if DEBUG else "")
 
 
 def _origin(url: str) -> str:
@@ -245,8 +248,11 @@ def _origin(url: str) -> str:
 PAYMENT_FORM_TARGETS = sorted(
     {
         origin
-        for name, url in (("national", MOTCUA_NATIONAL_PAYMENT_URL), ("vnpay", MOTCUA_VNPAY_URL))
-        if name in MOTCUA_PAYMENT_GATEWAYS and (origin := _origin(url))
+        for name, url, secret in (
+            ("national", MOTCUA_NATIONAL_PAYMENT_URL, MOTCUA_NATIONAL_PAYMENT_SECRET),
+            ("vnpay", MOTCUA_VNPAY_URL, MOTCUA_VNPAY_SECRET),
+        )
+        if name in MOTCUA_PAYMENT_GATEWAYS and secret and (origin := _origin(url))
     }
 )
 

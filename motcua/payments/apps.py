@@ -9,5 +9,5 @@ class PaymentsConfig(AppConfig):
 
     def ready(self) -> None:
         # The gateway plugins register themselves; the receivers follow the dossiers' events.
-        from motcua.payments import receivers  # noqa: F401
+        from motcua.payments import checks, receivers  # noqa: F401
         from motcua.payments.gateways import national, vnpay  # noqa: F401

@@ -348,11 +348,13 @@ def _set_status(
     *,
     note: str = "",
     data: dict | None = None,
+    also: tuple[str, ...] = (),
 ) -> None:
-    """Change an online payment's status and append the event (the payment's row is locked)."""
+    """Change an online payment's status (and the fields ``also`` names, set by the caller) and append
+    the event (the payment's row is locked)."""
     before = payment.status
     payment.status = status
-    payment.save(update_fields=["status", "updated_at"])
+    payment.save(update_fields=["status", "updated_at", *also])
     PaymentEvent.objects.create(
         payment=payment,
         source=source,
@@ -448,8 +450,9 @@ def start_payment(
         if payment.status == PaymentStatus.CREATED:
             payment.redirect_url = started.redirect_url
             payment.gateway_data = started.data
-            payment.save(update_fields=["redirect_url", "gateway_data", "updated_at"])
-            _set_status(payment, PaymentStatus.PENDING, EventSource.START)
+            _set_status(
+                payment, PaymentStatus.PENDING, EventSource.START, also=("redirect_url", "gateway_data")
+            )
     return payment
 
 
@@ -529,8 +532,13 @@ def _paid(dossier: Dossier, payment: GatewayPayment, confirmation: Confirmation,
     payment.gateway_transaction = confirmation.transaction_no[:64]
     payment.bank_code = confirmation.bank_code[:20]
     payment.paid_at = confirmation.paid_at or clock.now()
-    payment.save(update_fields=["gateway_transaction", "bank_code", "paid_at", "updated_at"])
-    _set_status(payment, PaymentStatus.PAID, source, data=confirmation.message)
+    _set_status(
+        payment,
+        PaymentStatus.PAID,
+        source,
+        data=confirmation.message,
+        also=("gateway_transaction", "bank_code", "paid_at"),
+    )
     sync_ledger(dossier)
     owed = selectors.totals(dossier).balance
     settles = dossier.status == Status.PAYMENT and 0 < owed <= payment.amount
@@ -562,8 +570,7 @@ def _paid(dossier: Dossier, payment: GatewayPayment, confirmation: Confirmation,
     audit.record(
         "payments.paid", obj=dossier, summary=f"{payment.gateway} {payment.amount} đ", payment=payment.pk
     )
-    dossier.refresh_from_db(fields=["status"])
-    if dossier.status in REFUND_STATUSES:
+    if dossier.status in REFUND_STATUSES:  # (record_payment refreshed the row it moved)
         _close(dossier)
     elif owed <= 0:
         _refund(entry, entry.amount, reason=NOT_OWED_REASON)

@@ -120,8 +120,10 @@ def test_every_page_of_issue_8_has_no_axe_violation_and_fits_a_phone(browser, de
         version=birth, applicant=citizen, receiving_agency=services.receiving_agencies(birth)[0]
     )
     mine = Dossier.objects.filter(applicant=citizen, status=Status.READY).first()
+    # Payment requested: the fee ledger, the choice of gateway and the pay button (motcua.payments).
+    to_pay = Dossier.objects.filter(applicant=citizen, status=Status.PAYMENT).first()
     held = visible_to(reception).filter(status=Status.PROCESSING).exclude(code=None).first()
-    assert mine is not None and held is not None
+    assert mine is not None and held is not None and to_pay is not None
     today = timezone.localdate()
     year_ago = today - datetime.timedelta(days=365)
 
@@ -144,6 +146,7 @@ def test_every_page_of_issue_8_has_no_axe_violation_and_fits_a_phone(browser, de
     for name, path in [
         ("my-dossiers", "/ho-so-cua-toi/"),
         ("dossier", f"/ho-so-cua-toi/{mine.public_id}/"),
+        ("dossier-payment", f"/ho-so-cua-toi/{to_pay.public_id}/"),
         ("online-form", f"/ho-so-cua-toi/{draft.public_id}/khai/"),
     ]:
         checked.append(check(page, name, site + path))

@@ -89,6 +89,13 @@ class Gateway(ABC):
     name: str = ""
     label: "str | Promise" = ""  # shown to the payer (translated)
 
+    secret: str = ""
+
+    @property
+    def configured(self) -> bool:
+        """Whether the site has what the gateway needs (its secret): a gateway without it is not offered."""
+        return bool(self.secret)
+
     @abstractmethod
     def start(self, request: StartRequest) -> Started:
         """Register the payment with the gateway (if its protocol does) and give the payer's address."""
@@ -138,10 +145,14 @@ def get(name: str) -> Gateway:
 
 
 def enabled() -> list[Gateway]:
-    """The gateways this site offers (MOTCUA_PAYMENT_GATEWAYS), in that order."""
+    """The gateways this site offers (MOTCUA_PAYMENT_GATEWAYS, those configured), in that order."""
     names = getattr(settings, "MOTCUA_PAYMENT_GATEWAYS", [])
-    return [get(name) for name in names if name in _registry]
+    return [gateway for name in names if name in _registry and (gateway := get(name)).configured]
 
 
 def is_enabled(name: str) -> bool:
-    return name in _registry and name in getattr(settings, "MOTCUA_PAYMENT_GATEWAYS", [])
+    return (
+        name in _registry
+        and name in getattr(settings, "MOTCUA_PAYMENT_GATEWAYS", [])
+        and get(name).configured
+    )
