@@ -62,6 +62,7 @@ from motcua.dossiers.constants import Status as DossierStatus
 from motcua.dossiers.downloads import attachment_response
 from motcua.dossiers.errors import DossierError, InvalidInput
 from motcua.dossiers.models import Attachment, Dossier
+from motcua.payments import services as payments
 
 router = Router(auth=BearerToken(), tags=["dossiers"])
 
@@ -554,9 +555,9 @@ def request_payment(request: HttpRequest, ref: str, body: PaymentRequestIn):
     "/{ref}/actions/record_payment", response={200: DossierDetail, **ERRORS}, tags=["dossier actions"]
 )
 def record_payment(request: HttpRequest, ref: str, body: PaymentIn):
-    """Record a payment (cash, bank transfer); processing continues."""
+    """Record a payment (cash, bank transfer) with its ledger line and receipt; processing continues."""
     dossier = _dossier(request, ref)
-    services.record_payment(
+    payments.record_counter_payment(
         dossier,
         actor=request.auth,
         amount=body.amount,

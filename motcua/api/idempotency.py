@@ -11,10 +11,10 @@ its transaction takes everything back and the next request with the key runs afr
 than 5xx are kept (a 422 is the answer to that request: a retry gets it again), for
 MOTCUA_IDEMPOTENCY_HOURS; after that the key is free again.
 
-Which operations: those ``IDEMPOTENT_OPERATIONS`` names (``POST /api/dossiers`` and ``POST
-/api/dossiers/{ref}/files``). ``POST /api/auth/token`` is not one: its answer is a secret that is
-never stored. Officers' actions need no key: each carries the revision it was decided on (409 when
-stale), which a repeat no longer matches.
+Which operations: those ``IDEMPOTENT_OPERATIONS`` names (``POST /api/dossiers``, ``POST
+/api/dossiers/{ref}/files`` and ``POST /api/dossiers/{ref}/payments``). ``POST /api/auth/token`` is
+not one: its answer is a secret that is never stored. Officers' actions need no key: each carries the
+revision it was decided on (409 when stale), which a repeat no longer matches.
 
 Cost: an API request without the header pays nothing; with it, BEGIN, one statement and COMMIT
 (docs/performance.md).
@@ -35,7 +35,7 @@ from motcua.api.models import IdempotentRequest
 
 HEADER = "Idempotency-Key"
 # POST paths under /api/ whose operation creates something.
-IDEMPOTENT_OPERATIONS = re.compile(r"^/api/dossiers(/[^/]+/files)?/?$")
+IDEMPOTENT_OPERATIONS = re.compile(r"^/api/dossiers(/[^/]+/(files|payments))?/?$")
 _KEY = re.compile(r"^[\x21-\x7e]{1,255}$")  # visible ASCII: a UUID, say
 
 OPENAPI_PARAMETER = {

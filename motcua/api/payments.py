@@ -18,6 +18,7 @@ from pydantic import Field
 from motcua.api.auth import BearerToken
 from motcua.api.dossier_schemas import RecordId
 from motcua.api.dossiers import ERRORS, _dossier
+from motcua.api.idempotency import OPENAPI_PARAMETER
 from motcua.api.schemas import ErrorOut
 from motcua.core.http import client_address
 from motcua.payments import gateways, selectors, services
@@ -145,7 +146,11 @@ def list_payments(request: HttpRequest, ref: str):
     }
 
 
-@router.post("/{ref}/payments", response={201: PaymentStarted, 503: ErrorOut, **ERRORS})
+@router.post(
+    "/{ref}/payments",
+    response={201: PaymentStarted, 503: ErrorOut, **ERRORS},
+    openapi_extra={"parameters": [OPENAPI_PARAMETER]},
+)
 def start_payment(request: HttpRequest, ref: str, body: PaymentStart):
     """The applicant starts paying what the dossier owes (status 6, Yêu cầu thực hiện nghĩa vụ tài
     chính) through ``gateway``: send the payer's browser to ``redirect_url``; the gateway brings it back

@@ -35,6 +35,7 @@ from motcua.dossiers.constants import OPEN_STATUSES, ActionType, AttachmentKind,
 from motcua.dossiers.downloads import attachment_response
 from motcua.dossiers.errors import DossierError, InvalidInput
 from motcua.dossiers.models import Attachment, Dossier
+from motcua.payments import selectors as payment_selectors
 
 PAGE_SIZE = 25
 QUEUE_SIZE = 50
@@ -223,7 +224,8 @@ def _render_dossier(request, dossier: Dossier, *, failed=None, error: DossierErr
             "issued": selectors.issued_documents(dossier),
             "steps": dossier.steps.select_related("agency", "assignee").order_by("order", "kind", "id"),
             "consultation": StepKind.CONSULTATION,
-            "payments": dossier.payments.order_by("paid_at"),
+            "ledger": payment_selectors.ledger(dossier),
+            "online_payments": list(payment_selectors.online_payments(dossier)[:20]),
             "timeline": timeline,
             "deadline": deadlines.explain(dossier),
         },

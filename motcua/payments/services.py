@@ -546,7 +546,7 @@ def _paid(dossier: Dossier, payment: GatewayPayment, confirmation: Confirmation,
     if settles:
         recorded = dossier_services.record_payment(
             dossier,
-            actor=None,  # type: ignore[arg-type]  # the system (rules.is_system)
+            actor=None,  # the system (rules.is_system)
             amount=payment.amount,
             method=PaymentMethod.ONLINE,
             reference=payment.gateway_transaction or payment.reference,

@@ -263,13 +263,14 @@ def request_payment(
 def record_payment(
     dossier: Dossier,
     *,
-    actor: User,
+    actor: User | None,
     amount: int,
     method: str = PaymentMethod.CASH,
     reference: str = "",
     expected_revision: int | None = None,
 ) -> Payment:
-    """Record a payment made at the counter or by transfer; processing continues (status 4)."""
+    """Record a payment made at the counter or by transfer, or (``actor`` None: the system) confirmed
+    online by a gateway; processing continues (status 4)."""
     amount = _amount(amount)
     if method not in PaymentMethod.values:
         raise _invalid("method", _("Hình thức thanh toán không hợp lệ."))

@@ -75,3 +75,20 @@ def test_the_ledger_and_payments_with_their_receipt(office):
     assert api(office.stranger).get(receipt_url).status_code == 404
     assert api(office.stranger).get(f"/api/dossiers/{dossier.code}/payments").status_code == 404
     assert Client().get(f"/api/dossiers/{dossier.code}/payments").status_code == 401
+
+
+def test_a_retried_start_with_the_same_idempotency_key_starts_one_payment(office):
+    dossier = payment_requested(office)
+    citizen = api(office.citizen)
+    url = f"/api/dossiers/{dossier.code}/payments"
+
+    first = citizen.post(
+        url, {"gateway": "vnpay"}, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-1"
+    )
+    again = citizen.post(
+        url, {"gateway": "vnpay"}, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-1"
+    )
+
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json() and again["Idempotent-Replayed"] == "true"
+    assert GatewayPayment.objects.filter(dossier=dossier).count() == 1
