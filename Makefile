@@ -7,6 +7,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The demo's time-stamp authority and remote-signing stand-in (motcua.signing).
+TSA_PORT ?= 8790
+SIGNER_PORT ?= 8791
 # Development and tests run with DEBUG on; production leaves it off (motcua/settings.py refuses to start
 # with DEBUG off and no DJANGO_SECRET_KEY).
 export DJANGO_DEBUG ?= 1
@@ -29,17 +32,26 @@ $(STAMP): pyproject.toml requirements.lock
 
 # Links and QR codes of the demo point at the served address unless MOTCUA_PUBLIC_URL says otherwise.
 demo: export MOTCUA_PUBLIC_URL ?= http://$(HOST):$(PORT)
+demo: export MOTCUA_SIGNING_TSA_URL ?= http://127.0.0.1:$(TSA_PORT)/
+demo: export MOTCUA_SIGNING_REMOTE_URL ?= http://127.0.0.1:$(SIGNER_PORT)
 demo: $(STAMP)
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py import_units
 	$(BIN)/python manage.py load_demo
-	@# The event relay and the task worker (emails, and the PDFs load_demo queued) run beside the
-	@# site and stop with it; the site serves while the worker renders.
-	@echo "Serving $(MOTCUA_PUBLIC_URL)/ (staff: $(MOTCUA_PUBLIC_URL)/can-bo/, API: $(MOTCUA_PUBLIC_URL)/api/docs);" \
-	  "logins above, password motcua-demo. Ctrl+C stops."
+	@# A test CA, certificates and seals for the demo leaders and agencies, the TSA's certificate.
+	$(BIN)/python manage.py signing_demo_ca
+	@# The time-stamp authority and the remote-signing stand-in start first (the worker signs the
+	@# documents it renders); then the event relay and the task worker (emails, the PDFs load_demo
+	@# queued). All run beside the site and stop with it; the site serves while the worker renders.
+	@echo "Serving $(MOTCUA_PUBLIC_URL)/ (staff: $(MOTCUA_PUBLIC_URL)/can-bo/, API: $(MOTCUA_PUBLIC_URL)/api/docs," \
+	  "remote signer: http://127.0.0.1:$(SIGNER_PORT)/); logins above, password motcua-demo. Ctrl+C stops."
+	$(BIN)/python manage.py signing_tsa --port $(TSA_PORT) & tsa=$$!; \
+	$(BIN)/python manage.py signing_standin --port $(SIGNER_PORT) & signer=$$!; \
+	trap "kill $$tsa $$signer" EXIT; \
+	$(BIN)/python manage.py wait_for_port 127.0.0.1:$(TSA_PORT) 127.0.0.1:$(SIGNER_PORT); \
 	$(BIN)/python manage.py relay_events & relay=$$!; \
 	$(BIN)/python manage.py db_worker & worker=$$!; \
-	trap "kill $$relay $$worker" EXIT; \
+	trap "kill $$tsa $$signer $$relay $$worker" EXIT; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP) lint
