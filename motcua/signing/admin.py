@@ -97,7 +97,8 @@ class CertificateAdmin(admin.ModelAdmin):
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
-            form = super().get_form(request, obj, form=CertificateAddForm, fields=None, **kwargs)
+            kwargs["form"] = CertificateAddForm
+            form = super().get_form(request, obj, **kwargs)
             form.request_user = request.user
             return form
         return super().get_form(request, obj, **kwargs)

@@ -16,6 +16,7 @@ Everything here is pure: bytes in, bytes out, no database.
 """
 
 import asyncio
+import concurrent.futures
 import base64
 import datetime
 import hashlib
@@ -124,6 +125,17 @@ class SignatureReport:
     certificate_sha256: str = ""
     problem: str = ""
     chain: list[str] = field(default_factory=list)
+
+
+def _run(coroutine):
+    """Run one of pyHanko's coroutines to its end, also from a thread whose event loop is running
+    (a test driving a browser, an async view): then in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 # -- certificates -----------------------------------------------------------------------------------------
@@ -389,7 +401,7 @@ def sign(
         new_field_spec=_renamed(spec, name),
     )
     try:
-        out = pdf_signer.sign_pdf(writer)
+        out = _run(pdf_signer.async_sign_pdf(writer))
     except SignatureFailed:
         raise
     except Exception as exc:  # pyHanko raises many kinds (SigningError, TSA HTTP errors, PDF errors)
@@ -458,7 +470,7 @@ def prepare_external(
         return digest, tbs, output, attrs
 
     try:
-        digest, _tbs, output, attrs = asyncio.run(run())
+        digest, _tbs, output, attrs = _run(run())
     except SignatureFailed:
         raise
     except Exception as exc:
@@ -502,7 +514,7 @@ def finish_external(prepared: Prepared, signature_value: bytes, *, timestamp_url
         await PdfTBSDocument.async_finish_signing(output, prepared_digest=digest, signature_cms=signature_cms)
 
     try:
-        asyncio.run(run())
+        _run(run())
     except Exception as exc:
         raise SignatureFailed(_explain(exc)) from exc
     return output.getvalue()
@@ -587,7 +599,7 @@ def _report(embedded, trust_roots: list[x509.Certificate]) -> SignatureReport:
         )
 
     try:
-        status = asyncio.run(run())
+        status = _run(run())
     except Exception as exc:  # a corrupted container, an unknown algorithm...
         report.problem = f"{type(exc).__name__}: {exc}"
         return report
