@@ -16,8 +16,8 @@ Everything here is pure: bytes in, bytes out, no database.
 """
 
 import asyncio
-import concurrent.futures
 import base64
+import concurrent.futures
 import datetime
 import hashlib
 import io

@@ -137,7 +137,7 @@ def test_the_leader_approves_and_the_citizen_verifies_the_signed_result(page, sh
 
     _leader_issues_the_result(page, site, shots, dossier)
     section = page.locator("section", has=page.get_by_role("heading", name="Chữ ký số của kết quả"))
-    expect(section.get_by_text(f"Đã ký số")).to_be_visible()
+    expect(section.get_by_text("Đã ký số")).to_be_visible()
     expect(section).to_contain_text(leader.full_name)
     shots("result-signed")
     log_out(page)

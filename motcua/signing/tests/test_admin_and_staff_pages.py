@@ -3,7 +3,6 @@ signature stands and lets them ask for it again."""
 
 import io
 
-from django.contrib.auth.models import Permission
 from django.test import Client
 
 from motcua.accounts.tests.factories import StaffFactory

@@ -25,7 +25,7 @@ def test_the_box_is_where_the_result_reserves_it():
     assert round(x2 - x1) == round(documents.SIGNATURE_BOX_MM[0] * pades.MM)
     assert round(y2 - y1) == round(documents.SIGNATURE_BOX_MM[1] * pades.MM)
     # In the right half of the page, the signer's column (WeasyPrint: CSS px = 0.75 pt, origin top-left).
-    left, top = document.pages[box.page].anchors[documents.SIGNATURE_ANCHOR][:2]
+    left, _top = document.pages[box.page].anchors[documents.SIGNATURE_ANCHOR][:2]
     assert abs(x1 - left * 0.75) < 1 and x1 > 595 / 2 - 60
 
 

@@ -47,7 +47,7 @@ def test_the_remote_certificate_comes_from_the_service(office, remote_leader, si
 def test_the_leader_confirms_on_the_remote_signer_and_the_result_is_signed(
     office, remote_leader, remote_signing, django_capture_on_commit_callbacks
 ):
-    dossier, result, request = _waiting(office, django_capture_on_commit_callbacks)
+    _dossier, result, request = _waiting(office, django_capture_on_commit_callbacks)
     result.refresh_from_db()
     assert result.signature_state == SignatureState.AWAITING_SIGNER
     assert (
@@ -87,7 +87,7 @@ def test_a_refusal_leaves_the_result_unsigned_with_the_reason_and_it_can_be_aske
 
 
 def test_a_request_nobody_answers_times_out(office, remote_leader, django_capture_on_commit_callbacks):
-    dossier, result, request = _waiting(office, django_capture_on_commit_callbacks)
+    _dossier, result, request = _waiting(office, django_capture_on_commit_callbacks)
     import datetime
 
     # The clock passed the expiry the service announced (the stand-in still shows it waiting).
