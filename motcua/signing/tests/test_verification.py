@@ -150,3 +150,9 @@ def test_the_dossiers_documents_with_kind_sha256_signed_and_url(issued, office):
 
     assert _api(office.stranger).get(f"/api/dossiers/{dossier.code}/documents").status_code == 404
     assert Client().get(f"/api/dossiers/{dossier.code}/documents").status_code == 401
+
+
+def test_the_verification_page_in_english(issued, client):
+    _dossier, result, _data = issued
+    html = client.get(f"/en/xac-thuc/{result.verification_code}").content.decode()
+    assert "Valid digital signature" in html and "Verification code" in html and "Intact" in html
