@@ -22,15 +22,13 @@ import datetime
 import hashlib
 import io
 import logging
-import os
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from asn1crypto import cms, keys, x509
 from cryptography.hazmat.primitives import serialization
-from pyhanko.pdf_utils import generic, images, layout, text
-from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
+from pyhanko.pdf_utils import generic, images
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers, timestamps
@@ -38,7 +36,7 @@ from pyhanko.sign.general import SigningError
 from pyhanko.sign.signers.pdf_byterange import PreparedByteRangeDigest
 from pyhanko.sign.signers.pdf_signer import PdfTBSDocument
 from pyhanko.sign.validation import async_validate_pdf_signature
-from pyhanko.stamp import TextStampStyle
+from pyhanko.stamp import StaticStampStyle
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
@@ -174,79 +172,67 @@ def common_name(certificate: x509.Certificate) -> str:
 # -- appearance --------------------------------------------------------------------------------------------
 
 
-# Latin, Vietnamese (precomposed and combining marks), punctuation and the đồng sign.
-_FONT_RANGES = (
-    (0x20, 0x7F),
-    (0xA0, 0x250),
-    (0x300, 0x370),
-    (0x1EA0, 0x1F00),
-    (0x2010, 0x2030),
-    (0x20AB, 0x20AC),
-)
+# The appearance is drawn as one image, this many pixels per millimetre of the box: pyHanko would embed
+# and subset a font for each signature (about 0.2 s), an image costs a few milliseconds.
+APPEARANCE_PX_PER_MM = 10
+APPEARANCE_INK = (20, 20, 20, 255)
+APPEARANCE_BORDER = (191, 26, 26, 255)
 
 
 @cache
 def _font_path() -> str:
-    """The font of the visible signature's text: DejaVu Sans, subset to Vietnamese and scaled to 1000
-    units per em, once per process, in a cache file. (pyHanko writes the glyph widths in the font's
-    own units, which PDF reads as thousandths of an em: DejaVu's 2048 would space the letters out.)"""
-    import hashlib as _hashlib
-    import tempfile
-
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
-    from fontTools.ttLib.scaleUpem import scale_upem
-
-    source = next((Path(c) for c in FONT_CANDIDATES if Path(c).exists()), None)
-    if source is None:
-        raise SignatureFailed(
-            "No DejaVu Sans font for the visible signature (Debian: apt-get install fonts-dejavu-core)."
-        )
-    stat = source.stat()
-    key = _hashlib.sha256(f"{source}:{stat.st_size}:{stat.st_mtime_ns}:1".encode()).hexdigest()[:16]
-    target = Path(tempfile.gettempdir()) / f"motcua-signature-font-{key}.ttf"
-    if not target.exists():
-        font = TTFont(str(source))
-        options = subset.Options()
-        options.layout_features = ["*"]
-        options.notdef_outline = True
-        subsetter = subset.Subsetter(options)
-        subsetter.populate(unicodes=[u for low, high in _FONT_RANGES for u in range(low, high)])
-        subsetter.subset(font)
-        scale_upem(font, 1000)
-        partial = target.with_suffix(f".{os.getpid()}.part")
-        font.save(str(partial))
-        partial.replace(target)  # atomic: a process reading it never sees half a file
-    return str(target)
-
-
-def _stamp_style(appearance: Appearance) -> TextStampStyle:
-    text_box = text.TextBoxStyle(
-        font=GlyphAccumulatorFactory(_font_path()), font_size=7, leading=9, border_width=0
+    for candidate in FONT_CANDIDATES:
+        if Path(candidate).exists():
+            return candidate
+    raise SignatureFailed(
+        "No DejaVu Sans font for the visible signature (Debian: apt-get install fonts-dejavu-core)."
     )
-    background = None
-    if appearance.seal_png:
-        from PIL import Image
 
-        background = images.PdfImage(Image.open(io.BytesIO(appearance.seal_png)))
-    return TextStampStyle(
-        stamp_text="\n".join(line.replace("%", "%%") for line in appearance.lines),
-        text_box_style=text_box,
-        border_width=1,
-        border_color=(0.75, 0.1, 0.1),
-        background=background,
-        background_opacity=0.9,
-        # The seal on the left, the text beside it.
-        background_layout=layout.SimpleBoxLayoutRule(
-            x_align=layout.AxisAlignment.ALIGN_MIN,
-            y_align=layout.AxisAlignment.ALIGN_MID,
-            margins=layout.Margins(left=3, right=3, top=3, bottom=3),
-        ),
-        inner_content_layout=layout.SimpleBoxLayoutRule(
-            x_align=layout.AxisAlignment.ALIGN_MAX if background else layout.AxisAlignment.ALIGN_MIN,
-            y_align=layout.AxisAlignment.ALIGN_MID,
-            margins=layout.Margins(left=4, right=4, top=3, bottom=3),
-        ),
+
+@lru_cache(maxsize=64)
+def _seal_image(seal_png: bytes, size: int):
+    from PIL import Image
+
+    seal = Image.open(io.BytesIO(seal_png)).convert("RGBA")
+    seal.thumbnail((size, size), Image.Resampling.LANCZOS)
+    return seal
+
+
+def appearance_image(appearance: Appearance, size_mm: tuple[float, float]):
+    """The visible signature as a PIL image of ``size_mm``: a thin red frame, the seal on the left,
+    the lines of text beside it (shrunk to fit)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    width, height = round(size_mm[0] * APPEARANCE_PX_PER_MM), round(size_mm[1] * APPEARANCE_PX_PER_MM)
+    image = Image.new("RGBA", (width, height), (255, 255, 255, 0))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle([0, 0, width - 1, height - 1], outline=APPEARANCE_BORDER, width=3)
+    margin = height // 14
+    left = margin * 2
+    if appearance.seal_png:
+        seal = _seal_image(appearance.seal_png, height - 2 * margin)
+        image.alpha_composite(seal, (margin, (height - seal.height) // 2))
+        left = margin * 2 + seal.width
+    room = width - left - margin * 2
+    size = height // 7
+    font = ImageFont.truetype(_font_path(), size)
+    while size > 10 and max(draw.textlength(line, font=font) for line in appearance.lines) > room:
+        size -= 1
+        font = ImageFont.truetype(_font_path(), size)
+    leading = round(size * 1.35)
+    top = (height - leading * len(appearance.lines)) // 2
+    for i, line in enumerate(appearance.lines):
+        draw.text((left, top + i * leading), line, font=font, fill=APPEARANCE_INK)
+    return image
+
+
+def _stamp_style(appearance: Appearance, box: "Box") -> StaticStampStyle:
+    x1, y1, x2, y2 = box.rect
+    size_mm = ((x2 - x1) / MM, (y2 - y1) / MM)
+    return StaticStampStyle(
+        background=images.PdfImage(appearance_image(appearance, size_mm)),
+        border_width=0,
+        background_opacity=1.0,
     )
 
 
@@ -354,8 +340,13 @@ def _writer(pdf: bytes) -> IncrementalPdfFileWriter:
 
 
 def _timestamper(url: str | None) -> timestamps.TimeStamper | None:
-    if not url:
-        return None
+    return _http_timestamper(url) if url else None
+
+
+@lru_cache(maxsize=8)
+def _http_timestamper(url: str) -> timestamps.TimeStamper:
+    # One per address and process: it keeps the placeholder token pyHanko sizes the signature with,
+    # so each signature asks the authority once, not twice.
     return timestamps.HTTPTimeStamper(url, timeout=TSA_TIMEOUT)
 
 
@@ -367,6 +358,32 @@ def _field_name(writer: IncrementalPdfFileWriter) -> str:
         n += 1
         name = f"{FIELD_NAME}{n}"
     return name
+
+
+class _KeySigner(signers.Signer):
+    """pyHanko's signer with a private key loaded once per signature. (pyHanko's SimpleSigner loads the
+    key again for each raw signature, its size estimate included, and OpenSSL checks an RSA key's
+    primes at each load: about 60 ms each. Our keys were checked when their PKCS#12 was imported.)"""
+
+    def __init__(self, credential: Credential):
+        assert credential.private_key is not None
+        self._key = serialization.load_der_private_key(
+            credential.private_key.dump(), password=None, unsafe_skip_rsa_key_validation=True
+        )
+        super().__init__(signing_cert=credential.certificate, cert_registry=_registry(credential))
+
+    async def async_sign_raw(self, data: bytes, digest_algorithm: str, dry_run: bool = False) -> bytes:
+        from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+        from pyhanko_certvalidator.util import get_pyca_cryptography_hash
+
+        hash_algorithm = get_pyca_cryptography_hash(digest_algorithm)
+        if isinstance(self._key, rsa.RSAPrivateKey):
+            if dry_run:  # the size estimate: a placeholder of the signature's length
+                return bytes(self._key.key_size // 8)
+            return self._key.sign(data, padding.PKCS1v15(), hash_algorithm)
+        if isinstance(self._key, ec.EllipticCurvePrivateKey):
+            return self._key.sign(data, ec.ECDSA(hash_algorithm))
+        raise SignatureFailed("Only RSA and ECDSA keys sign here.")
 
 
 def sign(
@@ -383,11 +400,7 @@ def sign(
     time-stamp from ``timestamp_url``, B-B without. Visible in ``box`` with ``appearance``."""
     if credential.private_key is None:
         raise SignatureFailed("No private key for this certificate.")
-    signer = signers.SimpleSigner(
-        signing_cert=credential.certificate,
-        signing_key=credential.private_key,
-        cert_registry=_registry(credential),
-    )
+    signer = _KeySigner(credential)
     writer = _writer(pdf)
     name = _field_name(writer)
     meta = _metadata(reason=reason, location=location, name=credential.common_name)
@@ -397,7 +410,7 @@ def sign(
         meta,
         signer=signer,
         timestamper=_timestamper(timestamp_url),
-        stamp_style=_stamp_style(appearance) if (box is not None and appearance is not None) else None,
+        stamp_style=_stamp_style(appearance, box) if (box is not None and appearance is not None) else None,
         new_field_spec=_renamed(spec, name),
     )
     try:
@@ -458,7 +471,7 @@ def prepare_external(
     pdf_signer = signers.PdfSigner(
         meta,
         signer=external,
-        stamp_style=_stamp_style(appearance) if (box is not None and appearance is not None) else None,
+        stamp_style=_stamp_style(appearance, box) if (box is not None and appearance is not None) else None,
         new_field_spec=_renamed(_field_spec(box, writer), name),
     )
 

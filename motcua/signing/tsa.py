@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from asn1crypto import keys, tsp, x509
+from asn1crypto import cms, core, keys, tsp, x509
 from pyhanko.sign.timestamps import DummyTimeStamper
 
 from motcua.signing.pades import load_certificate
@@ -22,6 +22,37 @@ logger = logging.getLogger(__name__)
 QUERY_TYPE = "application/timestamp-query"
 REPLY_TYPE = "application/timestamp-reply"
 MAX_QUERY = 16 * 1024
+
+
+class _Stamper(DummyTimeStamper):
+    """DummyTimeStamper with its RSA key loaded once: pyHanko's loads it again for every token, and
+    OpenSSL checks an RSA key's primes at each load (about 60 ms, most of a token's cost)."""
+
+    def __init__(self, *args, key, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._key = key
+
+    def _sign_tst_info(self, tst_info_data: bytes, md_algorithm: str, dt):
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+        from pyhanko.sign import general
+        from pyhanko.sign.general import simple_cms_attribute
+        from pyhanko_certvalidator.util import get_pyca_cryptography_hash
+
+        digest = hashes.Hash(get_pyca_cryptography_hash(md_algorithm))
+        digest.update(tst_info_data)
+        signed_attrs = cms.CMSAttributes(
+            [
+                simple_cms_attribute("content_type", "tst_info"),
+                simple_cms_attribute("signing_time", cms.Time({"utc_time": core.UTCTime(dt)})),
+                simple_cms_attribute("signing_certificate", general.as_signing_certificate(self.tsa_cert)),
+                simple_cms_attribute("message_digest", digest.finalize()),
+            ]
+        )
+        signature = self._key.sign(
+            signed_attrs.dump(), PKCS1v15(), get_pyca_cryptography_hash(md_algorithm.upper())
+        )
+        return signature, signed_attrs
 
 
 def load_stamper(cert_pem: Path, key_pem: Path, chain: Iterable[Path] = ()) -> DummyTimeStamper:
@@ -35,7 +66,7 @@ def load_stamper(cert_pem: Path, key_pem: Path, chain: Iterable[Path] = ()) -> D
         )
     )
     embedded: list[x509.Certificate] = [load_certificate(path.read_bytes()) for path in chain]
-    return DummyTimeStamper(tsa_cert=certificate, tsa_key=key_info, certs_to_embed=embedded)  # type: ignore[arg-type]
+    return _Stamper(tsa_cert=certificate, tsa_key=key_info, certs_to_embed=embedded, key=key)  # type: ignore[arg-type]
 
 
 def application(stamper: DummyTimeStamper) -> Callable:
