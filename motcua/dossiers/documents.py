@@ -36,7 +36,7 @@ SIGNATURE_FIELDS = ("signature_state", "signature_note", "signed_by", "signed_at
 # this size (millimetres) in dossiers/notices/result.html. WeasyPrint writes the id as a named
 # destination (its top-left corner), which the signer reads to place the signature.
 SIGNATURE_ANCHOR = "chu-ky-so"
-SIGNATURE_BOX_MM = (72, 30)
+SIGNATURE_BOX_MM = (80, 28)
 
 # What each issued document is, in the words of the API (GET /api/dossiers/{code}/documents).
 NOTICE_KINDS = {

@@ -210,11 +210,11 @@ def appearance_image(appearance: Appearance, size_mm: tuple[float, float]):
     margin = height // 14
     left = margin * 2
     if appearance.seal_png:
-        seal = _seal_image(appearance.seal_png, height - 2 * margin)
+        seal = _seal_image(appearance.seal_png, round(height * 0.8))
         image.alpha_composite(seal, (margin, (height - seal.height) // 2))
         left = margin * 2 + seal.width
     room = width - left - margin * 2
-    size = height // 7
+    size = height // 6
     font = ImageFont.truetype(_font_path(), size)
     while size > 10 and max(draw.textlength(line, font=font) for line in appearance.lines) > room:
         size -= 1
