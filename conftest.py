@@ -4,6 +4,9 @@ import pytest
 
 from motcua.agencies.tests.factories import AgencyFactory, UnitFactory
 
+# The test CA, the time-stamp authority and the remote-signing stand-in (motcua.signing).
+pytest_plugins = ["motcua.signing.tests.fixtures"]
+
 
 @pytest.fixture
 def province(db):

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "motcua.catalog",
     "motcua.dossiers",
     "motcua.payments",
+    "motcua.signing",
     "motcua.notifications",
     "motcua.portal",
     "motcua.backoffice",
@@ -192,6 +193,7 @@ MOTCUA_IDEMPOTENCY_HOURS = int(os.environ.get("MOTCUA_IDEMPOTENCY_HOURS", "24"))
 # Rate limits per client address (motcua.core.ratelimit), "<count>/<s|m|h|d>"; "" turns one off.
 MOTCUA_LOOKUP_RATE = os.environ.get("MOTCUA_LOOKUP_RATE", "60/h")  # public dossier lookup, page and API
 MOTCUA_REGISTER_RATE = os.environ.get("MOTCUA_REGISTER_RATE", "10/h")  # account registrations
+MOTCUA_VERIFY_RATE = os.environ.get("MOTCUA_VERIFY_RATE", "120/h")  # document verifications, page and API
 
 # The province this installation serves (its code in vietnam-provinces), used by the demo and defaults.
 MOTCUA_PROVINCE_CODE = os.environ.get("MOTCUA_PROVINCE_CODE", "08")
@@ -212,6 +214,28 @@ MOTCUA_UPLOAD_MAX_BYTES = int(os.environ.get("MOTCUA_UPLOAD_MAX_BYTES", str(10 *
 MOTCUA_DOSSIER_MAX_FILES = int(os.environ.get("MOTCUA_DOSSIER_MAX_FILES", "30"))
 MOTCUA_DOSSIER_MAX_BYTES = int(os.environ.get("MOTCUA_DOSSIER_MAX_BYTES", str(100 * 1024 * 1024)))
 MOTCUA_PUBLIC_URL = os.environ.get("MOTCUA_PUBLIC_URL") or "http://127.0.0.1:8000"
+
+# Digital signatures (motcua.signing). When enabled, issued documents are signed (PAdES, SHA-256): results
+# by the approving leader, notices 01-05 by the agency; a result is returned only once signed. Off under
+# pytest unless a test turns it on. `make demo` creates a test CA, certificates and a time-stamp authority
+# under MOTCUA_SIGNING_DIR (manage.py signing_demo_ca) and starts the TSA and the remote-signer stand-in.
+MOTCUA_SIGNING_ENABLED = env_bool("MOTCUA_SIGNING_ENABLED", not os.environ.get("PYTEST_VERSION"))
+MOTCUA_SIGNING_DIR = Path(os.environ.get("MOTCUA_SIGNING_DIR", VAR_DIR / "signing"))
+# PEM files of the roots a signature must chain to for the verification page to call it trusted.
+MOTCUA_SIGNING_TRUST_ROOTS = env_list(
+    "MOTCUA_SIGNING_TRUST_ROOTS", str(MOTCUA_SIGNING_DIR / "ca" / "root.pem")
+)
+# RFC 3161 time-stamp authority (signatures B-T); empty: no time-stamp (B-B).
+MOTCUA_SIGNING_TSA_URL = os.environ.get("MOTCUA_SIGNING_TSA_URL", "http://127.0.0.1:8790/")
+# Encrypts the private keys kept in the database (any long random string); without it, a key derived from
+# DJANGO_SECRET_KEY (then rotating that key locks the stored keys away).
+MOTCUA_SIGNING_KEY = os.environ.get("MOTCUA_SIGNING_KEY", "")
+# The remote-signing service (VNPT SmartCA's shape; `make demo` starts a stand-in) and our account there.
+MOTCUA_SIGNING_REMOTE_URL = os.environ.get("MOTCUA_SIGNING_REMOTE_URL", "http://127.0.0.1:8791")
+MOTCUA_SIGNING_REMOTE_SP_ID = os.environ.get("MOTCUA_SIGNING_REMOTE_SP_ID", "motcua-demo")
+MOTCUA_SIGNING_REMOTE_SP_PASSWORD = os.environ.get("MOTCUA_SIGNING_REMOTE_SP_PASSWORD", "motcua-demo")
+# How often the task worker asks the remote service whether the signer confirmed.
+MOTCUA_SIGNING_REMOTE_POLL_SECONDS = int(os.environ.get("MOTCUA_SIGNING_REMOTE_POLL_SECONDS", "5"))
 
 # Catalogue search: minimum strict word similarity (pg_trgm semantics) for a procedure to match.
 MOTCUA_SEARCH_THRESHOLD = float(os.environ.get("MOTCUA_SEARCH_THRESHOLD", "0.5"))

@@ -11,6 +11,7 @@ from motcua.agencies import selectors as units
 from motcua.agencies.models import AdministrativeUnit
 from motcua.api import errors
 from motcua.api.auth import BearerToken
+from motcua.api.documents import router as documents_router
 from motcua.api.dossier_search import router as dossier_search_router
 from motcua.api.dossiers import install as install_dossiers
 from motcua.api.payments import router as payments_router
@@ -226,4 +227,5 @@ def me(request: HttpRequest):
 
 api.add_router("/dossiers/search", dossier_search_router)  # before /dossiers/{ref}
 api.add_router("/dossiers", payments_router)  # /dossiers/{ref}/payments, before the dossier router
+api.add_router("", documents_router)  # /verify, /dossiers/{ref}/documents: before /dossiers/{ref}
 install_dossiers(api)

@@ -16,8 +16,9 @@ urlpatterns = [
     path("so-theo-doi/tai-ve.<slug:fmt>", register_views.register_export, name="register_export"),
 ]
 
-from motcua.backoffice import search_views  # noqa: E402
+from motcua.backoffice import search_views, signing_views  # noqa: E402
 
 urlpatterns += [
     path("tra-cuu-ho-so/", search_views.search_dossiers, name="search"),
+    path("ky-so/<str:ref>/", signing_views.sign_result, name="sign_result"),
 ]

@@ -200,6 +200,8 @@ def _render_dossier(request, dossier: Dossier, *, failed=None, error: DossierErr
         if item.allowed:
             form = failed[1] if is_failed else actions.build_form(spec, facts)
         forms.append({"spec": spec, "form": form, "reason": item.reason, "failed": is_failed})
+    from motcua.backoffice.signing_views import result_signature  # it imports this module
+
     timeline = list(selectors.timeline(dossier))
     for action in timeline:
         # Read here: in a template, data.items would be the dict's items() method.
@@ -222,6 +224,7 @@ def _render_dossier(request, dossier: Dossier, *, failed=None, error: DossierErr
                 "uploaded_at", "id"
             ),
             "issued": selectors.issued_documents(dossier),
+            "signature": result_signature(dossier),
             "steps": dossier.steps.select_related("agency", "assignee").order_by("order", "kind", "id"),
             "consultation": StepKind.CONSULTATION,
             "ledger": payment_selectors.ledger(dossier),

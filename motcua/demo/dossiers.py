@@ -13,7 +13,10 @@ The notices and results the services issue are stored with their snapshot and re
 later (motcua.dossiers.notices): the loader collects them (``services.renders_collected``) and, once
 its transaction has committed, queues one render task each, newest first, for the task worker
 (``manage.py db_worker``); a document someone downloads before the worker reaches it is rendered
-then. So loading takes the time of the services, not of WeasyPrint (docs/performance.md).
+then. So loading takes the time of the services, not of WeasyPrint (docs/performance.md). Where
+signing is configured (motcua.signing), the worker signs each document as it renders it: the returned
+dossiers' results with their approving leader's certificate (``manage.py signing_demo_ca``), so the
+history returns results whose signature comes after the commit (``documents.results_signed_later``).
 
 Loading is idempotent (nothing happens once the demo applicants have dossiers) and deterministic
 (seeded random; the dates are relative to ``now``). Demo-only identities: e-mail addresses are
@@ -45,7 +48,7 @@ from motcua.catalog.constants import FieldKind
 from motcua.catalog.models import FormField, ProcedureVersion, RequiredDocument
 from motcua.core import clock as core_clock
 from motcua.core.text import fold
-from motcua.dossiers import events, services
+from motcua.dossiers import documents, events, services
 from motcua.dossiers.constants import Channel, PaymentMethod, Status, StepKind
 from motcua.dossiers.models import Dossier, Step
 from motcua.payments import services as payment_services
@@ -1597,7 +1600,9 @@ def load_dossiers(
             documents={v.pk: list(v.documents.order_by("order", "id")) for v in versions},
         )
         report = Progress(len(stories), progress)
-        with frozen_clock(clock), services.renders_collected() as renders:
+        # Results are signed after the commit, as the task worker renders them (motcua.signing): the
+        # history returns them before their signature exists.
+        with frozen_clock(clock), services.renders_collected() as renders, documents.results_signed_later():
             for done, story in enumerate(stories, start=1):
                 story.run(cast)
                 report(done)

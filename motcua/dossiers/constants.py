@@ -99,6 +99,18 @@ class NoticeForm(models.TextChoices):
     STOP = "05", _("Thông báo dừng xử lý hồ sơ")
 
 
+class SignatureState(models.TextChoices):
+    """Where a document the dossier issues stands with its digital signature (motcua.signing signs;
+    dossiers only records it). Blank: a file nobody signs (the applicant's papers, internal files)."""
+
+    UNSIGNED = "unsigned", _("Chưa ký số")
+    PENDING = "pending", _("Đang chờ ký số")
+    AWAITING_SIGNER = "awaiting_signer", _("Chờ người ký xác nhận")
+    NO_CERTIFICATE = "no_certificate", _("Chưa có chứng thư số hợp lệ")
+    FAILED = "failed", _("Ký số không thành công")
+    SIGNED = "signed", _("Đã ký số")
+
+
 class StepKind(models.TextChoices):
     PROCESS = "process", _("Bước xử lý")
     CONSULTATION = "consultation", _("Xin ý kiến")

@@ -38,7 +38,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from motcua.catalog import fees
-from motcua.dossiers import control_slip, register
+from motcua.dossiers import control_slip, documents, register
 from motcua.dossiers.constants import AttachmentKind, Channel, NoticeForm
 
 # Where a Vietnamese administrative document is dated, whatever time zone is active.
@@ -269,7 +269,7 @@ def _dossier_fields(dossier) -> dict:
     }
 
 
-def _context(dossier, *, lookup_url: str, officer_name: str, issued_at) -> dict:
+def _context(dossier, *, lookup_url: str, officer_name: str, issued_at, verify_url: str = "") -> dict:
     """The values every form prints, as plain strings, lists and dicts (call under Vietnamese)."""
     agency = dossier.receiving_agency
     version = dossier.procedure_version
@@ -292,6 +292,7 @@ def _context(dossier, *, lookup_url: str, officer_name: str, issued_at) -> dict:
         "officer_name": officer_name,
         "sign_hint": "(Ký và ghi rõ họ tên)",
         "lookup_url": lookup_url,
+        "verify_url": verify_url,
     }
 
 
@@ -340,6 +341,13 @@ def layout(snapshot: dict):
     context = dict(snapshot["context"])
     lookup_url = context.get("lookup_url", "")
     context["qr"] = qr_png_data_uri(lookup_url) if lookup_url else ""
+    verify_url = context.get("verify_url", "")
+    context["verify_qr"] = qr_png_data_uri(verify_url) if verify_url else ""
+    context["signature_anchor"] = documents.SIGNATURE_ANCHOR
+    context["signature_box"] = {
+        "width": documents.SIGNATURE_BOX_MM[0],
+        "height": documents.SIGNATURE_BOX_MM[1],
+    }
     if snapshot["document"] == NOTICE:
         template = TEMPLATES[NoticeForm(snapshot["form"])]
     elif snapshot["document"] == RESULT:
@@ -359,6 +367,7 @@ def prepare_notice(
     dossier,
     *,
     lookup_url: str,
+    verify_url: str = "",
     items: list[str] | None = None,
     reasons: str = "",
     new_due_at: datetime.datetime | None = None,
@@ -378,7 +387,8 @@ def prepare_notice(
       ``new_due_at`` (default: the dossier's ``due_at`` once it differs from ``original_due_at``);
       issued by the deciding agency and signed by its head; ``number`` is its "Số" (dotted if empty).
 
-    ``lookup_url`` is printed and encoded in the QR code; ``issued_at`` defaults to now.
+    ``lookup_url`` is printed and encoded in the QR code, ``verify_url`` (the document's public
+    verification page) printed; ``issued_at`` defaults to now.
     Raises ValueError when a form lacks what it must say.
     """
     form = NoticeForm(form)
@@ -397,7 +407,13 @@ def prepare_notice(
             raise ValueError("Form 04 needs the new appointment (new_due_at).")
 
     with translation.override("vi"):
-        context = _context(dossier, lookup_url=lookup_url, officer_name=officer_name, issued_at=issued_at)
+        context = _context(
+            dossier,
+            lookup_url=lookup_url,
+            verify_url=verify_url,
+            officer_name=officer_name,
+            issued_at=issued_at,
+        )
         context.update(
             form=form.value,
             title=str(form.label).upper(),
@@ -425,16 +441,28 @@ def prepare_notice(
     return _snapshot(NOTICE, context, form=form.value)
 
 
-def prepare_result(dossier, *, lookup_url: str, officer_name: str = "", issued_at=None) -> dict:
-    """The snapshot of the unsigned result document: the procedure's result, the dossier code, the
-    applicant, a QR code. A placeholder until results are real signed documents."""
+def prepare_result(
+    dossier, *, lookup_url: str, verify_url: str = "", officer_name: str = "", issued_at=None
+) -> dict:
+    """The snapshot of the result document: the procedure's result, the dossier code, the applicant,
+    the QR code of its verification page (``verify_url``; the lookup's without one).
+
+    The signature block names nobody: it keeps an empty box (``documents.SIGNATURE_ANCHOR``) where
+    the approving leader's digital signature is drawn when the result is signed (motcua.signing).
+    ``officer_name``, who prepared the result, is recorded in the snapshot but not printed."""
     with translation.override("vi"):
-        context = _context(dossier, lookup_url=lookup_url, officer_name=officer_name, issued_at=issued_at)
+        context = _context(
+            dossier,
+            lookup_url=lookup_url,
+            verify_url=verify_url,
+            officer_name=officer_name,
+            issued_at=issued_at,
+        )
         context.update(
             title=RESULT_TITLE,
             result_text=dossier.procedure_version.result,
             signer_title=RESULT_SIGNER_TITLE,
-            sign_hint="(Ký, ghi rõ họ tên và đóng dấu)",
+            sign_hint="(Chữ ký số và con dấu)",
         )
     return _snapshot(RESULT, context)
 
@@ -510,15 +538,11 @@ def render_register(heading: register.Heading, rows) -> bytes:
     return register_document(heading, rows).write_pdf()
 
 
-def result_document(dossier, *, lookup_url: str, officer_name: str = "", issued_at=None):
+def result_document(dossier, *, lookup_url: str, **kwargs):
     """Lay out the result document; see :func:`prepare_result`."""
-    return layout(
-        prepare_result(dossier, lookup_url=lookup_url, officer_name=officer_name, issued_at=issued_at)
-    )
+    return layout(prepare_result(dossier, lookup_url=lookup_url, **kwargs))
 
 
-def render_result(dossier, *, lookup_url: str, officer_name: str = "", issued_at=None) -> bytes:
+def render_result(dossier, *, lookup_url: str, **kwargs) -> bytes:
     """The PDF of the result document at once; see :func:`prepare_result`."""
-    return render(
-        prepare_result(dossier, lookup_url=lookup_url, officer_name=officer_name, issued_at=issued_at)
-    )
+    return render(prepare_result(dossier, lookup_url=lookup_url, **kwargs))

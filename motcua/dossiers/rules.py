@@ -27,7 +27,8 @@ from motcua.accounts.constants import AccountKind, Role
 from motcua.accounts.models import Membership, User
 from motcua.catalog.models import RequiredDocument
 from motcua.core import clock
-from motcua.dossiers.constants import ActionType, AttachmentKind, Operation, Status, StepKind
+from motcua.dossiers import documents
+from motcua.dossiers.constants import ActionType, AttachmentKind, Operation, SignatureState, Status, StepKind
 from motcua.dossiers.errors import NotAllowed, WrongState
 from motcua.dossiers.models import Dossier, Step
 
@@ -117,6 +118,14 @@ class Facts:
         if self.dossier.pk is None:
             return False
         return self.dossier.attachments.filter(kind=AttachmentKind.RESULT, superseded=False).exists()
+
+    @cached_property
+    def result_signed(self) -> bool:
+        """Every current result carries a completed digital signature."""
+        if self.dossier.pk is None:
+            return False
+        results = self.dossier.attachments.filter(kind=AttachmentKind.RESULT, superseded=False)
+        return results.exists() and not results.exclude(signature_state=SignatureState.SIGNED).exists()
 
     @cached_property
     def approved(self) -> bool:
@@ -297,6 +306,11 @@ NO_RESULT = Condition(
     lambda f: not f.has_result,
     gettext_lazy("Đã có kết quả giải quyết, không thể dừng xử lý."),
 )
+# Only where signing is configured (motcua.dossiers.documents.require_signed_results).
+RESULT_SIGNED = Condition(
+    lambda f: not documents.signed_results_required() or f.result_signed,
+    gettext_lazy("Kết quả chưa được ký số."),
+)
 OVERDUE = Condition(lambda f: f.overdue, gettext_lazy("Hồ sơ chưa quá hạn."), quiet=True)
 NOT_APOLOGIZED = Condition(
     lambda f: not f.dossier.apologized,
@@ -366,7 +380,7 @@ TRANSITIONS: dict[Act, Transition] = {
             is_reception,
             NOT_YET_RECEIVED,
         ),
-        _t(ActionType.RETURN_RESULT, [Status.READY], [Status.RETURNED], is_reception),
+        _t(ActionType.RETURN_RESULT, [Status.READY], [Status.RETURNED], is_reception, RESULT_SIGNED),
         # Processing
         _t(ActionType.FORWARD, PROCESSING, [Status.PROCESSING], is_step_officer, HAS_NEXT_STEP),
         _t(ActionType.SEND_BACK, PROCESSING, [Status.PROCESSING], is_step_officer, HAS_PREVIOUS_STEP),

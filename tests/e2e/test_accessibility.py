@@ -1,5 +1,5 @@
-"""Every page of issue 8, as the person who uses it: axe-core finds no WCAG 2.1 A/AA violation, no page
-scrolls sideways on a 390 px wide phone, and every focus outline stands out from what is behind it.
+"""Every page of issues 8 and 10, as the person who uses it: axe-core finds no WCAG 2.1 A/AA violation,
+no page scrolls sideways on a 390 px wide phone, and every focus outline stands out from what is behind it.
 
 axe-core comes from the pinned dev dependency axe-playwright-python (its bundled axe.min.js, axe-core
 is MPL-2.0; the wrapper is MIT). Screenshots of each page at 390 px are kept in var/test-artifacts/.
@@ -16,6 +16,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from motcua.accounts.models import User
+from motcua.agencies.models import Agency
 from motcua.catalog.selectors import current_version
 from motcua.demo.dossiers import load_dossiers
 from motcua.demo.seed import DEMO_PASSWORD
@@ -201,3 +202,38 @@ def test_the_header_folds_into_a_menu_on_a_phone_without_any_script(browser, dem
     expect(menu.locator("summary")).to_be_hidden()
     expect(catalogue).to_be_visible()
     context.close()
+
+
+def test_the_signing_pages_have_no_axe_violation_and_fit_a_phone(browser, demo_site, signing, settings):
+    """Issue 10: the public verification pages and the staff's view of a result's signature."""
+    from motcua.signing.tests.factories import certificate_for
+    from tests.e2e.test_signed_result import _dossier_at_the_leaders_step
+
+    site = demo_site
+    settings.MOTCUA_PUBLIC_URL = site
+    ward = Agency.objects.get(name="Ủy ban nhân dân phường Minh Xuân")
+    dossier, leader = _dossier_at_the_leaders_step(ward)
+    certificate_for(signing, user=leader)
+    services.attach_result(dossier, actor=leader)
+    services.approve(dossier, actor=leader)  # committed: the result is signed after the commit
+    result = dossier.attachments.get(kind="result", superseded=False)
+    assert result.signature_state == "signed"
+
+    checked: list[Checked] = []
+    context = browser.new_context(locale="vi-VN", viewport=DESKTOP)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    for name, path in [
+        ("verify-upload", "/xac-thuc/"),
+        ("verify-document", f"/xac-thuc/{result.verification_code}"),
+        ("verify-document-en", f"/en/xac-thuc/{result.verification_code}"),
+    ]:
+        checked.append(check(page, name, site + path))
+    context.close()
+    context = browser.new_context(locale="vi-VN", viewport=DESKTOP)
+    page = log_in(context, site, "reception")
+    checked.append(check(page, "staff-dossier-signed-result", f"{site}/can-bo/ho-so/{dossier.code}/"))
+    context.close()
+
+    failures = {c.name: c.problems for c in checked if c.problems}
+    assert not failures, "\n".join(f"{name}:\n  " + "\n  ".join(p) for name, p in failures.items())

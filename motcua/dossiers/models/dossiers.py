@@ -15,6 +15,7 @@ from motcua.dossiers.constants import (
     Channel,
     NoticeForm,
     PaymentMethod,
+    SignatureState,
     Status,
     StepKind,
 )
@@ -259,6 +260,15 @@ class Attachment(models.Model):
     )
     uploaded_at = models.DateTimeField(default=clock.now)
     superseded = models.BooleanField(_("đã thay thế"), default=False)
+    # A document the dossier issues (a notice, the result) carries a code printed on it (QR) that opens
+    # its public verification page, and the state of its digital signature (motcua.dossiers.documents).
+    verification_code = models.CharField(max_length=20, unique=True, null=True, blank=True, editable=False)
+    signature_state = models.CharField(
+        _("chữ ký số"), max_length=20, choices=SignatureState.choices, blank=True, default=""
+    )
+    signature_note = models.CharField(_("ghi chú ký số"), max_length=300, blank=True)
+    signed_by = models.CharField(_("người ký"), max_length=255, blank=True)
+    signed_at = models.DateTimeField(_("thời điểm ký"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("tệp đính kèm")
@@ -272,6 +282,10 @@ class Attachment(models.Model):
     def pending(self) -> bool:
         """A generated document whose PDF is not rendered yet."""
         return not self.file
+
+    @property
+    def signed(self) -> bool:
+        return self.signature_state == SignatureState.SIGNED
 
 
 class Pause(models.Model):

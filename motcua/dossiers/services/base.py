@@ -26,8 +26,8 @@ from django.utils.translation import gettext as _
 from motcua.accounts.models import User
 from motcua.catalog.models import RequiredDocument
 from motcua.core import audit
-from motcua.dossiers import events, notices, rules, selectors
-from motcua.dossiers.constants import ActionType, AttachmentKind, NoticeForm, Operation
+from motcua.dossiers import documents, events, notices, rules, selectors
+from motcua.dossiers.constants import ActionType, AttachmentKind, NoticeForm, Operation, SignatureState
 from motcua.dossiers.errors import Conflict, InvalidInput
 from motcua.dossiers.models import Action, Attachment, Dossier, Step
 from motcua.dossiers.uploads import CheckedFile
@@ -139,6 +139,7 @@ def store_file(
     form: str = "",
     document: RequiredDocument | None = None,
 ) -> Attachment:
+    issued = kind in documents.ISSUED_ATTACHMENT_KINDS
     attachment = Attachment(
         dossier=dossier,
         kind=kind,
@@ -150,6 +151,10 @@ def store_file(
         size=len(content),
         sha256=hashlib.sha256(content).hexdigest(),
         uploaded_by=actor if actor is not None and actor.is_authenticated else None,
+        # An uploaded result is issued too: it gets a code (for the verification page) and waits for
+        # its signature like a generated one.
+        verification_code=documents.new_verification_code() if issued else None,
+        signature_state=SignatureState.UNSIGNED if issued else "",
     )
     attachment.file.save(name, ContentFile(content), save=False)
     attachment.save()
@@ -220,9 +225,10 @@ def store_generated(
     snapshot: dict,
     actor: User | None,
     form: str = "",
+    verification_code: str | None = None,
 ) -> Attachment:
-    """Store a generated PDF pending, with its snapshot (motcua.dossiers.notices), and queue its render
-    for after the commit."""
+    """Store a generated PDF pending, with its snapshot (motcua.dossiers.notices) and the verification
+    code the snapshot prints, and queue its render for after the commit."""
     attachment = Attachment.objects.create(
         dossier=dossier,
         kind=kind,
@@ -232,6 +238,8 @@ def store_generated(
         extension=".pdf",
         snapshot=snapshot,
         uploaded_by=actor if actor is not None and actor.is_authenticated else None,
+        verification_code=verification_code,
+        signature_state=SignatureState.UNSIGNED,
     )
     collected = _collected.get()
     if collected is None:
@@ -248,14 +256,15 @@ def _render(row: Attachment) -> bytes:
 
 
 def render_pending(attachment: Attachment) -> bool:
-    """Render a pending generated document from its snapshot and store the PDF; returns whether this
-    call stored it.
+    """Render a pending generated document from its snapshot, pass it through the finishers
+    (motcua.dossiers.documents: signing) and store the PDF; returns whether this call stored it.
 
     Under a row lock on the attachment, so that the task and a download racing for it render it once:
     the second finds the file. SQLite has no row lock, only the database's write lock, which every
     other writer would wait for while the PDF is laid out (~0.15 s): there the PDF is laid out first
     and stored only if the document is still pending (a race may lay it out twice, never store it
-    twice; the bytes are the same). ``attachment`` is updated in place (file, size, digest).
+    twice; the bytes are the same). The finishers run under the lock, in the transaction that stores
+    their result. ``attachment`` is updated in place (file, size, digest, signature).
     """
     pdf = None
     if not connection.features.has_select_for_update:
@@ -267,22 +276,27 @@ def render_pending(attachment: Attachment) -> bool:
         row = Attachment.objects.select_for_update().get(pk=attachment.pk)
         if row.pending:
             pdf = _render(row) if pdf is None else pdf
+            pdf = documents.finish(row, pdf)
             row.file.save(row.original_name, ContentFile(pdf), save=False)
             row.size = len(pdf)
             row.sha256 = hashlib.sha256(pdf).hexdigest()
-            row.save(update_fields=["file", "size", "sha256"])
+            row.save(update_fields=["file", "size", "sha256", *documents.SIGNATURE_FIELDS])
             stored = True
     attachment.file, attachment.size, attachment.sha256 = row.file, row.size, row.sha256
+    for name in documents.SIGNATURE_FIELDS:
+        setattr(attachment, name, getattr(row, name))
     return stored
 
 
 def store_notice(change: Change, form: NoticeForm, actor: User | None, **context: Any) -> Attachment:
     """Issue notice ``form`` for the dossier being changed: its snapshot now, its PDF after the commit."""
     dossier = change.dossier
+    code = documents.new_verification_code()
     snapshot = notices.prepare_notice(
         form.value,
         dossier,
         lookup_url=lookup_url(dossier),
+        verify_url=documents.verification_url(code),
         officer_name=getattr(actor, "full_name", "") or "",
         issued_at=change.now,
         **context,
@@ -294,6 +308,7 @@ def store_notice(change: Change, form: NoticeForm, actor: User | None, **context
         name=f"mau-{form.value}-{dossier.code or dossier.public_id}.pdf",
         snapshot=snapshot,
         actor=actor,
+        verification_code=code,
     )
     change.data.setdefault("files", []).append(attachment.pk)
     change.data["notice"] = form.value

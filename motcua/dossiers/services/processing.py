@@ -11,7 +11,7 @@ from motcua.accounts.constants import AccountKind, Role
 from motcua.accounts.models import Membership, User
 from motcua.agencies.models import Agency
 from motcua.calendar.selectors import compute_due
-from motcua.dossiers import notices
+from motcua.dossiers import documents, notices
 from motcua.dossiers.constants import ActionType, AttachmentKind, NoticeForm, PaymentMethod, Status, StepKind
 from motcua.dossiers.errors import Conflict, InvalidInput
 from motcua.dossiers.models import Attachment, Dossier, Payment, Step
@@ -301,9 +301,11 @@ def attach_result(
         if upload is not None and checked is not None:
             attachment = store_upload(row, upload, checked, kind=AttachmentKind.RESULT, actor=actor)
         else:
+            code = documents.new_verification_code()
             snapshot = notices.prepare_result(
                 row,
                 lookup_url=lookup_url(row),
+                verify_url=documents.verification_url(code),
                 officer_name=getattr(actor, "full_name", "") or "",
                 issued_at=change.now,
             )
@@ -313,6 +315,7 @@ def attach_result(
                 name=f"ket-qua-{row.code}.pdf",
                 snapshot=snapshot,
                 actor=actor,
+                verification_code=code,
             )
         change.data["files"] = [attachment.pk]
     return attachment

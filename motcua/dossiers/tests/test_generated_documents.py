@@ -6,7 +6,7 @@ import hashlib
 import pytest
 from django.db import connection
 
-from motcua.dossiers import notices, services
+from motcua.dossiers import documents, notices, services
 from motcua.dossiers.constants import ActionType, AttachmentKind
 from motcua.dossiers.downloads import attachment_response
 from motcua.dossiers.models import Action, Dossier
@@ -32,6 +32,9 @@ def test_a_notice_is_stored_pending_with_its_snapshot_and_rendered_after_the_com
     printed = receipt.snapshot["context"]
     assert printed["dossier"]["code"] == dossier.code
     assert printed["lookup_url"] == services.lookup_url(dossier)
+    # The address of its verification page, with the code the document keeps (QR printed on it).
+    assert printed["verify_url"] == documents.verification_url(receipt.verification_code)
+    assert len(receipt.verification_code) == 16 and receipt.signature_state == "unsigned"
     assert printed["due_at"] == notices.format_datetime_vn(dossier.due_at)
     assert printed["officer_name"] == office.reception.full_name
 
@@ -52,6 +55,7 @@ def test_the_pdf_rendered_later_is_the_one_rendered_at_issuance(office):
         "01",
         Dossier.objects.get(pk=dossier.pk),
         lookup_url=services.lookup_url(dossier),
+        verify_url=documents.verification_url(receipt.verification_code),
         officer_name=office.reception.full_name,
         issued_at=received_at,
     )

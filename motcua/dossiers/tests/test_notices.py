@@ -22,7 +22,7 @@ from weasyprint.formatting_structure.boxes import TextBox
 from motcua.agencies.models import AdministrativeUnit, Agency
 from motcua.catalog.constants import TimeUnit
 from motcua.catalog.models import Procedure, ProcedureVersion, RequiredDocument
-from motcua.dossiers import notices, register
+from motcua.dossiers import documents, notices, register
 from motcua.dossiers.constants import AttachmentKind, Channel, NoticeForm
 from motcua.dossiers.control_slip import EARLY, LATE, Handover
 from motcua.dossiers.models import Attachment, Dossier
@@ -294,12 +294,22 @@ def test_result_document():
         PROCEDURE_NAME,
         ISSUED_TEXT,
         notices.RESULT_SIGNER_TITLE,
-        "Lê Minh Châu",
         "Tra cứu hồ sơ",
     ):
         assert expected in text, expected
     assert "Mẫu số" not in text
+    # Who prepared it is not who signs it: the block keeps room for the approving leader's signature.
+    assert "Lê Minh Châu" not in text
     assert notices.render_result(make_dossier(), lookup_url=LOOKUP_URL).startswith(b"%PDF")
+
+
+def test_result_document_prints_its_verification_page_and_reserves_the_signature_box():
+    verify_url = "https://dvc.example.vn/xac-thuc/ABCDEFGHJKMNPQRS"
+    document = notices.result_document(make_dossier(), lookup_url=LOOKUP_URL, verify_url=verify_url)
+    text = document_text(document)
+    assert "Xác thực văn bản" in text and "ABCDEFGHJKMNPQRS" in text
+    anchors = {name for page in document.pages for name in page.anchors}
+    assert documents.SIGNATURE_ANCHOR in anchors
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) not installed")
