@@ -29,6 +29,8 @@ from motcua.dossiers import documents, selectors
 from motcua.dossiers.downloads import download_name
 from motcua.dossiers.errors import InvalidInput
 from motcua.dossiers.services import render_pending
+from motcua.payments import selectors as payment_selectors
+from motcua.payments.services import render_receipt_pdf
 from motcua.signing import verification
 
 router = Router(tags=["documents"])
@@ -121,6 +123,27 @@ def dossier_documents(request: HttpRequest, ref: str):
                 "verify_url": documents.verification_url(attachment.verification_code)
                 if attachment.verification_code
                 else None,
+            }
+        )
+    for receipt in payment_selectors.receipts(dossier):
+        if receipt.pending:
+            render_receipt_pdf(receipt)
+        found.append(
+            {
+                "id": receipt.pk,
+                "kind": "payment_receipt",
+                "name": receipt.file_name,
+                "sha256": receipt.sha256,
+                "size": receipt.size or 0,
+                "signed": False,
+                "signature_state": "unsigned",
+                "signer": "",
+                "signed_at": None,
+                "issued_at": receipt.issued_at,
+                "url": request.build_absolute_uri(
+                    reverse("api:dossier_receipt", args=[dossier.code or dossier.public_id, receipt.pk])
+                ),
+                "verify_url": None,
             }
         )
     return found

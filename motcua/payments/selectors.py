@@ -118,3 +118,8 @@ def payments_of_day(gateway: str, day: datetime.date):
         .select_related("dossier")
         .order_by("created_at", "id")
     )
+
+
+def receipts(dossier: Dossier):
+    """The electronic receipts of the dossier's payments, in the order they were issued."""
+    return Receipt.objects.filter(entry__dossier=dossier).order_by("issued_at", "id")

@@ -92,3 +92,18 @@ def test_a_retried_start_with_the_same_idempotency_key_starts_one_payment(office
     assert first.status_code == again.status_code == 201
     assert again.json() == first.json() and again["Idempotent-Replayed"] == "true"
     assert GatewayPayment.objects.filter(dossier=dossier).count() == 1
+
+
+def test_the_documents_list_the_payment_receipt(office):
+    dossier = payment_requested(office)
+    citizen = api(office.citizen)
+    citizen.post(
+        f"/api/dossiers/{dossier.code}/payments", {"gateway": "vnpay"}, content_type="application/json"
+    )
+    vnpay_ipn(Client(), vnpay_result(GatewayPayment.objects.get(dossier=dossier)))
+
+    documents = citizen.get(f"/api/dossiers/{dossier.code}/documents").json()
+
+    [receipt] = [d for d in documents if d["kind"] == "payment_receipt"]
+    assert len(receipt["sha256"]) == 64 and receipt["size"] > 0 and receipt["name"].startswith("bien-lai-")
+    assert citizen.get(receipt["url"]).status_code == 200
