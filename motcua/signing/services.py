@@ -1,7 +1,7 @@
 """Writes of the signing app: certificates and seals, signing the documents a dossier issues, the
 register of issued documents.
 
-Who signs what (docs/decisions/0008-signed-documents.md):
+Who signs what (docs/decisions/0009-signed-documents.md):
 
 - Receipts and notices (forms 01–05) are signed with the issuing agency's certificate when they are
   rendered (the finisher, motcua.signing.finishers), invisibly, time-stamped when a TSA is set.

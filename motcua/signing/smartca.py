@@ -12,7 +12,7 @@
 Every answer is ``{"code": 0, "message": "...", "content": {...}}``; a non-zero code is an error with
 its message. The status answer's ``tran_status`` (``pending``, ``confirmed``, ``rejected``,
 ``expired``) is our choice: the public sources show only that ``signature_value`` appears once the
-signer confirms (docs/decisions/0008-signed-documents.md). Dates are ``yyyyMMddHHmmss`` in Vietnam's
+signer confirms (docs/decisions/0009-signed-documents.md). Dates are ``yyyyMMddHHmmss`` in Vietnam's
 time; certificates and signatures base64.
 """
 
