@@ -6,6 +6,7 @@ changes it while it may still be changed) and an audit row. The reports read the
 else follows from a rating, so it publishes no event.
 """
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -124,7 +125,8 @@ def kiosk_dossier(code: str, proof: str) -> Dossier:
     wait = ratelimit.hit("rating_proof", code, ratelimit.rate_of("MOTCUA_RATING_PROOF_RATE"))
     if wait:
         raise TooManyAttempts(
-            _("Mã hồ sơ này đã được thử quá nhiều lần. Vui lòng thử lại vào ngày mai."),
+            _("Mã hồ sơ này đã được thử quá nhiều lần. Vui lòng thử lại sau %(hours)s giờ.")
+            % {"hours": math.ceil(wait / 3600)},
             wait,
         )
     dossier = Dossier.objects.filter(code=code).first()
