@@ -108,10 +108,12 @@ def _read_only_message() -> str:
     return _("Đánh giá đã gửi quá %(days)s ngày nên không sửa được nữa.") % {"days": edit_days()}
 
 
-STILL_EDITABLE = Condition(
-    lambda f: f.editable_until is None or f.now < f.editable_until,
-    lazy(_read_only_message, str)(),
-)
+def _still_editable(facts: Facts) -> bool:
+    until = facts.editable_until if isinstance(facts, RatingFacts) else None
+    return until is None or facts.now < until
+
+
+STILL_EDITABLE = Condition(_still_editable, lazy(_read_only_message, str)())
 CONDITIONS = (RETURNED, STILL_EDITABLE)
 
 
