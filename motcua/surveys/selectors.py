@@ -2,11 +2,12 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Avg, Count, Q, QuerySet
 
 from motcua.accounts.models import User
 from motcua.dossiers import selectors as dossier_selectors
 from motcua.dossiers.models import Dossier
+from motcua.surveys.constants import Question
 from motcua.surveys.models import Rating
 
 
@@ -22,10 +23,12 @@ def visible_to(user: User) -> QuerySet[Rating]:
 
 @dataclass(frozen=True)
 class Satisfaction:
-    """How many ratings, how many of them satisfied (overall hài lòng or rất hài lòng), and the share."""
+    """How many ratings, how many of them satisfied (overall hài lòng or rất hài lòng), the share, and
+    the average answer (1–5) to each question (None without ratings)."""
 
     rated: int
     satisfied: int
+    averages: dict[str, float | None]
 
     @property
     def share(self) -> float | None:
@@ -35,6 +38,9 @@ class Satisfaction:
 def satisfaction(ratings: QuerySet[Rating] | None = None) -> Satisfaction:
     """Counted by the database, over ``ratings`` (all by default)."""
     counts = (ratings if ratings is not None else Rating.objects.all()).aggregate(
-        rated=Count("pk"), satisfied=Count("pk", filter=Q(satisfied=True))
+        rated=Count("pk"),
+        satisfied=Count("pk", filter=Q(satisfied=True)),
+        **{f"avg_{q.value}": Avg(q.value) for q in Question},
     )
-    return Satisfaction(counts["rated"], counts["satisfied"])
+    averages = {q.value: counts[f"avg_{q.value}"] for q in Question}
+    return Satisfaction(counts["rated"], counts["satisfied"], averages)

@@ -155,3 +155,26 @@ def test_a_dossier_without_phone_or_identity_cannot_be_rated_at_the_kiosk(office
     assert not rules.may_rate(None, dossier, proof="0000")
     assert not rules.may_rate(None, dossier, proof="")
     assert rules.may_rate(office.citizen, dossier)  # online it still can
+
+
+def test_the_reports_count_ratings_satisfied_and_average_each_question(office):
+    from motcua.surveys.selectors import satisfaction
+
+    assert satisfaction().rated == 0 and satisfaction().share is None
+    first, second = returned(office), returned(office)
+    services.rate(first, ANSWERS, by=office.citizen, channel=RatingChannel.ONLINE)
+    services.rate(
+        second,
+        {"processing_time": 2, "contacts": 1, "staff_attitude": 3, "overall": 3},
+        by=office.citizen,
+        channel=RatingChannel.ONLINE,
+    )
+    counted = satisfaction()
+    assert (counted.rated, counted.satisfied, counted.share) == (2, 1, 0.5)
+    assert counted.averages == {
+        "processing_time": 3.5,
+        "contacts": 2.5,
+        "staff_attitude": 4.0,
+        "overall": 3.5,
+    }
+    assert satisfaction(Rating.objects.filter(dossier=second)).satisfied == 0
