@@ -91,6 +91,6 @@ def rate(request: HttpRequest, ref: str, body: RatingIn):
     same call within seven days changes it: 200. Refused: 403 for anyone but the applicant, 409 before
     the result is returned or once the rating is read only, 422 naming each answer at fault."""
     dossier = _dossier(request, ref)
-    saved = services.rate(dossier, body.dict(), by=request.auth, channel=RatingChannel.API)
+    saved = services.rate(dossier, body.model_dump(), by=request.auth, channel=RatingChannel.API)
     editable = rules.may_rate(request.auth, dossier)
     return Status(201 if saved.created else 200, _out(saved.rating, editable))
