@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "motcua.dossiers",
     "motcua.payments",
     "motcua.signing",
+    "motcua.surveys",
     "motcua.notifications",
     "motcua.portal",
     "motcua.backoffice",
@@ -194,6 +195,12 @@ MOTCUA_IDEMPOTENCY_HOURS = int(os.environ.get("MOTCUA_IDEMPOTENCY_HOURS", "24"))
 MOTCUA_LOOKUP_RATE = os.environ.get("MOTCUA_LOOKUP_RATE", "60/h")  # public dossier lookup, page and API
 MOTCUA_REGISTER_RATE = os.environ.get("MOTCUA_REGISTER_RATE", "10/h")  # account registrations
 MOTCUA_VERIFY_RATE = os.environ.get("MOTCUA_VERIFY_RATE", "120/h")  # document verifications, page and API
+# The satisfaction kiosk (/danh-gia/, motcua.surveys): its forms per client address (a counter's tablet
+# sends every walk-in's rating), and the tries of one dossier code with its second fact, from anywhere.
+MOTCUA_RATING_RATE = os.environ.get("MOTCUA_RATING_RATE", "240/h")
+MOTCUA_RATING_PROOF_RATE = os.environ.get("MOTCUA_RATING_PROOF_RATE", "10/d")
+# Days during which an applicant may change the satisfaction rating given (then it is read only).
+MOTCUA_RATING_EDIT_DAYS = int(os.environ.get("MOTCUA_RATING_EDIT_DAYS", "7"))
 
 # The province this installation serves (its code in vietnam-provinces), used by the demo and defaults.
 MOTCUA_PROVINCE_CODE = os.environ.get("MOTCUA_PROVINCE_CODE", "08")

@@ -36,6 +36,7 @@ from motcua.dossiers.downloads import attachment_response
 from motcua.dossiers.errors import DossierError, InvalidInput
 from motcua.dossiers.models import Attachment, Dossier
 from motcua.payments import selectors as payment_selectors
+from motcua.surveys import selectors as survey_selectors
 
 PAGE_SIZE = 25
 QUEUE_SIZE = 50
@@ -229,6 +230,7 @@ def _render_dossier(request, dossier: Dossier, *, failed=None, error: DossierErr
             "consultation": StepKind.CONSULTATION,
             "ledger": payment_selectors.ledger(dossier),
             "online_payments": list(payment_selectors.online_payments(dossier)[:20]),
+            "rating": survey_selectors.rating_of(dossier),
             "timeline": timeline,
             "deadline": deadlines.explain(dossier),
         },

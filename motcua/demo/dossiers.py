@@ -54,6 +54,8 @@ from motcua.dossiers.models import Dossier, Step
 from motcua.payments import services as payment_services
 from motcua.payments.constants import EventSource, Outcome
 from motcua.payments.gateways import vnpay
+from motcua.surveys import services as survey_services
+from motcua.surveys.constants import RatingChannel
 
 DEMO_EMAIL_DOMAIN = "example.vn"
 DEFAULT_COUNT = 320
@@ -863,6 +865,8 @@ class Story:
     supplement_detour: bool = False
     payment_detour: bool = False
     slow_collection: bool = False
+    # Whether the applicant rates the returned dossier (motcua.surveys); None: by chance.
+    rated: bool | None = None
     dossier: Dossier | None = None
 
     # -- planning (before anything is written): when it was submitted and received --------------
@@ -1417,10 +1421,81 @@ class Story:
         self._receive()
         self._complete()
         self._return()
+        self._rate()
+
+    def _rate(self) -> None:
+        """Most applicants rate the service (motcua.surveys) within a few days of receiving the result:
+        online if they applied with an account (some through the API), at the counter's kiosk
+        otherwise. Mostly satisfied; less so when the dossier was late."""
+        rng = self.rng
+        if not (self.rated if self.rated is not None else rng.random() < RATED_SHARE):
+            return
+        dossier = self.d
+        proof = next(
+            (
+                digits[-4:]
+                for digits in (_digits(dossier.applicant_phone), _digits(dossier.applicant_identity))
+                if len(digits) >= 4
+            ),
+            "",
+        )
+        if dossier.applicant is None and not proof:
+            return
+        self._at(
+            self.cast.clock.now
+            + datetime.timedelta(hours=rng.uniform(0.1, 0.2 if dossier.applicant is None else 60))
+        )
+        weights = RATING_MOODS.get(self.variant, RATING_MOODS["on_time"])
+        answers = {
+            q: rng.choices([5, 4, 3, 2, 1], weights)[0]
+            for q in ("processing_time", "contacts", "staff_attitude")
+        }
+        mean = sum(answers.values()) / 3
+        overall = min(5, max(1, round(mean + rng.choice([-1, 0, 0, 0, 0, 1]))))
+        comments = RATING_COMMENTS["good" if overall >= 4 else "bad" if overall <= 2 else "fair"]
+        comment = rng.choice(comments) if rng.random() < 0.35 else ""
+        if dossier.applicant is None:
+            by, channel = None, RatingChannel.KIOSK
+        else:
+            by, channel = dossier.applicant, RatingChannel.API if rng.random() < 0.1 else RatingChannel.ONLINE
+        survey_services.rate(
+            dossier, {**answers, "overall": overall, "comment": comment}, by=by, channel=channel, proof=proof
+        )
 
 
 # ---------------------------------------------------------------------------------------------
 # Loading
+
+
+# Ratings (motcua.surveys): the share of returned dossiers rated, the weights of the answers 5…1 by how
+# the dossier went, and comments.
+RATED_SHARE = 0.6
+RATING_MOODS = {
+    "on_time": [42, 36, 13, 6, 3],
+    "late": [8, 22, 32, 26, 12],
+    "apology": [14, 30, 30, 18, 8],
+}
+RATING_COMMENTS = {
+    "good": [
+        "Cán bộ hướng dẫn tận tình, dễ hiểu.",
+        "Nhận kết quả đúng hẹn, không phải đi lại nhiều.",
+        "Thủ tục nhanh gọn, cảm ơn Bộ phận Một cửa.",
+        "Nộp trực tuyến tiện lợi.",
+    ],
+    "fair": [
+        "Phải bổ sung giấy tờ một lần, lẽ ra nên hướng dẫn rõ từ đầu.",
+        "Chờ ở quầy hơi lâu.",
+    ],
+    "bad": [
+        "Trả kết quả chậm so với giấy hẹn.",
+        "Phải đi lại nhiều lần mới xong.",
+        "Đề nghị cán bộ trả lời điện thoại khi người dân hỏi.",
+    ],
+}
+
+
+def _digits(value: str | None) -> str:
+    return "".join(c for c in value or "" if c.isdigit())
 
 
 def _quotas(count: int) -> list[Status]:
@@ -1574,6 +1649,13 @@ def load_dossiers(
                 organisation=organisation,
             )
             stories.append(story)
+
+        # The demo citizen's returned dossiers: the first rated, the second left to rate, then by chance.
+        citizen_returned = [
+            s for i, s in enumerate(stories) if owners.get(i) == "citizen" and s.status == Status.RETURNED
+        ]
+        for story, rated in zip(citizen_returned, [True, False], strict=False):
+            story.rated = rated
 
         year_long = [
             s

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from motcua.portal import account_views, dossier_views, payment_views, verify_views, views
+from motcua.portal import account_views, dossier_views, payment_views, rating_views, verify_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -25,6 +25,9 @@ urlpatterns = [
         payment_views.receipt,
         name="dossier_receipt",
     ),
+    path("ho-so-cua-toi/<uuid:public_id>/danh-gia/", rating_views.dossier_rating, name="dossier_rating"),
+    path("danh-gia/", rating_views.kiosk, name="kiosk"),
+    path("danh-gia/cam-on/", rating_views.kiosk_thanks, name="kiosk_thanks"),
     path("thanh-toan/ve/<str:gateway>/", payment_views.payment_return, name="payment_return"),
     path("thanh-toan/ipn/<str:gateway>/", payment_views.payment_ipn, name="payment_ipn"),
     path("tai-khoan/", account_views.account, name="account"),
