@@ -35,7 +35,7 @@ ADDRESS_MAX = 500
 TRACKING_MAX = 40
 # Vietnam Post's international (UPU S10, e.g. EB123456789VN) and domestic numbers, and other
 # carriers': letters, digits and hyphens. Spaces typed for readability are dropped.
-_TRACKING = re.compile(r"^[A-Z0-9][A-Z0-9-]{3,%d}$" % (TRACKING_MAX - 1))
+_TRACKING = re.compile(rf"^[A-Z0-9][A-Z0-9-]{{3,{TRACKING_MAX - 1}}}$")
 
 
 def electronic_result(version: ProcedureVersion) -> bool:
