@@ -21,6 +21,7 @@ from motcua.dossiers.constants import (
     OPEN_STATUSES,
     ActionType,
     AttachmentKind,
+    ResultDelivery,
     Status,
     StepKind,
 )
@@ -272,6 +273,10 @@ class PublicStatus:
     # How the result is received and, by post, the parcel's number: the address stays private.
     result_delivery: str = ""
     postal_tracking_number: str = ""
+
+    @property
+    def result_delivery_label(self) -> str:
+        return str(ResultDelivery(self.result_delivery).label) if self.result_delivery else ""
 
 
 def public_lookup(code: str) -> PublicStatus | None:
