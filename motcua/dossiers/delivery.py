@@ -20,6 +20,7 @@ Which choices a dossier has, and the default:
 import re
 from dataclasses import dataclass
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from motcua.catalog.constants import Mode
@@ -158,9 +159,12 @@ def return_note(dossier) -> str:
 def national_fields(dossier) -> dict:
     """The dossier's delivery in the national portal's shape (DongBoHoSoMC, INTEGRATIONS.md §1):
     ``HinhThuc``, ``KenhThucHien`` and, once returned, ``ThongTinTra``. The project has no sync
-    adapter yet: the API's dossier answer carries these for it (and for whoever syncs)."""
+    adapter yet: the API's dossier answer carries these for it (and for whoever syncs). The text is
+    Vietnamese whatever the language of the request, as the portal stores it."""
+    with translation.override("vi"):
+        note = return_note(dossier) if dossier.returned_at else ""
     return {
         "HinhThuc": NATIONAL_RESULT_DELIVERY[ResultDelivery(dossier.result_delivery)],
         "KenhThucHien": NATIONAL_CHANNEL.get(dossier.channel),
-        "ThongTinTra": return_note(dossier) if dossier.returned_at else "",
+        "ThongTinTra": note,
     }
