@@ -221,3 +221,20 @@ def test_the_applicant_downloads_the_result_of_an_online_return(office):
     assert selectors.can_download(office.citizen, result)
     assert result in selectors.issued_documents(dossier)
     assert not selectors.can_download(office.stranger, result)
+
+
+def test_a_dossier_asked_to_supplement_keeps_its_choice_until_the_new_one_is_complete(office):
+    dossier = _by_post(office)
+    services.request_supplement(dossier, actor=office.reception, items=["Bản sao rõ nét"])
+    assert dossier.status == Status.SUPPLEMENT
+
+    errors = services.save_draft(
+        dossier, actor=office.citizen, form_data=GOOD_FORM, result_delivery="post", delivery_address=""
+    )
+    assert list(errors) == ["delivery_address"]
+    dossier.refresh_from_db()
+    assert dossier.delivery_address == ADDRESS  # never a submitted post dossier without an address
+
+    services.save_draft(dossier, actor=office.citizen, form_data=GOOD_FORM, result_delivery="in_person")
+    dossier.refresh_from_db()
+    assert dossier.result_delivery == ResultDelivery.IN_PERSON and dossier.delivery_address == ""
