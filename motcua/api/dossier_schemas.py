@@ -3,7 +3,7 @@
 import datetime
 import uuid
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.utils.translation import gettext as _
 from ninja import Schema
@@ -60,6 +60,30 @@ class SubjectOut(SubjectIn):
     pass
 
 
+# How the applicant receives the result (dossiers.constants.ResultDelivery; a test keeps the two equal).
+DeliveryChoice = Literal["in_person", "post", "online"]
+
+
+class NationalDeliveryOut(Schema):
+    """The delivery in the national portal's shape (DongBoHoSoMC; INTEGRATIONS.md §1)."""
+
+    HinhThuc: int = Field(description="How the result is returned: 0 at the counter, 1 by post, 2 online.")
+    KenhThucHien: int | None = Field(
+        description="How the dossier was submitted: 1 counter, 2 online, 3 post."
+    )
+    ThongTinTra: str = Field(
+        description="What was returned and how (tracking number by post); empty until returned."
+    )
+
+
+class ResultDeliveryOut(Schema):
+    code: DeliveryChoice
+    label: str
+    address: str = Field(description="The postal address, when by post.")
+    tracking_number: str = Field(description="The parcel's tracking number once the result is sent by post.")
+    national: NationalDeliveryOut
+
+
 class DossierOut(Schema):
     id: uuid.UUID = Field(description="Public id, usable before the dossier has a code.")
     code: str | None
@@ -68,6 +92,7 @@ class DossierOut(Schema):
     receiving_agency: AgencyOut
     holder_agency: AgencyOut
     channel: str
+    result_delivery: ResultDeliveryOut
     applicant_name: str
     subject: SubjectOut
     form: dict[str, Any]
@@ -147,11 +172,20 @@ class DossierPage(Schema):
     next: str | None = Field(description="Pass as `after` for the next page; null on the last page.")
 
 
+class PublicDeliveryOut(Schema):
+    """How the result is received, without the address (the lookup shows nothing personal)."""
+
+    code: DeliveryChoice
+    label: str
+    tracking_number: str
+
+
 class PublicStatusOut(Schema):
     code: str
     procedure: str
     status: StatusOut
     due_at: datetime.datetime | None
+    result_delivery: PublicDeliveryOut
 
 
 # ---------------------------------------------------------------------------------------------
@@ -163,6 +197,12 @@ class DossierCreate(Schema):
     receiving_agency: str | None = Field(None, description="Agency code; the first one-stop unit if omitted.")
     form: dict[str, Any] = {}
     subject: SubjectIn | None = None
+    result_delivery: DeliveryChoice | None = Field(
+        None,
+        description="How to receive the result: in_person, post (give `delivery_address`) or online "
+        "(only for a full-online procedure). Default: online where offered, else in_person.",
+    )
+    delivery_address: str = Field("", max_length=500, description="Postal address, required with post.")
     submit: bool = False
     declaration: bool = False
 
@@ -170,6 +210,8 @@ class DossierCreate(Schema):
 class DossierUpdate(Schema):
     form: dict[str, Any] | None = Field(None, description="Fields to change; the others are kept.")
     subject: SubjectIn | None = None
+    result_delivery: DeliveryChoice | None = Field(None, description="Change how to receive the result.")
+    delivery_address: str | None = Field(None, max_length=500, description="Postal address, with post.")
 
 
 class ApplicantActionIn(Schema):
@@ -215,6 +257,12 @@ class ActionIn(Schema):
 
 class NoteIn(ActionIn):
     note: str = ""
+
+
+class ReturnIn(NoteIn):
+    tracking_number: str = Field(
+        "", max_length=60, description="The parcel's tracking number: required when the result goes by post."
+    )
 
 
 class SupplementIn(NoteIn):

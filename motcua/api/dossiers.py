@@ -45,6 +45,7 @@ from motcua.api.dossier_schemas import (
     RecordId,
     ReplyIn,
     ResubmitIn,
+    ReturnIn,
     Revision,
     SubmitIn,
     SupplementIn,
@@ -56,8 +57,8 @@ from motcua.catalog.models import RequiredDocument
 from motcua.catalog.selectors import current_version
 from motcua.core import ratelimit
 from motcua.core.http import client_address
-from motcua.dossiers import rules, selectors, services
-from motcua.dossiers.constants import NATIONAL_STATUS, ActionType
+from motcua.dossiers import delivery, rules, selectors, services
+from motcua.dossiers.constants import NATIONAL_STATUS, ActionType, ResultDelivery
 from motcua.dossiers.constants import Status as DossierStatus
 from motcua.dossiers.downloads import attachment_response
 from motcua.dossiers.errors import DossierError, InvalidInput
@@ -108,6 +109,17 @@ def _status(value: int) -> dict:
     return {"code": status.value, "national": NATIONAL_STATUS[status], "label": str(status.label)}
 
 
+def _delivery(dossier: Dossier) -> dict:
+    choice = ResultDelivery(dossier.result_delivery)
+    return {
+        "code": choice.value,
+        "label": str(choice.label),
+        "address": dossier.delivery_address,
+        "tracking_number": dossier.postal_tracking_number,
+        "national": delivery.national_fields(dossier),
+    }
+
+
 def _summary(dossier: Dossier) -> dict:
     version = dossier.procedure_version
     return {
@@ -118,6 +130,7 @@ def _summary(dossier: Dossier) -> dict:
         "receiving_agency": _agency(dossier.receiving_agency),
         "holder_agency": _agency(dossier.holder_agency),
         "channel": dossier.channel,
+        "result_delivery": _delivery(dossier),
         "applicant_name": dossier.applicant_name,
         "subject": {
             "name": dossier.subject_name,
@@ -297,6 +310,11 @@ def lookup(request: HttpRequest, code: str):
         "procedure": found.procedure,
         "status": _status(found.status),
         "due_at": found.due_at,
+        "result_delivery": {
+            "code": found.result_delivery,
+            "label": str(ResultDelivery(found.result_delivery).label),
+            "tracking_number": found.postal_tracking_number,
+        },
     }
 
 
@@ -360,6 +378,8 @@ def create_dossier(request: HttpRequest, body: DossierCreate):
                 declaration=body.declaration,
                 receiving_agency=agency,
                 subject=subject,
+                result_delivery=body.result_delivery,
+                delivery_address=body.delivery_address,
             )
         except InvalidInput:
             pass  # incomplete: keep it as a draft below, with its errors
@@ -375,7 +395,13 @@ def create_dossier(request: HttpRequest, body: DossierCreate):
             receiving_agency=agency,
             subject=subject,
         )
-        errors = services.save_draft(dossier, actor=user, form_data=body.form)
+        errors = services.save_draft(
+            dossier,
+            actor=user,
+            form_data=body.form,
+            result_delivery=body.result_delivery,
+            delivery_address=body.delivery_address or None,
+        )
         if body.submit:
             try:
                 with transaction.atomic():
@@ -408,6 +434,8 @@ def update_dossier(request: HttpRequest, ref: str, body: DossierUpdate):
         actor=request.auth,
         form_data=form,
         subject=body.subject.model_dump() if body.subject else None,
+        result_delivery=body.result_delivery,
+        delivery_address=body.delivery_address,
     )
     return {**_detail(request, dossier), "errors": errors}
 
@@ -618,10 +646,17 @@ def mark_ready(request: HttpRequest, ref: str, body: NoteIn):
 @router.post(
     "/{ref}/actions/return_result", response={200: DossierDetail, **ERRORS}, tags=["dossier actions"]
 )
-def return_result(request: HttpRequest, ref: str, body: NoteIn):
-    """Hand the result to the applicant (status 10)."""
+def return_result(request: HttpRequest, ref: str, body: ReturnIn):
+    """Hand the result to the applicant (status 10) the way they chose (`result_delivery`): by post,
+    with the parcel's `tracking_number` (422 on `tracking_number` without it)."""
     dossier = _dossier(request, ref)
-    services.return_result(dossier, actor=request.auth, note=body.note, expected_revision=body.revision)
+    services.return_result(
+        dossier,
+        actor=request.auth,
+        note=body.note,
+        tracking_number=body.tracking_number,
+        expected_revision=body.revision,
+    )
     return _detail(request, dossier)
 
 

@@ -53,6 +53,8 @@ def _message(error: dict[str, Any]) -> str:
         return _("Tối thiểu %(n)s.") % {"n": ctx.get("ge", ctx.get("gt", ""))}
     if kind in ("less_than_equal", "less_than"):
         return _("Tối đa %(n)s.") % {"n": ctx.get("le", ctx.get("lt", ""))}
+    if kind in ("literal_error", "enum") and ctx.get("expected"):
+        return _("Phải là một trong các giá trị: %(values)s.") % {"values": ctx["expected"]}
     if kind in ("value_error", "assertion_error") and isinstance(ctx.get("error"), Exception):
         return str(ctx["error"])
     return _("Giá trị không hợp lệ.")

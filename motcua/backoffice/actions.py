@@ -120,7 +120,13 @@ def _mark_ready(d, user, data, revision):
 
 
 def _return_result(d, user, data, revision):
-    return services.return_result(d, actor=user, note=data["note"], expected_revision=revision)
+    return services.return_result(
+        d,
+        actor=user,
+        note=data["note"],
+        tracking_number=data.get("tracking_number", ""),
+        expected_revision=revision,
+    )
 
 
 def _stop(d, user, data, revision):
@@ -223,7 +229,7 @@ ACTIONS: dict[str, ActionSpec] = {
             ActionType.RETURN_RESULT,
             gettext_lazy("Trả kết quả"),
             gettext_lazy("Đã trả kết quả cho người nộp"),
-            forms.NoteForm,
+            forms.ReturnResultForm,
             _return_result,
         ),
         ActionSpec(
@@ -354,6 +360,8 @@ def build_form(
         kwargs["steps"] = facts.open_consultations
     elif spec.form_class in (forms.RequestPaymentForm, forms.RecordPaymentForm):
         initial["amount"] = d.fee_due or None
+    elif spec.form_class is forms.ReturnResultForm:
+        kwargs.update(by_post=d.by_post, address=d.delivery_address)
     elif spec.form_class is forms.ApologizeForm:
         soon = timezone.localtime() + datetime.timedelta(days=3)
         initial["new_due_at"] = soon.replace(hour=16, minute=0, second=0, microsecond=0)

@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from motcua.agencies.models import AdministrativeUnit, Agency
 from motcua.catalog.constants import FieldKind
 from motcua.catalog.models import ProcedureVersion
-from motcua.dossiers.constants import PaymentMethod
+from motcua.dossiers import delivery
+from motcua.dossiers.constants import PaymentMethod, ResultDelivery
 from motcua.dossiers.search import SEARCH_STATUSES, DossierQuery
 from motcua.dossiers.selectors import INBOX_STATUSES
 
@@ -101,6 +102,29 @@ class NoteForm(ActionForm):
 
 class ReceiveForm(NoteForm):
     pass
+
+
+class ReturnResultForm(NoteForm):
+    """Returning the result: by post, the parcel's tracking number (the service requires it); the
+    field is left out for a result collected at the counter or online."""
+
+    tracking_number = forms.CharField(
+        label=_("Số hiệu bưu gửi (mã vận đơn)"),
+        required=False,
+        max_length=60,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "size": 20, "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args, by_post: bool = False, address: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if by_post:
+            self.marked_required = ("tracking_number",)
+            self.fields["tracking_number"].help_text = _(
+                "Kết quả gửi qua dịch vụ bưu chính công ích đến: %(address)s"
+            ) % {"address": address}
+            self.order_fields(["tracking_number", "note"])
+        else:
+            del self.fields["tracking_number"]
 
 
 class RequestSupplementForm(ActionForm):
@@ -329,6 +353,21 @@ class IntakeForm(forms.Form):
             )
             if document.required:
                 self.marked_required.add(f"doc-{document.pk}")
+        # How the walk-in applicant receives the result: at the counter or by post (no account to
+        # receive it online: motcua.dossiers.delivery).
+        self.fields["result-delivery"] = forms.ChoiceField(
+            label=_("Hình thức nhận kết quả"),
+            required=False,
+            choices=[(c.value, c.label) for c in delivery.choices_for(version, has_account=False)],
+            initial=ResultDelivery.IN_PERSON,
+            widget=forms.RadioSelect,
+        )
+        self.fields["delivery-address"] = forms.CharField(
+            label=_("Địa chỉ nhận kết quả qua bưu chính"),
+            required=False,
+            max_length=delivery.ADDRESS_MAX,
+            help_text=_("Bắt buộc khi nhận kết quả qua bưu chính."),
+        )
         self.fields["reception-note"] = _text(_("Ghi chú khi tiếp nhận"), rows=2)
         self.use_required_attribute = False
 
@@ -350,6 +389,9 @@ class IntakeForm(forms.Form):
     def note_field(self):
         return self["reception-note"]
 
+    def delivery_fields(self):
+        return self["result-delivery"], self["delivery-address"]
+
     # Values for the service -------------------------------------------------------------
 
     def form_data(self) -> dict[str, Any]:
@@ -364,6 +406,10 @@ class IntakeForm(forms.Form):
     def applicant(self) -> dict[str, str]:
         return {key: self.data.get(name, "") for name, key in self.APPLICANT.items()}
 
+    def result_delivery(self) -> tuple[str, str]:
+        """The choice and the postal address as typed (the service checks them)."""
+        return self.data.get("result-delivery", ""), self.data.get("delivery-address", "")
+
     def scans(self):
         return [
             (document, upload.name, upload)
@@ -374,7 +420,12 @@ class IntakeForm(forms.Form):
     def error_aliases(self) -> dict[str, str]:
         """Service error keys → field names (an address's errors go on its commune select)."""
         aliases = {field.key: names[0] for field, names in self.form_keys}
-        return aliases | {"applicant_name": "applicant-name", "applicant_identity": "applicant-identity"}
+        return aliases | {
+            "applicant_name": "applicant-name",
+            "applicant_identity": "applicant-identity",
+            delivery.CHOICE: "result-delivery",
+            delivery.ADDRESS: "delivery-address",
+        }
 
 
 def _widget(field) -> forms.Widget:

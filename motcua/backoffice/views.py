@@ -361,6 +361,8 @@ def counter_intake(request):
             form_data=form.form_data(),
             scans=form.scans(),
             note=form.cleaned_data.get("reception-note", ""),
+            result_delivery=form.result_delivery()[0],
+            delivery_address=form.result_delivery()[1],
         )
     except DossierError as exc:
         add_service_errors(form, exc.errors, form.error_aliases())

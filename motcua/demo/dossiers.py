@@ -48,8 +48,8 @@ from motcua.catalog.constants import FieldKind
 from motcua.catalog.models import FormField, ProcedureVersion, RequiredDocument
 from motcua.core import clock as core_clock
 from motcua.core.text import fold
-from motcua.dossiers import documents, events, services
-from motcua.dossiers.constants import Channel, PaymentMethod, Status, StepKind
+from motcua.dossiers import delivery, documents, events, services
+from motcua.dossiers.constants import Channel, PaymentMethod, ResultDelivery, Status, StepKind
 from motcua.dossiers.models import Dossier, Step
 from motcua.payments import services as payment_services
 from motcua.payments.constants import EventSource, Outcome
@@ -842,6 +842,26 @@ def _officers() -> dict[tuple[int, str], User]:
     return found
 
 
+# How often demo applicants choose each way to receive the result, where it is offered.
+DELIVERY_WEIGHTS = {ResultDelivery.IN_PERSON: 5, ResultDelivery.POST: 3, ResultDelivery.ONLINE: 4}
+
+
+def _unit_name(code: str, names: dict[str, str] = {}) -> str:  # noqa: B006  (a cache on purpose)
+    if code not in names:
+        names[code] = (
+            AdministrativeUnit.objects.filter(code=code).values_list("name", flat=True).first() or ""
+        )
+    return names[code]
+
+
+def tracking_number(rng: random.Random) -> str:
+    """A Vietnam Post parcel number in the UPU S10 shape (EB123456789VN) with its check digit."""
+    serial = [rng.randrange(10) for _ in range(8)]
+    check = 11 - sum(d * w for d, w in zip(serial, (8, 6, 4, 2, 3, 5, 9, 7), strict=True)) % 11
+    check = {10: 0, 11: 5}.get(check, check)
+    return f"E{rng.choice('BCLMP')}{''.join(map(str, serial))}{check}VN"
+
+
 @dataclass
 class Story:
     """One dossier's life, from the first keystroke to its final status."""
@@ -1054,6 +1074,7 @@ class Story:
             form_data=self._form(),
             scans=[(d, self._doc_name(d), self._pdf()) for d in documents],
             note=self.rng.choice(["", "", "Người nộp xuất trình bản chính để đối chiếu"]),
+            **self._delivery(),
         )
 
     def _online_submission(self) -> None:
@@ -1063,7 +1084,7 @@ class Story:
             version=self.version, applicant=applicant, receiving_agency=self.agency
         )
         self.dossier = dossier
-        errors = services.save_draft(dossier, actor=applicant, form_data=self._form())
+        errors = services.save_draft(dossier, actor=applicant, form_data=self._form(), **self._delivery())
         if errors:
             raise ValueError(f"Demo form of {self.version.procedure.code} invalid: {errors}")
         for document in self.cast.documents[self.version.pk]:
@@ -1081,6 +1102,21 @@ class Story:
 
     def _reception(self) -> User:
         return self.cast.officer(self.agency.pk, Role.RECEPTION)
+
+    def _delivery_rng(self) -> random.Random:
+        """Result delivery draws from its own generator, so that the rest of the demo is the same
+        with or without it."""
+        return random.Random(f"delivery-{self.index}")  # noqa: S311  (demo data, not secrets)
+
+    def _delivery(self) -> dict[str, str]:
+        """A mix of ways to receive the result: by post to the applicant's home, online where the
+        procedure offers it (motcua.dossiers.delivery), in person otherwise."""
+        choices = delivery.choices_for(self.version, has_account=self.channel == Channel.ONLINE)
+        chosen = self._delivery_rng().choices(choices, [DELIVERY_WEIGHTS[c] for c in choices])[0]
+        address = ""
+        if chosen == ResultDelivery.POST:
+            address = ", ".join(p for p in (self.person.detail, _unit_name(self.person.unit)) if p)
+        return {"result_delivery": chosen.value, "delivery_address": address}
 
     def _supplement_before_reception(self) -> None:
         """Reception asks for more (form 02); the applicant adds a clearer copy and resubmits."""
@@ -1316,9 +1352,14 @@ class Story:
         rng, work = self.rng, self.cast.work
         hours = rng.uniform(16, 80) if self.slow_collection else rng.uniform(0.2, 12)
         self._at(work.after(self.cast.clock.now, hours))
-        services.return_result(
-            self.d, actor=self._reception(), note=rng.choice(["", "", "Đã trả qua bưu chính"])
-        )
+        note = rng.choice(["", "", "Người nhận đã ký sổ theo dõi"])
+        dossier = self.d
+        tracking = ""
+        if dossier.by_post:
+            note, tracking = "Đã gửi qua Bưu điện", tracking_number(self._delivery_rng())
+        elif dossier.result_delivery == ResultDelivery.ONLINE:
+            note = ""
+        services.return_result(dossier, actor=self._reception(), note=note, tracking_number=tracking)
 
     # -- one method per final status ---------------------------------------------------------------
 

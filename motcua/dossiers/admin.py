@@ -44,7 +44,7 @@ class DossierAdmin(admin.ModelAdmin):
     and the API), so the admin shows what the viewer may do from the same rule table."""
 
     list_display = ["code", "procedure_version", "status", "receiving_agency", "holder_agency", "due_at"]
-    list_filter = ["status", "channel"]
+    list_filter = ["status", "channel", "result_delivery"]
     search_fields = ["code"]
     list_select_related = ["procedure_version__procedure", "receiving_agency", "holder_agency"]
     fields = [
@@ -54,6 +54,9 @@ class DossierAdmin(admin.ModelAdmin):
         "status",
         "applicant_name",
         "channel",
+        "result_delivery",
+        "delivery_address",
+        "postal_tracking_number",
         "receiving_agency",
         "holder_agency",
         "current_step",

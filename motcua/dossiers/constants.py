@@ -45,6 +45,27 @@ class Channel(models.TextChoices):
     POST = "post", _("Bưu chính")
 
 
+class ResultDelivery(models.TextChoices):
+    """How the applicant receives the result (hình thức nhận kết quả), chosen at submission
+    (motcua.dossiers.delivery says which choices a dossier has and which is the default)."""
+
+    IN_PERSON = "in_person", _("Nhận trực tiếp tại bộ phận một cửa")
+    POST = "post", _("Nhận qua dịch vụ bưu chính công ích")
+    ONLINE = "online", _("Nhận trực tuyến (tải kết quả điện tử trong tài khoản)")
+
+
+# The national portal's codes (DongBoHoSoMC, INTEGRATIONS.md §1). ``HinhThuc``: how the result is
+# returned; no public specification gives its values, so these are our reading (0 at the counter,
+# 1 by post, 2 online): change them here only. ``KenhThucHien``: the submission channel (1 counter,
+# 2 online, 3 post), as documented.
+NATIONAL_RESULT_DELIVERY = {
+    ResultDelivery.IN_PERSON: 0,
+    ResultDelivery.POST: 1,
+    ResultDelivery.ONLINE: 2,
+}
+NATIONAL_CHANNEL = {Channel.COUNTER: 1, Channel.ONLINE: 2, Channel.POST: 3}
+
+
 class ActionType(models.TextChoices):
     SUBMIT = "submit", _("Nộp hồ sơ")
     RECEIVE = "receive", _("Tiếp nhận hồ sơ")

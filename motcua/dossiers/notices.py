@@ -39,7 +39,7 @@ from weasyprint.urls import URLFetcher
 
 from motcua.catalog import fees
 from motcua.dossiers import control_slip, documents, register
-from motcua.dossiers.constants import AttachmentKind, Channel, NoticeForm
+from motcua.dossiers.constants import AttachmentKind, NoticeForm, ResultDelivery
 
 # Where a Vietnamese administrative document is dated, whatever time zone is active.
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -203,17 +203,17 @@ def _processing_time(version) -> str:
 
 
 def _collection(dossier, agency) -> str:
-    counter = f"Trực tiếp tại Bộ phận Một cửa – {agency.name}" + (
+    """Where and how the result is received, as the applicant chose (motcua.dossiers.delivery)."""
+    if dossier.result_delivery == ResultDelivery.POST:
+        return f"Qua dịch vụ bưu chính công ích, gửi đến: {dossier.delivery_address}"
+    if dossier.result_delivery == ResultDelivery.ONLINE:
+        return (
+            "Trực tuyến: tải kết quả điện tử có chữ ký số trong tài khoản của người nộp trên Cổng "
+            "dịch vụ công (tra cứu bằng mã hồ sơ hoặc mã QR dưới đây)"
+        )
+    return f"Trực tiếp tại Bộ phận Một cửa – {agency.name}" + (
         f", {agency.address}" if agency.address else ""
     )
-    if dossier.channel == Channel.ONLINE:
-        return (
-            "Trực tuyến trên Cổng dịch vụ công (tra cứu bằng mã hồ sơ hoặc mã QR dưới đây), "
-            f"hoặc {counter[0].lower()}{counter[1:]}"
-        )
-    if dossier.channel == Channel.POST:
-        return "Qua dịch vụ bưu chính công ích, theo địa chỉ người nộp đã đăng ký"
-    return counter
 
 
 def _fee_context(dossier, version) -> dict:
@@ -255,6 +255,7 @@ def _dossier_fields(dossier) -> dict:
     return {
         "code": dossier.code or "",
         "channel": str(dossier.channel),
+        "result_delivery": str(dossier.result_delivery),
         "applicant_name": dossier.applicant_name,
         "applicant_identity": dossier.applicant_identity,
         "applicant_phone": dossier.applicant_phone,

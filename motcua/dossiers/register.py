@@ -292,6 +292,12 @@ def _note(dossier: Dossier) -> str:
         notes.append(_STATUS_NOTES[Status(dossier.status)])
     if dossier.apologized and dossier.due_at is not None:
         notes.append(f"Đã xin lỗi, hẹn lại {format_moment(dossier.due_at)}")
+    if dossier.by_post:
+        # The parcel's number stands for the applicant's signature on receipt (column "ký nhận").
+        tracking = dossier.postal_tracking_number
+        notes.append(
+            f"Trả kết quả qua bưu chính, số hiệu {tracking}" if tracking else "Trả kết quả qua bưu chính"
+        )
     return "; ".join(notes)
 
 

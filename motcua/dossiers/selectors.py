@@ -21,6 +21,7 @@ from motcua.dossiers.constants import (
     OPEN_STATUSES,
     ActionType,
     AttachmentKind,
+    ResultDelivery,
     Status,
     StepKind,
 )
@@ -269,12 +270,26 @@ class PublicStatus:
     status_label: str
     national_status: str
     due_at: datetime.datetime | None
+    # How the result is received and, by post, the parcel's number: the address stays private.
+    result_delivery: str = ""
+    postal_tracking_number: str = ""
+
+    @property
+    def result_delivery_label(self) -> str:
+        return str(ResultDelivery(self.result_delivery).label) if self.result_delivery else ""
 
 
 def public_lookup(code: str) -> PublicStatus | None:
     row = (
         Dossier.objects.filter(code=code.strip().upper())
-        .values("code", "procedure_version__name", "status", "due_at")
+        .values(
+            "code",
+            "procedure_version__name",
+            "status",
+            "due_at",
+            "result_delivery",
+            "postal_tracking_number",
+        )
         .first()
     )
     if row is None:
@@ -287,6 +302,8 @@ def public_lookup(code: str) -> PublicStatus | None:
         status_label=str(status.label),
         national_status=NATIONAL_STATUS[status],
         due_at=row["due_at"],
+        result_delivery=row["result_delivery"],
+        postal_tracking_number=row["postal_tracking_number"],
     )
 
 

@@ -19,8 +19,8 @@ from motcua.catalog import fees
 from motcua.catalog.constants import FieldKind
 from motcua.catalog.models import FormField, ProcedureVersion
 from motcua.core.ratelimit import limited_page
-from motcua.dossiers import form_data, rules, selectors, services
-from motcua.dossiers.constants import ActionType, AttachmentKind, Operation, Status
+from motcua.dossiers import delivery, form_data, rules, selectors, services
+from motcua.dossiers.constants import ActionType, AttachmentKind, Operation, ResultDelivery, Status
 from motcua.dossiers.downloads import attachment_response
 from motcua.dossiers.errors import DossierError, InvalidInput
 from motcua.dossiers.models import Attachment, Dossier
@@ -152,7 +152,18 @@ def _completeness(dossier: Dossier) -> dict[str, list[str]]:
     field, and each required document without a file (what services.submit checks)."""
     _cleaned, errors = form_data.clean_form(dossier.procedure_version, dossier.form_data, partial=False)
     errors.update(problems.missing_document_errors(services.missing_documents(dossier)))
+    errors.update(delivery.complete_errors(dossier))
     return errors
+
+
+def _delivery_context(dossier: Dossier, applicant: dict[str, str]) -> dict[str, Any]:
+    """The choices of how to receive the result, and the postal address to show (the account's
+    address until the applicant types one)."""
+    choices = delivery.choices_for(dossier.procedure_version, has_account=True)
+    return {
+        "delivery_choices": [{"value": c.value, "label": c.label} for c in choices],
+        "delivery_address": dossier.delivery_address or applicant.get("address", ""),
+    }
 
 
 def _upload_documents(request, dossier: Dossier) -> dict[str, list[str]]:
@@ -248,6 +259,8 @@ def edit(request, public_id):
                 actor=request.user,
                 form_data=_form_values(dossier.procedure_version, request.POST),
                 subject=subject,
+                result_delivery=request.POST.get(delivery.CHOICE, ""),
+                delivery_address=request.POST.get(delivery.ADDRESS, ""),
             )
         except DossierError as exc:
             messages.error(request, exc.message)
@@ -266,6 +279,7 @@ def edit(request, public_id):
     dossier.refresh_from_db()
     units = _province_units()
     resumed = request.method == "GET" and dossier.status == Status.DRAFT and RESUMED in request.GET
+    applicant = _applicant_details(dossier, request.user)
     return render(
         request,
         "portal/dossier_form.html",
@@ -277,7 +291,8 @@ def edit(request, public_id):
             "problems": problems.for_dossier(dossier, errors),
             "saved_note": _("Những gì ông/bà đã nhập đã được lưu.") if saved else "",
             "units": units,
-            "applicant": _applicant_details(dossier, request.user),
+            "applicant": applicant,
+            **_delivery_context(dossier, applicant),
             "resumed": resumed,
             "chosen_agency": request.GET.get(CHOSEN_AGENCY, "") if resumed else "",
         },
@@ -321,6 +336,7 @@ def review(request, public_id):
             "errors": errors,
             "problems": problems.for_dossier(dossier, errors, page=form_page),
             "form_page": form_page,
+            "delivery_section": reverse("portal:dossier_form", args=[dossier.public_id]) + "#nhan-ket-qua",
             **_fee_context(dossier),
         },
         status=status,
@@ -380,6 +396,7 @@ def detail(request, public_id):
             "can_edit": Operation.EDIT in offered,
             "can_delete": Operation.DELETE_DRAFT in offered,
             "lookup_url": services.lookup_url(dossier) if dossier.code else "",
+            "result_online": dossier.result_delivery == ResultDelivery.ONLINE,
         },
     )
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from motcua.catalog.constants import FieldKind
 from motcua.catalog.models import FormField, RequiredDocument
 from motcua.catalog.selectors import version_parts
+from motcua.dossiers import delivery
 from motcua.dossiers.models import Dossier
 
 # The error keys of dossier services that are not a field of the online form.
@@ -46,6 +47,16 @@ def missing_document_errors(missing: Iterable[RequiredDocument]) -> dict[str, li
     return {document_slot(d): [_("Chưa có tệp; giấy tờ này bắt buộc.")] for d in missing}
 
 
+def delivery_inputs(dossier: Dossier) -> list[tuple[str, str, str]]:
+    """(error key, label, id of the input) of the choice of how to receive the result: the choice
+    links to its first option."""
+    first = delivery.choices_for(dossier.procedure_version, has_account=True)[0]
+    return [
+        (delivery.CHOICE, _("Hình thức nhận kết quả"), f"{delivery.CHOICE}_{first.value}"),
+        (delivery.ADDRESS, _("Địa chỉ nhận kết quả qua bưu chính"), delivery.ADDRESS),
+    ]
+
+
 def declaration_label() -> str:
     return _("Lời cam đoan")
 
@@ -65,6 +76,10 @@ def for_dossier(dossier: Dossier, errors: Mapping[str, list[str]], *, page: str 
         for message in errors.get(document_slot(document), []):
             problems.append(Problem(document.name, message, f"{page}#{document_slot(document)}"))
         seen.add(document_slot(document))
+    for key, label, anchor in delivery_inputs(dossier):
+        for message in errors.get(key, []):
+            problems.append(Problem(label, message, f"{page}#{anchor}"))
+        seen.add(key)
     for message in errors.get(DECLARATION, []):
         problems.append(Problem(declaration_label(), message, f"#{DECLARATION}"))
     seen |= {DECLARATION, DOCUMENTS}  # services list missing documents under one key: shown per slot

@@ -355,14 +355,15 @@ def test_unknown_codes_and_actions_are_404(office):
     assert unknown_procedure.status_code == 404 and "9.999999" in unknown_procedure.json()["detail"]
 
 
-def test_the_public_lookup_shows_four_fields_without_personal_data(office):
+def test_the_public_lookup_shows_five_fields_without_personal_data(office):
     dossier = received(office)
 
     response = Client().get(f"/api/dossiers/lookup/{dossier.code}")
 
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"code", "procedure", "status", "due_at"}
+    assert set(body) == {"code", "procedure", "status", "due_at", "result_delivery"}
+    assert set(body["result_delivery"]) == {"code", "label", "tracking_number"}  # never the address
     assert body["code"] == dossier.code and body["procedure"] == "Đăng ký khai sinh"
     assert body["status"] == {"code": 4, "national": "processing", "label": "Đang xử lý"}
     text = response.content.decode()

@@ -11,7 +11,7 @@ from django.tasks import default_task_backend
 from django.utils import timezone
 
 from motcua.accounts.models import User
-from motcua.dossiers.constants import Status
+from motcua.dossiers.constants import ResultDelivery, Status
 from motcua.dossiers.models import Action, Attachment, Dossier
 from motcua.dossiers.tasks import render_document
 
@@ -66,6 +66,14 @@ def test_the_demo_has_a_year_of_dossiers_in_every_status_once():
         assert d.due_at > d.received_at
         assert d.attachments.filter(notice_form="01").exists()
     assert Attachment.objects.filter(kind="result").exists()
+    # A mix of ways to receive the result; those returned by post carry a tracking number.
+    assert {d.result_delivery for d in dossiers} == set(ResultDelivery.values)
+    by_post = [d for d in dossiers if d.result_delivery == ResultDelivery.POST]
+    assert all(d.delivery_address for d in by_post)
+    assert all(d.channel == "online" for d in dossiers if d.result_delivery == ResultDelivery.ONLINE)
+    returned = [d for d in by_post if d.status == Status.RETURNED]
+    assert returned and all(re.fullmatch(r"E[A-Z]\d{9}VN", d.postal_tracking_number) for d in returned)
+    assert not any(d.postal_tracking_number for d in dossiers if d not in returned)
 
     counts = (Dossier.objects.count(), Action.objects.count(), User.objects.count())
     second = _load_demo()
@@ -99,3 +107,20 @@ def test_a_negative_count_is_refused_naming_the_option():
 
     with pytest.raises(CommandError, match="--dossiers"):
         call_command("load_demo", "--dossiers=-1", stdout=io.StringIO())
+
+
+def test_demo_tracking_numbers_carry_the_upu_s10_check_digit():
+    import random
+
+    from motcua.demo.dossiers import tracking_number
+
+    def check_digit(serial: str) -> int:
+        rest = 11 - sum(int(d) * w for d, w in zip(serial, (8, 6, 4, 2, 3, 5, 9, 7), strict=True)) % 11
+        return {10: 0, 11: 5}.get(rest, rest)
+
+    assert check_digit("12345678") == 5  # RA123456785GB, the standard's example
+    numbers = {tracking_number(random.Random(seed)) for seed in range(50)}
+    assert len(numbers) == 50
+    for number in numbers:
+        assert re.fullmatch(r"E[BCLMP]\d{9}VN", number)
+        assert int(number[10]) == check_digit(number[2:10])

@@ -15,6 +15,7 @@ from motcua.dossiers.constants import (
     Channel,
     NoticeForm,
     PaymentMethod,
+    ResultDelivery,
     SignatureState,
     Status,
     StepKind,
@@ -57,6 +58,16 @@ class Dossier(models.Model):
     channel = models.CharField(
         _("hình thức nộp"), max_length=10, choices=Channel.choices, default=Channel.ONLINE
     )
+    # How the applicant receives the result (motcua.dossiers.delivery), the postal address when by
+    # post, and the parcel's tracking number the one-stop officer records when returning it.
+    result_delivery = models.CharField(
+        _("hình thức nhận kết quả"),
+        max_length=10,
+        choices=ResultDelivery.choices,
+        default=ResultDelivery.IN_PERSON,
+    )
+    delivery_address = models.CharField(_("địa chỉ nhận kết quả qua bưu chính"), max_length=500, blank=True)
+    postal_tracking_number = models.CharField(_("số hiệu bưu gửi"), max_length=40, blank=True)
     receiving_agency = models.ForeignKey(
         "agencies.Agency", verbose_name=_("nơi tiếp nhận"), on_delete=models.PROTECT, related_name="+"
     )
@@ -123,6 +134,22 @@ class Dossier(models.Model):
             ),
             models.Index(fields=["status", "due_at"], name="dossier_status_due_idx"),
         ]
+        constraints = [
+            # A submitted dossier to be returned by post has the address (a draft may lack it yet),
+            # and one returned by post has its tracking number.
+            models.CheckConstraint(
+                condition=Q(status=Status.DRAFT)
+                | ~Q(result_delivery=ResultDelivery.POST)
+                | ~Q(delivery_address=""),
+                name="dossier_post_has_address",
+            ),
+            models.CheckConstraint(
+                condition=~Q(
+                    status=Status.RETURNED, result_delivery=ResultDelivery.POST, postal_tracking_number=""
+                ),
+                name="dossier_post_return_tracked",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.code or f"#{self.pk}"
@@ -130,6 +157,10 @@ class Dossier(models.Model):
     @property
     def status_label(self) -> str:
         return str(Status(self.status).label)
+
+    @property
+    def by_post(self) -> bool:
+        return self.result_delivery == ResultDelivery.POST
 
     @property
     def national_status(self) -> str:

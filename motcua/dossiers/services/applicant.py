@@ -18,7 +18,7 @@ from motcua.catalog.selectors import version_parts
 from motcua.core import clock
 from motcua.core.models import AuditEntry
 from motcua.core.refcache import TimedCache
-from motcua.dossiers import codes, deadlines, events, selectors
+from motcua.dossiers import codes, deadlines, delivery, events, selectors
 from motcua.dossiers.constants import ActionType, AttachmentKind, Operation, Status
 from motcua.dossiers.errors import InvalidInput, NotAllowed, WrongState
 from motcua.dossiers.form_data import clean_form
@@ -76,6 +76,7 @@ def _new_dossier(
     if receiving_agency is None or receiving_agency not in allowed:
         message = _("Nơi tiếp nhận không hợp lệ cho thủ tục này.")
         raise InvalidInput(message, errors={"receiving_agency": [message]})
+    fields.setdefault("result_delivery", delivery.default_for(version, has_account=True))
     return Dossier(
         procedure_version=version,
         applicant=applicant,
@@ -156,8 +157,13 @@ def submit_new(
     declaration: bool,
     receiving_agency: Agency | None = None,
     subject: dict[str, str] | None = None,
+    result_delivery: str | None = None,
+    delivery_address: str | None = None,
 ) -> Dossier:
     """Create and submit a dossier in one go (the API's path when nothing needs uploading).
+
+    ``result_delivery`` and ``delivery_address``: how the applicant receives the result (the
+    default of motcua.dossiers.delivery when not given).
 
     Validates once, then writes the code's sequence, the dossier, its first action, the audit row and
     the event together: on PostgreSQL in one statement (atomic by itself), elsewhere in one
@@ -180,10 +186,13 @@ def submit_new(
     missing = [d for d in parts.documents if d.required]
     if missing:
         errors["documents"] = [_("Thiếu: %(name)s.") % {"name": d.name} for d in missing]
+    choice = delivery.clean(version, has_account=True, delivery=result_delivery, address=delivery_address)
+    errors.update(choice.errors)
     if not declaration:
         errors["declaration"] = [_("Vui lòng xác nhận lời cam đoan.")]
     if errors:
         raise InvalidInput(_("Hồ sơ chưa đầy đủ."), errors=errors)
+    dossier.result_delivery, dossier.delivery_address = choice.delivery, choice.address
     dossier.form_data = cleaned
     dossier.fee_due = fees.total(fees.charges(version, cleaned))
     action = Action(
@@ -301,12 +310,33 @@ def _submission_statement(nulls: tuple[tuple[bool, ...], ...]) -> str:
 
 
 def save_draft(
-    dossier: Dossier, *, actor: User, form_data: dict[str, Any], subject: dict[str, str] | None = None
+    dossier: Dossier,
+    *,
+    actor: User,
+    form_data: dict[str, Any],
+    subject: dict[str, str] | None = None,
+    result_delivery: str | None = None,
+    delivery_address: str | None = None,
 ) -> dict[str, list[str]]:
-    """Keep what the applicant typed (even with errors) and return the errors to show."""
+    """Keep what the applicant typed (even with errors) and return the errors to show.
+
+    The way to receive the result changes when ``result_delivery`` or ``delivery_address`` is given;
+    a draft keeps a choice still lacking its address, a dossier asked to supplement keeps its own
+    until the new one is complete."""
     with locked(dossier, actor, Operation.EDIT) as change:
         row = change.dossier
         cleaned, errors = clean_form(row.procedure_version, form_data, partial=True)
+        if result_delivery is not None or delivery_address is not None:
+            choice = delivery.clean(
+                row.procedure_version,
+                has_account=True,
+                delivery=result_delivery,
+                address=delivery_address if delivery_address is not None else row.delivery_address,
+                current=row.result_delivery,
+            )
+            errors.update(choice.errors)
+            if row.status == Status.DRAFT or not choice.errors:
+                row.result_delivery, row.delivery_address = choice.delivery, choice.address
         if row.status == Status.DRAFT:
             _copy_applicant(row, actor)
         row.form_data = cleaned
@@ -363,8 +393,10 @@ def missing_documents(dossier: Dossier) -> list[RequiredDocument]:
 
 
 def check_complete(dossier: Dossier) -> None:
-    """Raise InvalidInput listing every missing field and document."""
+    """Raise InvalidInput listing every missing field and document, and a way to receive the result
+    that is not complete (by post without an address)."""
     _cleaned, errors = clean_form(dossier.procedure_version, dossier.form_data, partial=False)
+    errors.update(delivery.complete_errors(dossier))
     for document in missing_documents(dossier):
         errors.setdefault("documents", []).append(_("Thiếu: %(name)s.") % {"name": document.name})
     if errors:

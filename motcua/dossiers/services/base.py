@@ -42,6 +42,8 @@ class Change:
         self.transition = transition
         self.note = ""
         self.data: dict[str, Any] = {}
+        # Written to the audit row besides the status (what an auditor must find there).
+        self.audit: dict[str, Any] = {}
         self.step: Step | None = None
         self.action: Action | None = None
         self.now = facts.now
@@ -116,7 +118,14 @@ def acting(
         Attachment.objects.filter(
             dossier=row, action__isnull=True, pk__in=change.data.get("files", [])
         ).update(action=change.action)
-        audit.record(f"dossier.{action.value}", actor=actor, obj=row, summary=str(row), status=row.status)
+        audit.record(
+            f"dossier.{action.value}",
+            actor=actor,
+            obj=row,
+            summary=str(row),
+            status=row.status,
+            **change.audit,
+        )
         events.publish(row.pk, action.value, row.status, change.data)
     if isinstance(dossier, Dossier):
         dossier.refresh_from_db(from_queryset=selectors.with_related())

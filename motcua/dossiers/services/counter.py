@@ -16,7 +16,7 @@ from motcua.catalog import fees
 from motcua.catalog.models import ProcedureVersion, RequiredDocument
 from motcua.catalog.selectors import version_parts
 from motcua.core import clock
-from motcua.dossiers import codes
+from motcua.dossiers import codes, delivery
 from motcua.dossiers.constants import ActionType, AttachmentKind, Channel, Status
 from motcua.dossiers.errors import InvalidInput, NotAllowed
 from motcua.dossiers.form_data import clean_form
@@ -36,8 +36,13 @@ def intake_at_counter(
     form_data: dict[str, Any],
     scans: Sequence[tuple[RequiredDocument | None, str, IO[bytes]]],
     note: str = "",
+    result_delivery: str = "",
+    delivery_address: str = "",
 ) -> Dossier:
-    """Create, submit and receive a dossier brought to the counter, in one go."""
+    """Create, submit and receive a dossier brought to the counter, in one go.
+
+    ``result_delivery``: in person (the default) or by post with ``delivery_address``; a walk-in
+    applicant has no account to receive the result online (motcua.dossiers.delivery)."""
     if not (actor.is_authenticated and actor.memberships.filter(agency=agency, role=Role.RECEPTION).exists()):
         raise NotAllowed(_("Ông/bà không có quyền tiếp nhận hồ sơ tại đơn vị này."))
     if agency not in receiving_agencies(version):
@@ -49,6 +54,8 @@ def intake_at_counter(
     name = (applicant.get("name") or "").strip()
     identity = (applicant.get("identity") or "").strip()
     cleaned, errors = clean_form(version, form_data, partial=False)
+    choice = delivery.clean(version, has_account=False, delivery=result_delivery, address=delivery_address)
+    errors.update(choice.errors)
     if not name:
         errors["applicant_name"] = [_("Nhập họ tên người nộp.")]
     if identity:
@@ -84,6 +91,8 @@ def intake_at_counter(
             applicant_email=(applicant.get("email") or "")[:254],
             applicant_address=(applicant.get("address") or "").strip()[:500],
             channel=Channel.COUNTER,
+            result_delivery=choice.delivery,
+            delivery_address=choice.address,
             receiving_agency=agency,
             holder_agency=agency,
             form_data=cleaned,

@@ -6,8 +6,8 @@ from django.utils.translation import gettext as _
 from motcua.accounts.constants import Role
 from motcua.accounts.models import User
 from motcua.agencies.models import Agency
-from motcua.dossiers import codes, deadlines
-from motcua.dossiers.constants import ActionType, NoticeForm, Status, StepKind
+from motcua.dossiers import codes, deadlines, delivery
+from motcua.dossiers.constants import ActionType, NoticeForm, ResultDelivery, Status, StepKind
 from motcua.dossiers.errors import InvalidInput
 from motcua.dossiers.models import Dossier, Step
 from motcua.dossiers.services.base import Change, acting, required_text, stale_is_a_conflict, store_notice
@@ -110,11 +110,33 @@ def refuse(dossier: Dossier, *, actor: User, reasons: str, expected_revision: in
 
 @stale_is_a_conflict
 def return_result(
-    dossier: Dossier, *, actor: User, note: str = "", expected_revision: int | None = None
+    dossier: Dossier,
+    *,
+    actor: User,
+    note: str = "",
+    tracking_number: str = "",
+    expected_revision: int | None = None,
 ) -> Dossier:
-    """Hand the result to the applicant (status 10)."""
+    """Hand the result to the applicant (status 10), the way they chose (motcua.dossiers.delivery):
+    at the counter, online (the signed result stays in their account), or by post, for which the
+    officer gives the parcel's tracking number (số hiệu bưu gửi), recorded on the dossier, in the
+    history and in the audit log, and shown to the applicant."""
     with acting(dossier, actor, ActionType.RETURN_RESULT, expected_revision=expected_revision) as change:
         row = change.dossier
+        tracking = (tracking_number or "").strip()
+        if row.result_delivery == ResultDelivery.POST:
+            try:
+                tracking = delivery.clean_tracking_number(tracking)
+            except ValueError as exc:
+                raise InvalidInput(str(exc), errors={delivery.TRACKING: [str(exc)]}) from None
+            row.postal_tracking_number = tracking
+            change.data["tracking_number"] = tracking
+            change.audit["tracking_number"] = tracking
+        elif tracking:
+            message = _("Hồ sơ không nhận kết quả qua bưu chính: không ghi số hiệu bưu gửi.")
+            raise InvalidInput(message, errors={delivery.TRACKING: [message]})
+        change.data["result_delivery"] = row.result_delivery
+        change.audit["result_delivery"] = row.result_delivery
         if row.current_step_id is not None:
             Step.objects.filter(pk=row.current_step_id, completed_at__isnull=True).update(
                 completed_at=change.now, assignee=actor

@@ -23,7 +23,7 @@ from motcua.agencies.models import AdministrativeUnit, Agency
 from motcua.catalog.constants import TimeUnit
 from motcua.catalog.models import Procedure, ProcedureVersion, RequiredDocument
 from motcua.dossiers import documents, notices, register
-from motcua.dossiers.constants import AttachmentKind, Channel, NoticeForm
+from motcua.dossiers.constants import AttachmentKind, Channel, NoticeForm, ResultDelivery
 from motcua.dossiers.control_slip import EARLY, LATE, Handover
 from motcua.dossiers.models import Attachment, Dossier
 
@@ -192,10 +192,27 @@ def test_receipt_reads_received_documents_from_attachments():
     assert "(Không có giấy tờ kèm theo.)" in notice_text("01")
 
 
-def test_online_receipt_offers_online_collection():
+def test_online_receipt_prints_the_chosen_way_to_receive_the_result():
+    # Submitted online, collected at the counter: the receipt follows the choice, not the channel.
     text = notice_text("01", make_dossier(channel=Channel.ONLINE), documents=[])
-    assert "Trực tuyến trên Cổng dịch vụ công" in text
     assert "hình thức nộp: trực tuyến" in text
+    assert "Hình thức nhận kết quả: Trực tiếp tại Bộ phận Một cửa – Sở Tư pháp" in text
+    assert "mang theo giấy tiếp nhận này" in text
+    online = make_dossier(channel=Channel.ONLINE, result_delivery=ResultDelivery.ONLINE)
+    text = notice_text("01", online, documents=[])
+    assert "Trực tuyến: tải kết quả điện tử có chữ ký số trong tài khoản" in text
+    assert "mang theo giấy tiếp nhận này" not in text
+    assert HOURS not in text  # nobody comes to the counter
+
+
+def test_receipt_of_a_dossier_returned_by_post_prints_the_address():
+    dossier = make_dossier(
+        result_delivery=ResultDelivery.POST, delivery_address="Thôn Bản Pài, xã Lâm Bình, Tuyên Quang"
+    )
+    text = notice_text("01", dossier, documents=[])
+    assert "Qua dịch vụ bưu chính công ích, gửi đến: Thôn Bản Pài, xã Lâm Bình, Tuyên Quang" in text
+    assert "số hiệu bưu gửi được báo khi gửi" in text
+    assert HOURS not in text
 
 
 def test_supplement_lists_every_item_and_the_reasons():
@@ -352,7 +369,8 @@ def test_receipt_prints_its_entry_in_the_register():
 def test_receipt_prints_the_counters_opening_hours():
     assert f"Giờ làm việc: {HOURS}" in notice_text("01", documents=[])
     # A result sent by post is not collected at the counter.
-    assert "Giờ làm việc" not in notice_text("01", make_dossier(channel=Channel.POST), documents=[])
+    by_post = make_dossier(result_delivery=ResultDelivery.POST, delivery_address="Thôn Nà Hang")
+    assert "Giờ làm việc" not in notice_text("01", by_post, documents=[])
 
 
 def test_supplement_request_gives_the_one_stop_units_contacts():

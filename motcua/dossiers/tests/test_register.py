@@ -15,7 +15,7 @@ from motcua.accounts.constants import Role
 from motcua.accounts.services import grant_role
 from motcua.accounts.tests.factories import StaffFactory
 from motcua.dossiers import codes, register, services
-from motcua.dossiers.constants import Channel, Status
+from motcua.dossiers.constants import Channel, ResultDelivery, Status
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.register import Period, PeriodError
 from motcua.dossiers.tests.factories import received
@@ -145,6 +145,26 @@ def test_the_note_tells_a_new_appointment_and_a_stop(office):
 
     assert row.due_at == original  # the appointment given at reception
     assert row.note == "Dừng xử lý; Đã xin lỗi, hẹn lại 10:00 16/04/2026"
+
+
+def test_the_note_of_a_result_sent_by_post_gives_the_tracking_number(office):
+    address = {"result_delivery": ResultDelivery.POST, "delivery_address": "Thôn Nà Hang"}
+    received_at(office, at(2026, 4, 2, 8, 0), **address)
+    received_at(
+        office,
+        at(2026, 4, 3, 8, 0),
+        **address,
+        status=Status.RETURNED,
+        returned_at=at(2026, 4, 8, 9, 0),
+        postal_tracking_number="EB123456785VN",
+    )
+
+    rows = register.register_rows(office.reception, office.agency, APRIL)
+
+    assert [row.note for row in rows] == [
+        "Trả kết quả qua bưu chính",
+        "Trả kết quả qua bưu chính, số hiệu EB123456785VN",
+    ]
 
 
 def test_only_the_units_reception_and_leaders_and_a_province_admin_read_its_register(office):
