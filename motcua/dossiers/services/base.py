@@ -117,7 +117,8 @@ def acting(
             dossier=row, action__isnull=True, pk__in=change.data.get("files", [])
         ).update(action=change.action)
         audit.record(f"dossier.{action.value}", actor=actor, obj=row, summary=str(row), status=row.status)
-        events.publish(row.pk, action.value, row.status, change.data)
+        # The event names its history line, so that a subscriber finds the one it is about.
+        events.publish(row.pk, action.value, row.status, {**change.data, "action_id": change.action.pk})
     if isinstance(dossier, Dossier):
         dossier.refresh_from_db(from_queryset=selectors.with_related())
 
