@@ -17,7 +17,8 @@ from motcua.dossiers.constants import ActionType, Status
 from motcua.dossiers.tests.factories import received, submitted
 from motcua.notifications.mail import TextEmail
 from motcua.notifications.models import LanguagePreference
-from motcua.notifications.tasks import RESULT_READY, message_for
+from motcua.notifications.constants import Event
+from motcua.notifications.services import events_for
 
 
 @pytest.fixture(autouse=True)
@@ -131,19 +132,22 @@ def test_a_payment_request_names_the_amount(office, mailoutbox, committed):
 
 
 @pytest.mark.parametrize(
-    ("action", "status", "message"),
+    ("action", "status", "expected"),
     [
-        (ActionType.APPROVE, Status.READY, RESULT_READY),  # the last approval
-        (ActionType.MARK_READY, Status.READY, RESULT_READY),
-        (ActionType.APPROVE, Status.PROCESSING, None),  # an approval before the last step
-        (ActionType.RETURN_RESULT, Status.RETURNED, ActionType.RETURN_RESULT),
-        (ActionType.FORWARD, Status.PROCESSING, None),
-        (ActionType.RECEIVE, Status.PROCESSING, ActionType.RECEIVE),
-        ("made_up", Status.READY, None),
+        (ActionType.APPROVE, Status.READY, [Event.RESULT_READY]),  # the last approval
+        (ActionType.MARK_READY, Status.READY, [Event.RESULT_READY]),
+        ("result_signed", Status.READY, [Event.RESULT_READY]),  # signing completed a result's signature
+        (ActionType.APPROVE, Status.PROCESSING, []),  # an approval before the last step
+        (ActionType.RETURN_RESULT, Status.RETURNED, [Event.RETURNED]),
+        (ActionType.FORWARD, Status.PROCESSING, [Event.OFFICER_ASSIGNED]),  # in-app, to the officer
+        (ActionType.RECEIVE, Status.PROCESSING, [Event.RECEIVED, Event.OFFICER_ASSIGNED]),
+        (ActionType.SUBMIT, Status.SUBMITTED, [Event.SUBMITTED, Event.OFFICER_SUBMITTED]),
+        (ActionType.RECORD_PAYMENT, Status.PROCESSING, [Event.PAID, Event.OFFICER_PAID]),
+        ("made_up", Status.READY, []),
     ],
 )
-def test_which_changes_are_emailed(action, status, message):
-    assert message_for(action, status) == message
+def test_which_changes_call_for_which_messages(action, status, expected):
+    assert events_for(action, status) == expected
 
 
 def test_no_address_no_email(office, mailoutbox, committed):
