@@ -266,7 +266,9 @@ MOTCUA_VNPAY_SECRET = os.environ.get("MOTCUA_VNPAY_SECRET", "demo-vnpay-secret" 
 # Notifications (motcua.notifications): SMS through a plugin (a dotted path; blank: no SMS). The
 # default is the brandname gateway's shape, at the local stand-in `make demo` starts
 # (`manage.py sms_standin`, SMS_PORT 8792); under pytest SMS is off unless a test starts the stand-in.
-MOTCUA_SMS_BACKEND = os.environ.get("MOTCUA_SMS_BACKEND", "motcua.notifications.sms.brandname.BrandnameSender")
+MOTCUA_SMS_BACKEND = os.environ.get(
+    "MOTCUA_SMS_BACKEND", "motcua.notifications.sms.brandname.BrandnameSender"
+)
 MOTCUA_SMS_URL = os.environ.get(
     "MOTCUA_SMS_URL", "" if os.environ.get("PYTEST_VERSION") else "http://127.0.0.1:8792"
 )
@@ -281,6 +283,7 @@ MOTCUA_SMS_UNACCENTED = env_bool("MOTCUA_SMS_UNACCENTED", True)
 MOTCUA_NOTIFY_RETRY_MINUTES = [int(m) for m in env_list("MOTCUA_NOTIFY_RETRY_MINUTES", "1,5,30,120,720")]
 # Officers' "about to be overdue" messages (`manage.py notify_due_soon`): dossiers due within this.
 MOTCUA_NOTIFY_DUE_SOON_HOURS = int(os.environ.get("MOTCUA_NOTIFY_DUE_SOON_HOURS", "24"))
+
 
 def _origin(url: str) -> str:
     parts = urllib.parse.urlsplit(url)

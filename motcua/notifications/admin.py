@@ -53,8 +53,12 @@ class TemplateForm(forms.ModelForm):
                 self.add_error(
                     name, gettext("Mẫu không hiển thị được: %(error)s") % {"error": str(exc)[:300]}
                 )
-        if bool((cleaned.get("email_subject") or "").strip()) != bool((cleaned.get("email_body") or "").strip()):
-            self.add_error("email_body", gettext("Thư điện tử cần cả tiêu đề và nội dung (hoặc để trống cả hai)."))
+        if bool((cleaned.get("email_subject") or "").strip()) != bool(
+            (cleaned.get("email_body") or "").strip()
+        ):
+            self.add_error(
+                "email_body", gettext("Thư điện tử cần cả tiêu đề và nội dung (hoặc để trống cả hai).")
+            )
         return cleaned
 
 

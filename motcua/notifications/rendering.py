@@ -129,7 +129,9 @@ def _public(path: str) -> str:
     return settings.MOTCUA_PUBLIC_URL.rstrip("/") + path
 
 
-def fields(dossier: Dossier, event: str, *, officer: bool = False, action: Action | None = None) -> dict[str, str]:
+def fields(
+    dossier: Dossier, event: str, *, officer: bool = False, action: Action | None = None
+) -> dict[str, str]:
     """The context of a message about ``dossier``: strings only, in the active language (call it under
     ``translation.override``). ``action`` is the history line the event is about (its note and data
     give the supplement, the reason, the amounts)."""
@@ -154,7 +156,9 @@ def fields(dossier: Dossier, event: str, *, officer: bool = False, action: Actio
         "site_name": settings.MOTCUA_SITE_NAME,
     }
     if officer:
-        values["dossier_url"] = _public(reverse("backoffice:dossier", args=[dossier.code or dossier.public_id]))
+        values["dossier_url"] = _public(
+            reverse("backoffice:dossier", args=[dossier.code or dossier.public_id])
+        )
     elif dossier.applicant_id:
         values["dossier_url"] = _public(reverse("portal:dossier", args=[dossier.public_id]))
     data = action.data if action is not None else {}

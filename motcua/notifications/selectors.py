@@ -8,8 +8,10 @@ from motcua.notifications.models import Message
 
 def inbox(user) -> QuerySet[Message]:
     """``user``'s in-app messages, newest first."""
-    return Message.objects.filter(user=user, channel=Channel.INAPP).select_related("dossier").order_by(
-        "-created_at", "-id"
+    return (
+        Message.objects.filter(user=user, channel=Channel.INAPP)
+        .select_related("dossier")
+        .order_by("-created_at", "-id")
     )
 
 

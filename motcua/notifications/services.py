@@ -352,7 +352,9 @@ def _deliver(message: Message) -> str:
         plugin = sms.sender()
         if plugin is None:
             raise sms.SmsError("SMS is not configured (MOTCUA_SMS_BACKEND, MOTCUA_SMS_URL)")
-        sent = plugin.send(sms.Sms(receiver=message.recipient, content=message.body, request_id=f"motcua-{message.pk}"))
+        sent = plugin.send(
+            sms.Sms(receiver=message.recipient, content=message.body, request_id=f"motcua-{message.pk}")
+        )
         return sent.reference
     return ""
 
@@ -377,7 +379,8 @@ def send(message_id: int, *, now: datetime.datetime | None = None) -> str:
         if row is None:
             return ""
         due = row.status == DeliveryStatus.QUEUED or (
-            row.status == DeliveryStatus.FAILED and (row.next_attempt_at is None or row.next_attempt_at <= now)
+            row.status == DeliveryStatus.FAILED
+            and (row.next_attempt_at is None or row.next_attempt_at <= now)
         )
         if not due:
             return row.status
@@ -395,7 +398,13 @@ def send(message_id: int, *, now: datetime.datetime | None = None) -> str:
             else:
                 row.status = DeliveryStatus.FAILED
                 row.next_attempt_at = now + waits[row.attempts - 1]
-                logger.info("message %s failed (attempt %s), next at %s: %s", row.pk, row.attempts, row.next_attempt_at, exc)
+                logger.info(
+                    "message %s failed (attempt %s), next at %s: %s",
+                    row.pk,
+                    row.attempts,
+                    row.next_attempt_at,
+                    exc,
+                )
             row.save()
             if row.status == DeliveryStatus.FAILED:
                 _schedule(row)

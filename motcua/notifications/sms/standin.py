@@ -134,7 +134,8 @@ class SmsStandin:
         )
         numbers = sorted({m.receiver for m in self.listed()})
         options = "".join(
-            f'<option value="{html.escape(n)}"{" selected" if n == receiver else ""}>+{html.escape(n)}</option>'
+            f'<option value="{html.escape(n)}"{" selected" if n == receiver else ""}>'
+            f"+{html.escape(n)}</option>"
             for n in numbers
         )
         body = f"""
@@ -146,6 +147,6 @@ class SmsStandin:
 <style>.sms{{list-style:none;padding:0}}.sms li{{background:#e8f0fe;border-radius:12px;padding:8px 12px;
 margin:8px 0}}.sms p{{margin:0}}.meta{{font-size:.85em;color:#4a4a4a}}</style>
 """
-        return page("Điện thoại thử nghiệm: tin nhắn SMS", body, brand=f"SMS brandname {self.brandname}").replace(
-            "<head>", '<head><meta http-equiv="refresh" content="5">', 1
-        )
+        return page(
+            "Điện thoại thử nghiệm: tin nhắn SMS", body, brand=f"SMS brandname {self.brandname}"
+        ).replace("<head>", '<head><meta http-equiv="refresh" content="5">', 1)

@@ -15,9 +15,9 @@ from motcua.accounts.tests.factories import PASSWORD
 from motcua.dossiers import services
 from motcua.dossiers.constants import ActionType, Status
 from motcua.dossiers.tests.factories import received, submitted
+from motcua.notifications.constants import Event
 from motcua.notifications.mail import TextEmail
 from motcua.notifications.models import LanguagePreference
-from motcua.notifications.constants import Event
 from motcua.notifications.services import events_for
 
 

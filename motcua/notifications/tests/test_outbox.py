@@ -61,11 +61,15 @@ def test_a_submission_queues_its_messages_through_the_relay_and_the_worker_sends
     assert ran.count(dispatch.module_path) == 2 and ran.count(send_message.module_path) == 1
     assert len(mail.outbox) == 1 and mail.outbox[0].to == [dossier.applicant_email]
     email = Message.objects.get(channel=Channel.EMAIL)
-    assert (email.status, email.attempts, email.recipient) == (DeliveryStatus.SENT, 1, dossier.applicant_email)
-    # in-app: the applicant's inbox line, and one for the officer who receives dossiers
-    assert sorted(Message.objects.filter(channel=Channel.INAPP).values_list("user__username", flat=True)) == sorted(
-        [office.citizen.username, office.reception.username]
+    assert (email.status, email.attempts, email.recipient) == (
+        DeliveryStatus.SENT,
+        1,
+        dossier.applicant_email,
     )
+    # in-app: the applicant's inbox line, and one for the officer who receives dossiers
+    assert sorted(
+        Message.objects.filter(channel=Channel.INAPP).values_list("user__username", flat=True)
+    ) == sorted([office.citizen.username, office.reception.username])
 
 
 def test_the_task_rows_and_the_removal_of_the_event_commit_together(office, production_like):
