@@ -343,6 +343,12 @@ def max_attempts() -> int:
     return len(retry_waits()) + 1
 
 
+def request_id(message: Message) -> str:
+    """The id an SMS gateway gets with the message: the same at every attempt (a gateway drops a
+    repeat), never the same for two messages."""
+    return f"motcua-{message.pk}-{message.created_at:%y%m%d%H%M%S%f}"
+
+
 def _deliver(message: Message) -> str:
     """Send ``message`` on its channel; the provider's reference. Raises on failure."""
     if message.channel == Channel.EMAIL:
@@ -353,7 +359,7 @@ def _deliver(message: Message) -> str:
         if plugin is None:
             raise sms.SmsError("SMS is not configured (MOTCUA_SMS_BACKEND, MOTCUA_SMS_URL)")
         sent = plugin.send(
-            sms.Sms(receiver=message.recipient, content=message.body, request_id=f"motcua-{message.pk}")
+            sms.Sms(receiver=message.recipient, content=message.body, request_id=request_id(message))
         )
         return sent.reference
     return ""

@@ -21,17 +21,6 @@ from motcua.notifications.models import LanguagePreference
 from motcua.notifications.services import events_for
 
 
-@pytest.fixture(autouse=True)
-def _public_url(settings):
-    settings.MOTCUA_PUBLIC_URL = "https://dichvucong.example.vn/"
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run the block's after-commit work (the events, then the email tasks) as a commit would."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 def _ready(office):
     dossier = received(office)
     services.forward(dossier, actor=office.specialist)
