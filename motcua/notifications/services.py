@@ -144,18 +144,21 @@ def _members(agency_id: int, roles: Iterable[str]) -> list[User]:
     )
 
 
+def holders(dossier: Dossier) -> list[User]:
+    """Who has the dossier in hand: the officer holding it, or else the holding unit's officers of
+    the current step's role (reception before a processing step has it)."""
+    if dossier.holder_user_id is not None:
+        return [dossier.holder_user] if dossier.holder_user.is_active else []
+    step = dossier.current_step
+    return _members(dossier.holder_agency_id, [step.role if step is not None else Role.RECEPTION])
+
+
 def officers_for(dossier: Dossier, event: str, action: Action | None) -> list[User]:
     """The officers an in-app message of ``event`` goes to, never the one who acted."""
-    holder = [dossier.holder_user] if dossier.holder_user_id and dossier.holder_user.is_active else []
     if event == Event.OFFICER_SUBMITTED:
         found = _members(dossier.receiving_agency_id, [Role.RECEPTION])
-    elif event == Event.OFFICER_ASSIGNED:
-        found = holder
-    elif event in (Event.OFFICER_SUPPLEMENTED, Event.OFFICER_PAID):
-        found = holder or _members(dossier.holder_agency_id, [Role.RECEPTION])
-    elif event == Event.OFFICER_DUE_SOON:
-        step = dossier.current_step
-        found = holder or _members(dossier.holder_agency_id, [step.role if step else Role.RECEPTION])
+    elif event in OFFICER_EVENTS:
+        found = holders(dossier)
     else:
         found = []
     actor_id = action.actor_id if action is not None else None

@@ -53,7 +53,9 @@ def test_an_administrators_edit_changes_the_next_message(office, admin_client, m
         dossier = received(office)
 
     due = timezone.localtime(dossier.due_at)
-    assert mailoutbox[-1].subject == f"[Ủy ban nhân dân phường Minh Xuân] {dossier.code}: hẹn trả {due:%d/%m/%Y}"
+    assert (
+        mailoutbox[-1].subject == f"[Ủy ban nhân dân phường Minh Xuân] {dossier.code}: hẹn trả {due:%d/%m/%Y}"
+    )
 
 
 def test_the_admin_lists_the_fields_and_refuses_a_text_that_does_not_render(admin_client):
