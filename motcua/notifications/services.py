@@ -14,6 +14,16 @@ How a message goes out:
    with ``run_after`` where the task backend can defer, else found by ``send_due`` (``manage.py
    send_notifications``); after the last the message is given up. A refusal that sending again cannot
    change (an SMS gateway's "invalid number") gives it up at once.
+
+"Result ready" and signing. The applicant is told the result is ready when it can be taken: where
+signing is configured, only once every current result is signed (the rule the one-stop unit's
+"return result" obeys, rules.RESULT_SIGNED). The choice: signing publishes a dossier event of its own,
+``result_signed`` (motcua.dossiers.events.RESULT_SIGNED), in the transaction that stores a signed
+result, whichever way it was signed (at once, after a certificate was added, after the remote signer
+confirmed). Both that event and the approval's ask ``dispatch`` for "result ready", which writes it
+only if ``result_can_be_taken`` and keys it by the action that made the dossier ready, so it goes out
+once, whichever comes first. Polling or waiting in a task instead would hold a worker or guess a
+delay; the event costs signing one line and keeps notifications ignorant of how signing works.
 """
 
 import datetime
