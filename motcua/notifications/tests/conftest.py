@@ -40,22 +40,22 @@ class SmsGateway:
 
     def messages(self, receiver: str = "") -> list[dict]:
         query = f"?receiver={receiver}" if receiver else ""
-        with urllib.request.urlopen(f"{self.url}/messages.json{query}", timeout=5) as response:  # noqa: S310
+        with urllib.request.urlopen(f"{self.url}/messages.json{query}", timeout=5) as response:
             return json.loads(response.read())["messages"]
 
     def fail_next(self, count: int) -> None:
-        request = urllib.request.Request(  # noqa: S310
+        request = urllib.request.Request(
             f"{self.url}/control",
             data=json.dumps({"fail_next": count}).encode(),
             headers={"Content-Type": "application/json"},
             method="POST",
         )
-        with urllib.request.urlopen(request, timeout=5):  # noqa: S310
+        with urllib.request.urlopen(request, timeout=5):
             pass
 
     def page(self, receiver: str = "") -> str:
         query = f"?receiver={receiver}" if receiver else ""
-        with urllib.request.urlopen(f"{self.url}/{query}", timeout=5) as response:  # noqa: S310
+        with urllib.request.urlopen(f"{self.url}/{query}", timeout=5) as response:
             return response.read().decode()
 
     def stop(self) -> None:
