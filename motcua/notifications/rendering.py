@@ -112,7 +112,11 @@ def render_texts(
             texts[name] = render(source, context)
         except RenderError as exc:
             logger.warning("notification template %s %s failed (%s); using the default", label, name, exc)
-            texts[name] = render(defaults.get(name, ""), context)
+            try:
+                texts[name] = render(defaults.get(name, ""), context)
+            except RenderError:  # never expected of a default; the message goes without this text
+                logger.exception("the default of notification template %s %s failed", label, name)
+                texts[name] = ""
             fell_back = True
     return Rendered(texts, fell_back)
 
