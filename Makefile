@@ -10,6 +10,8 @@ PORT ?= 8000
 # The demo's time-stamp authority and remote-signing stand-in (motcua.signing).
 TSA_PORT ?= 8790
 SIGNER_PORT ?= 8791
+# The SMS gateway's stand-in (motcua.notifications): its page is the demo's "phone".
+SMS_PORT ?= 8792
 # Development and tests run with DEBUG on; production leaves it off (motcua/settings.py refuses to start
 # with DEBUG off and no DJANGO_SECRET_KEY).
 export DJANGO_DEBUG ?= 1
@@ -39,6 +41,7 @@ demo: export MOTCUA_NATIONAL_PAYMENT_URL ?= http://$(HOST):$(NATIONAL_PAY_PORT)
 demo: export MOTCUA_VNPAY_URL ?= http://$(HOST):$(VNPAY_PORT)
 demo: export MOTCUA_SIGNING_TSA_URL ?= http://127.0.0.1:$(TSA_PORT)/
 demo: export MOTCUA_SIGNING_REMOTE_URL ?= http://127.0.0.1:$(SIGNER_PORT)
+demo: export MOTCUA_SMS_URL ?= http://127.0.0.1:$(SMS_PORT)
 demo: $(STAMP)
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py import_units
@@ -46,12 +49,13 @@ demo: $(STAMP)
 	@# A test CA, certificates and seals for the demo leaders and agencies, the TSA's certificate.
 	$(BIN)/python manage.py signing_demo_ca
 	@# The time-stamp authority and the remote-signing stand-in start first (the worker signs the
-	@# documents it renders); then the payment gateways' stand-ins, the event relay and the task worker
-	@# (emails, the PDFs load_demo queued). All run beside the site and stop with it; the site serves
-	@# while the worker renders.
+	@# documents it renders); then the payment gateways' and the SMS gateway's stand-ins, the event
+	@# relay and the task worker (emails, SMS, the PDFs load_demo queued). All run beside the site and
+	@# stop with it; the site serves while the worker renders.
 	@echo "Serving $(MOTCUA_PUBLIC_URL)/ (staff: $(MOTCUA_PUBLIC_URL)/can-bo/, API: $(MOTCUA_PUBLIC_URL)/api/docs);" \
 	  "logins above, password motcua-demo. Payment stand-ins: $(MOTCUA_NATIONAL_PAYMENT_URL)," \
-	  "$(MOTCUA_VNPAY_URL); remote signer: http://127.0.0.1:$(SIGNER_PORT)/. Ctrl+C stops."
+	  "$(MOTCUA_VNPAY_URL); remote signer: http://127.0.0.1:$(SIGNER_PORT)/; SMS phone:" \
+	  "$(MOTCUA_SMS_URL)/. Ctrl+C stops."
 	$(BIN)/python manage.py signing_tsa --port $(TSA_PORT) & tsa=$$!; \
 	$(BIN)/python manage.py signing_standin --port $(SIGNER_PORT) & signer=$$!; \
 	trap "kill $$tsa $$signer" EXIT; \
@@ -59,9 +63,10 @@ demo: $(STAMP)
 	$(BIN)/python manage.py payment_standin --gateway national --host $(HOST) --port $(NATIONAL_PAY_PORT) \
 	  --url $(MOTCUA_NATIONAL_PAYMENT_URL) --quiet & national=$$!; \
 	$(BIN)/python manage.py payment_standin --gateway vnpay --host $(HOST) --port $(VNPAY_PORT) --quiet & vnpay=$$!; \
+	$(BIN)/python manage.py sms_standin --port $(SMS_PORT) --quiet & sms=$$!; \
 	$(BIN)/python manage.py relay_events & relay=$$!; \
 	$(BIN)/python manage.py db_worker & worker=$$!; \
-	trap "kill $$tsa $$signer $$national $$vnpay $$relay $$worker" EXIT; \
+	trap "kill $$tsa $$signer $$national $$vnpay $$sms $$relay $$worker" EXIT; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP) lint

@@ -110,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "motcua.portal.context_processors.site",
+                "motcua.notifications.context_processors.inbox",
             ],
         },
     },
@@ -267,6 +268,28 @@ MOTCUA_NATIONAL_PAYMENT_BANK = os.environ.get("MOTCUA_NATIONAL_PAYMENT_BANK", "0
 MOTCUA_VNPAY_URL = os.environ.get("MOTCUA_VNPAY_URL", "http://127.0.0.1:8102")
 MOTCUA_VNPAY_TMN_CODE = os.environ.get("MOTCUA_VNPAY_TMN_CODE", "MOTCUA01")
 MOTCUA_VNPAY_SECRET = os.environ.get("MOTCUA_VNPAY_SECRET", "demo-vnpay-secret" if DEBUG else "")
+
+
+# Notifications (motcua.notifications): SMS through a plugin (a dotted path; blank: no SMS). The
+# default is the brandname gateway's shape, at the local stand-in `make demo` starts
+# (`manage.py sms_standin`, SMS_PORT 8792); under pytest SMS is off unless a test starts the stand-in.
+MOTCUA_SMS_BACKEND = os.environ.get(
+    "MOTCUA_SMS_BACKEND", "motcua.notifications.sms.brandname.BrandnameSender"
+)
+MOTCUA_SMS_URL = os.environ.get(
+    "MOTCUA_SMS_URL", "" if os.environ.get("PYTEST_VERSION") else "http://127.0.0.1:8792"
+)
+MOTCUA_SMS_BRANDNAME = os.environ.get("MOTCUA_SMS_BRANDNAME", "DVC-TQ")
+MOTCUA_SMS_USERNAME = os.environ.get("MOTCUA_SMS_USERNAME", "motcua-demo")
+MOTCUA_SMS_PASSWORD = os.environ.get("MOTCUA_SMS_PASSWORD", "motcua-demo" if DEBUG else "")
+MOTCUA_SMS_TIMEOUT_SECONDS = float(os.environ.get("MOTCUA_SMS_TIMEOUT_SECONDS", "10"))
+# An SMS is cut to this many characters (two 160-character parts), without diacritics unless off.
+MOTCUA_SMS_MAX_CHARS = int(os.environ.get("MOTCUA_SMS_MAX_CHARS", "320"))
+MOTCUA_SMS_UNACCENTED = env_bool("MOTCUA_SMS_UNACCENTED", True)
+# A message that fails is tried again after these waits (minutes); after the last it is given up.
+MOTCUA_NOTIFY_RETRY_MINUTES = [int(m) for m in env_list("MOTCUA_NOTIFY_RETRY_MINUTES", "1,5,30,120,720")]
+# Officers' "about to be overdue" messages (`manage.py notify_due_soon`): dossiers due within this.
+MOTCUA_NOTIFY_DUE_SOON_HOURS = int(os.environ.get("MOTCUA_NOTIFY_DUE_SOON_HOURS", "24"))
 
 
 def _origin(url: str) -> str:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("ho-so/<str:ref>/tep/<int:attachment_id>/", views.download, name="download"),
     path("ho-so/<str:ref>/<slug:action>/", views.dossier_action, name="action"),
     path("ho-so/<str:ref>/phieu-kiem-soat.pdf", register_views.control_slip, name="control_slip"),
+    path("thong-bao/", views.notifications, name="notifications"),
     path("so-theo-doi/", register_views.register_page, name="register"),
     path("so-theo-doi/tai-ve.<slug:fmt>", register_views.register_export, name="register_export"),
 ]

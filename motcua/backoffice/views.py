@@ -10,10 +10,12 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -35,6 +37,8 @@ from motcua.dossiers.constants import OPEN_STATUSES, ActionType, AttachmentKind,
 from motcua.dossiers.downloads import attachment_response
 from motcua.dossiers.errors import DossierError, InvalidInput
 from motcua.dossiers.models import Attachment, Dossier
+from motcua.notifications import selectors as notification_selectors
+from motcua.notifications import services as notification_services
 from motcua.payments import selectors as payment_selectors
 from motcua.surveys import selectors as survey_selectors
 
@@ -233,6 +237,7 @@ def _render_dossier(request, dossier: Dossier, *, failed=None, error: DossierErr
             "rating": survey_selectors.rating_of(dossier),
             "timeline": timeline,
             "deadline": deadlines.explain(dossier),
+            "notifications_sent": list(notification_selectors.of_dossier(dossier)[:100]),
         },
         status=status,
     )
@@ -383,4 +388,27 @@ def _render_intake(
         "backoffice/intake_form.html",
         {"section": "intake", "form": form, "version": version, "error": error},
         status=error.status_code if error else 200,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Notifications (the bell)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def notifications(request):
+    """The officer's in-app messages, newest first; a POST marks one or all read."""
+    if request.method == "POST":
+        if request.POST.get("all"):
+            notification_services.mark_read(request.user)
+        elif request.POST.get("message", "").isdigit():
+            notification_services.mark_read(request.user, [int(request.POST["message"])])
+        target = request.POST.get("next", "")
+        if url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+            return redirect(target)
+        return redirect("backoffice:notifications")
+    page = Paginator(notification_selectors.inbox(request.user), 20).get_page(request.GET.get("page"))
+    return render(
+        request, "backoffice/notifications.html", {"page": page, "staff": True, "section": "notifications"}
     )

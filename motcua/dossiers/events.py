@@ -2,7 +2,8 @@
 
 Apps above dossiers (notifications, later the national-portal sync and reports) subscribe to
 ``dossier_changed``; dossiers never import them. Its arguments: dossier_id (int), action (an
-ActionType value), status (int), data (dict).
+ActionType value, or one of the events below), status (int), data (dict; an action's event names
+its history line, ``action_id``).
 
 The services call ``publish`` inside the transaction of the change. How the event reaches the
 subscribers is the setting ``MOTCUA_EVENT_DELIVERY``:
@@ -39,6 +40,10 @@ from motcua.dossiers.models import OutboxEvent
 logger = logging.getLogger(__name__)
 
 dossier_changed = Signal()
+
+# Events that are not actions of the history, published by the apps above (their names, for the
+# subscribers): a result's digital signature completed (motcua.signing; data: the attachment).
+RESULT_SIGNED = "result_signed"
 
 OUTBOX = "outbox"
 ON_COMMIT = "on_commit"

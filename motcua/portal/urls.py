@@ -1,6 +1,14 @@
 from django.urls import path
 
-from motcua.portal import account_views, dossier_views, payment_views, rating_views, verify_views, views
+from motcua.portal import (
+    account_views,
+    dossier_views,
+    notification_views,
+    payment_views,
+    rating_views,
+    verify_views,
+    views,
+)
 
 app_name = "portal"
 urlpatterns = [
@@ -31,6 +39,7 @@ urlpatterns = [
     path("thanh-toan/ve/<str:gateway>/", payment_views.payment_return, name="payment_return"),
     path("thanh-toan/ipn/<str:gateway>/", payment_views.payment_ipn, name="payment_ipn"),
     path("tai-khoan/", account_views.account, name="account"),
+    path("thong-bao/", notification_views.inbox, name="notifications"),
     path("tra-cuu/", dossier_views.lookup, name="lookup"),
     path("tra-cuu/<str:code>", dossier_views.lookup, name="lookup_code"),
     path("xac-thuc/", verify_views.verify, name="verify"),

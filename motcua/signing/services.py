@@ -18,7 +18,9 @@ Who signs what (docs/decisions/0009-signed-documents.md):
   until ``poll_request`` finds the signature value (the task worker polls; the staff page can ask).
 
 Every version of a document given out is registered (``register``): its SHA-256, dossier, kind,
-signer and signing time.
+signer and signing time. A completed signature of a result publishes the dossier event
+``result_signed`` (motcua.dossiers.events.RESULT_SIGNED), on which the applicant is told the result
+can be taken (motcua.notifications).
 """
 
 import datetime
@@ -35,7 +37,7 @@ from django.utils.translation import gettext as _
 from motcua.accounts.models import User
 from motcua.agencies.models import Agency
 from motcua.core import audit, clock
-from motcua.dossiers import documents
+from motcua.dossiers import documents, events
 from motcua.dossiers.constants import SignatureState, Status
 from motcua.dossiers.models import Attachment, Dossier
 from motcua.dossiers.services import render_pending
@@ -429,7 +431,19 @@ def finish_result_render(attachment: Attachment, pdf: bytes) -> bytes:
     audit.record(
         "signing.result_signed", obj=attachment.dossier, summary=str(attachment.dossier), signer=name
     )
+    _announce_signed(attachment)
     return outcome.pdf
+
+
+def _announce_signed(attachment: Attachment) -> None:
+    """Publish the dossier event that a result's signature completed, in the transaction that stores
+    it: notifications tell the applicant the result can be taken once every result is signed."""
+    events.publish(
+        attachment.dossier_id,
+        events.RESULT_SIGNED,
+        attachment.dossier.status,
+        {"attachment": attachment.pk},
+    )
 
 
 def _store_signed(row: Attachment, signed: bytes, *, signer: str, now: datetime.datetime) -> None:
@@ -443,6 +457,7 @@ def _store_signed(row: Attachment, signed: bytes, *, signer: str, now: datetime.
     row.save(update_fields=["file", "size", "sha256", *documents.SIGNATURE_FIELDS])
     register(row, signed, signer=signer, signed_at=now)
     audit.record("signing.result_signed", obj=row.dossier, summary=str(row.dossier), signer=signer)
+    _announce_signed(row)
     if old and old != row.file.name:
         transaction.on_commit(lambda: storage.delete(old))
 

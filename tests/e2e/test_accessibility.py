@@ -288,3 +288,44 @@ def test_the_result_delivery_pages_have_no_axe_violation_and_fit_a_phone(browser
 
     failures = {c.name: c.problems for c in checked if c.problems}
     assert not failures, "\n".join(f"{name}:\n  " + "\n  ".join(p) for name, p in failures.items())
+
+
+def test_the_notification_pages_have_no_axe_violation_and_fit_a_phone(browser, demo_site, settings, tmp_path):
+    """Issue 10 §4: the bell and the lists of in-app messages, for an applicant and for an officer."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+    from motcua.notifications.models import Message
+    from tests.e2e.test_signed_result import _dossier_at_the_leaders_step
+
+    citizen = User.objects.get(username="citizen")
+    ward = Agency.objects.get(name="Ủy ban nhân dân phường Minh Xuân")
+    dossier, _leader = _dossier_at_the_leaders_step(ward)  # committed: the messages are written
+    officer = (
+        Message.objects.filter(event="officer_assigned").values_list("user__username", flat=True).first()
+    )
+    assert Message.objects.filter(user=citizen).exists() and officer
+
+    checked: list[Checked] = []
+    for username, pages in [
+        ("citizen", [("notifications", "/thong-bao/"), ("notifications-en", "/en/thong-bao/")]),
+        (
+            officer,
+            [
+                ("staff-notifications", "/can-bo/thong-bao/"),
+                ("staff-dossier-notifications", f"/can-bo/ho-so/{dossier.code}/"),
+            ],
+        ),
+    ]:
+        context = browser.new_context(locale="vi-VN", viewport=DESKTOP)
+        page = log_in(context, demo_site, username)
+        for name, path in pages:
+            checked.append(check(page, name, demo_site + path))
+        context.close()
+
+    failures = {c.name: c.problems for c in checked if c.problems}
+    assert not failures, "\n".join(f"{name}:\n  " + "\n  ".join(p) for name, p in failures.items())

@@ -126,7 +126,8 @@ def acting(
             status=row.status,
             **change.audit,
         )
-        events.publish(row.pk, action.value, row.status, change.data)
+        # The event names its history line, so that a subscriber finds the one it is about.
+        events.publish(row.pk, action.value, row.status, {**change.data, "action_id": change.action.pk})
     if isinstance(dossier, Dossier):
         dossier.refresh_from_db(from_queryset=selectors.with_related())
 

@@ -52,8 +52,9 @@ def test_a_complete_dossier_is_submitted_and_the_applicant_told(
     with django_capture_on_commit_callbacks() as callbacks:
         dossier = submitted(office)
     assert mail.outbox == []  # nothing is sent before the transaction commits
-    for callback in callbacks:
-        callback()
+    with django_capture_on_commit_callbacks(execute=True):  # the commit, and the messages' own
+        for callback in callbacks:
+            callback()
 
     assert dossier.status == Status.SUBMITTED
     assert dossier.national_status == "receiving"

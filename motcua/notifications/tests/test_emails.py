@@ -15,20 +15,10 @@ from motcua.accounts.tests.factories import PASSWORD
 from motcua.dossiers import services
 from motcua.dossiers.constants import ActionType, Status
 from motcua.dossiers.tests.factories import received, submitted
+from motcua.notifications.constants import Event
 from motcua.notifications.mail import TextEmail
 from motcua.notifications.models import LanguagePreference
-from motcua.notifications.tasks import RESULT_READY, message_for
-
-
-@pytest.fixture(autouse=True)
-def _public_url(settings):
-    settings.MOTCUA_PUBLIC_URL = "https://dichvucong.example.vn/"
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run the block's after-commit work (the events, then the email tasks) as a commit would."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
+from motcua.notifications.services import events_for
 
 
 def _ready(office):
@@ -131,19 +121,22 @@ def test_a_payment_request_names_the_amount(office, mailoutbox, committed):
 
 
 @pytest.mark.parametrize(
-    ("action", "status", "message"),
+    ("action", "status", "expected"),
     [
-        (ActionType.APPROVE, Status.READY, RESULT_READY),  # the last approval
-        (ActionType.MARK_READY, Status.READY, RESULT_READY),
-        (ActionType.APPROVE, Status.PROCESSING, None),  # an approval before the last step
-        (ActionType.RETURN_RESULT, Status.RETURNED, ActionType.RETURN_RESULT),
-        (ActionType.FORWARD, Status.PROCESSING, None),
-        (ActionType.RECEIVE, Status.PROCESSING, ActionType.RECEIVE),
-        ("made_up", Status.READY, None),
+        (ActionType.APPROVE, Status.READY, [Event.RESULT_READY]),  # the last approval
+        (ActionType.MARK_READY, Status.READY, [Event.RESULT_READY]),
+        ("result_signed", Status.READY, [Event.RESULT_READY]),  # signing completed a result's signature
+        (ActionType.APPROVE, Status.PROCESSING, []),  # an approval before the last step
+        (ActionType.RETURN_RESULT, Status.RETURNED, [Event.RETURNED]),
+        (ActionType.FORWARD, Status.PROCESSING, [Event.OFFICER_ASSIGNED]),  # in-app, to the officer
+        (ActionType.RECEIVE, Status.PROCESSING, [Event.RECEIVED, Event.OFFICER_ASSIGNED]),
+        (ActionType.SUBMIT, Status.SUBMITTED, [Event.SUBMITTED, Event.OFFICER_SUBMITTED]),
+        (ActionType.RECORD_PAYMENT, Status.PROCESSING, [Event.PAID, Event.OFFICER_PAID]),
+        ("made_up", Status.READY, []),
     ],
 )
-def test_which_changes_are_emailed(action, status, message):
-    assert message_for(action, status) == message
+def test_which_changes_call_for_which_messages(action, status, expected):
+    assert events_for(action, status) == expected
 
 
 def test_no_address_no_email(office, mailoutbox, committed):

@@ -1,4 +1,5 @@
-"""Emails leave through the dossier event outbox: the relay queues the task, the worker sends it."""
+"""Messages leave through the dossier event outbox: the relay queues one task per event, the worker
+writes the messages and sends each in a task of its own, never in the action's transaction."""
 
 from unittest import mock
 
@@ -10,7 +11,9 @@ from django_tasks_db.models import DBTaskResult
 from motcua.dossiers import events
 from motcua.dossiers.models import OutboxEvent
 from motcua.dossiers.tests.factories import submitted
-from motcua.notifications.tasks import notify_applicant
+from motcua.notifications.constants import Channel, DeliveryStatus, Event
+from motcua.notifications.models import Message
+from motcua.notifications.tasks import dispatch, send_message
 
 
 @pytest.fixture
@@ -20,32 +23,59 @@ def production_like(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
-def test_a_submission_queues_its_email_through_the_relay_and_the_worker_sends_it(
-    office, production_like, mailoutbox
+@pytest.fixture
+def work(django_capture_on_commit_callbacks):
+    """What django-tasks-db's worker does: take a ready row under a lock and call its task (its
+    after-commit work runs as a commit would), until none is left; the task paths it ran."""
+
+    def run() -> list[str]:
+        done = []
+        while True:
+            with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+                row = DBTaskResult.objects.ready().get_locked()
+                if row is None:
+                    return done
+                row.task.call(*row.args_kwargs["args"], **row.args_kwargs["kwargs"])
+                done.append(row.task_path)
+                row.delete()
+
+    return run
+
+
+def test_a_submission_queues_its_messages_through_the_relay_and_the_worker_sends_them(
+    office, production_like, mailoutbox, work
 ):
     dossier = submitted(office)
     # the request wrote only the event
     assert OutboxEvent.objects.count() == 1 and DBTaskResult.objects.count() == 0
 
     assert events.relay() == 1
-    task = DBTaskResult.objects.get()
     assert not OutboxEvent.objects.exists()
-    assert task.task_path == notify_applicant.module_path
-    assert task.args_kwargs == {"args": [dossier.pk, "submit"], "kwargs": {}}
-    assert mail.outbox == []
+    queued = sorted(row.args_kwargs["args"][1] for row in DBTaskResult.objects.all())
+    assert queued == [Event.OFFICER_SUBMITTED, Event.SUBMITTED]
+    assert {row.task_path for row in DBTaskResult.objects.all()} == {dispatch.module_path}
+    assert mail.outbox == [] and not Message.objects.exists()
 
-    # what django-tasks-db's worker does: take a ready row under a lock, and call its task
-    with transaction.atomic():
-        row = DBTaskResult.objects.ready().get_locked()
-        assert row is not None and row.task_path == notify_applicant.module_path
-        assert row.task.call(*row.args_kwargs["args"], **row.args_kwargs["kwargs"]) is True
+    ran = work()
+
+    assert ran.count(dispatch.module_path) == 2 and ran.count(send_message.module_path) == 1
     assert len(mail.outbox) == 1 and mail.outbox[0].to == [dossier.applicant_email]
+    email = Message.objects.get(channel=Channel.EMAIL)
+    assert (email.status, email.attempts, email.recipient) == (
+        DeliveryStatus.SENT,
+        1,
+        dossier.applicant_email,
+    )
+    # in-app: the applicant's inbox line, and one for the officer who receives dossiers
+    assert sorted(
+        Message.objects.filter(channel=Channel.INAPP).values_list("user__username", flat=True)
+    ) == sorted([office.citizen.username, office.reception.username])
 
 
-def test_the_task_row_and_the_removal_of_the_event_commit_together(office, production_like):
+def test_the_task_rows_and_the_removal_of_the_event_commit_together(office, production_like):
     submitted(office)
 
-    # the relay's transaction fails after the subscriber queued the task
+    # the relay's transaction fails after the subscriber queued the tasks
     with (
         mock.patch.object(OutboxEvent.objects, "filter", side_effect=RuntimeError("connection lost")),
         pytest.raises(RuntimeError),
@@ -54,29 +84,31 @@ def test_the_task_row_and_the_removal_of_the_event_commit_together(office, produ
 
     assert DBTaskResult.objects.count() == 0 and OutboxEvent.objects.count() == 1
     events.relay()
-    assert DBTaskResult.objects.count() == 1 and OutboxEvent.objects.count() == 0
+    assert DBTaskResult.objects.count() == 2 and OutboxEvent.objects.count() == 0
 
 
-def test_actions_that_concern_the_applicant_only_are_emailed(office, production_like):
+def test_only_what_concerns_the_applicant_is_emailed(office, production_like, work):
     from motcua.dossiers import services
 
     dossier = submitted(office)
     services.receive(dossier, actor=office.reception)
     services.forward(dossier, actor=office.specialist)  # internal: no email
     events.relay()
+    work()
 
-    queued = sorted(row.args_kwargs["args"][1] for row in DBTaskResult.objects.all())
-    assert queued == ["receive", "submit"]
+    emailed = sorted(Message.objects.filter(channel=Channel.EMAIL).values_list("event", flat=True))
+    assert emailed == [Event.RECEIVED, Event.SUBMITTED]
 
 
-def test_without_the_outbox_the_email_is_queued_after_the_commit(
+def test_without_the_outbox_the_messages_are_written_after_the_commit(
     office, mailoutbox, django_capture_on_commit_callbacks
 ):
     # the tests' defaults: events after the commit, tasks run at once (ImmediateBackend)
     with django_capture_on_commit_callbacks() as callbacks:
         submitted(office)
-    assert mail.outbox == [] and not OutboxEvent.objects.exists()
+    assert mail.outbox == [] and not OutboxEvent.objects.exists() and not Message.objects.exists()
 
-    for callback in callbacks:
-        callback()
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in callbacks:
+            callback()
     assert len(mail.outbox) == 1
