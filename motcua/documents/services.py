@@ -645,7 +645,7 @@ def register_paper(
 def _status(change: Change, action: ActionType, description: str = "") -> None:
     """An incoming step that its sender is told of (edXML status code)."""
     change.data["status_code"] = STATUS_CODES[action]
-    change.data["status_description"] = description or action.label
+    change.data["status_description"] = str(description or action.label)
 
 
 def register_incoming(

@@ -82,7 +82,10 @@ def draft_of(
     values = {
         "document_type": doc_type(kind),
         "summary": "Về việc kiện toàn Tổ công tác chuyển đổi số",
-        "body": "Điều 1. Kiện toàn Tổ công tác chuyển đổi số của phường.\nĐiều 2. Quyết định có hiệu lực kể từ ngày ký.",
+        "body": (
+            "Điều 1. Kiện toàn Tổ công tác chuyển đổi số của phường.\n"
+            "Điều 2. Quyết định có hiệu lực kể từ ngày ký."
+        ),
         "signer_title": "TM. Ủy ban nhân dân\nChủ tịch",
         "signer_name": bureau.leader.full_name,
         "agencies": to or [],
