@@ -43,7 +43,8 @@ def date_line(day: datetime.date | None) -> str:
     """'ngày 05 tháng 3 năm 2026' (Decree 30: days below 10 and the months 1 and 2 take a leading
     zero); blank slots before the date is known."""
     if day is None:
-        return "ngày      tháng      năm " + str(timezone.localdate().year)
+        blank = "\u00a0" * 8  # filled by the clerk's stamp at issue, as on paper
+        return f"ngày {blank} tháng {blank} năm {timezone.localdate().year}"
     month = f"{day.month:02d}" if day.month < 3 else str(day.month)
     return f"ngày {day.day:02d} tháng {month} năm {day.year}"
 
