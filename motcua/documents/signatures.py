@@ -14,6 +14,9 @@ PDF is laid out again with its number and date (motcua.documents.rendering).
 """
 
 import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
@@ -31,8 +34,22 @@ LEADER_REASON = "Ký ban hành văn bản"
 ISSUE_REASON = "Văn thư cơ quan phát hành văn bản"
 
 
+_off: ContextVar[bool] = ContextVar("motcua_document_signing_off", default=False)
+
+
+@contextmanager
+def off() -> Iterator[None]:
+    """Documents signed in the block are laid out and issued without digital signatures (the demo
+    loader runs before the demo's certificates exist). Explicit, so that nothing needs patching."""
+    token = _off.set(True)
+    try:
+        yield
+    finally:
+        _off.reset(token)
+
+
 def enabled() -> bool:
-    return conf.enabled()
+    return conf.enabled() and not _off.get()
 
 
 def _sign(job: signers.Job) -> bytes:
