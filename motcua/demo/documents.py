@@ -15,7 +15,7 @@ from motcua.documents import events, services, signatures
 from motcua.documents.constants import Direction, Urgency
 from motcua.documents.models import DocumentType, OfficialDocument, Register
 
-# (agency key, register abbreviation, place)
+# (agency key, the abbreviation of its name in notations)
 AGENCIES = (("justice", "STP"), ("commune_minh_xuan", "UBND"))
 
 OUTGOING = [
@@ -128,7 +128,7 @@ def load_documents(agencies: dict[str, Agency]) -> int:
     """Registers and demo documents for the two agencies (once: skipped when they have documents)."""
     users = {u.username: u for u in User.objects.filter(username__in=["specialist", "leader", "clerk"])}
     pair = [agencies[key] for key, _abbreviation in AGENCIES]
-    for (key, abbreviation), agency in zip(AGENCIES, pair, strict=True):
+    for (_key, abbreviation), agency in zip(AGENCIES, pair, strict=True):
         for direction, name in (
             (Direction.OUTGOING, "Sổ văn bản đi"),
             (Direction.INCOMING, "Sổ văn bản đến"),

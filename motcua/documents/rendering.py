@@ -28,8 +28,12 @@ SIGNATURE_BOX_MM = (70, 26)
 ISSUE_ANCHOR = "so-ngay-ban-hanh"
 ISSUE_BOX_MM = (62, 16)
 
-URGENCY_MARKS = {Urgency.URGENT: "KHẨN", Urgency.VERY_URGENT: "THƯỢNG KHẨN", Urgency.FLASH: "HỎA TỐC"}
-SECRECY_MARKS = {
+URGENCY_MARKS: dict[str, str] = {
+    Urgency.URGENT: "KHẨN",
+    Urgency.VERY_URGENT: "THƯỢNG KHẨN",
+    Urgency.FLASH: "HỎA TỐC",
+}
+SECRECY_MARKS: dict[str, str] = {
     Confidentiality.CONFIDENTIAL: "MẬT",
     Confidentiality.SECRET: "TỐI MẬT",
     Confidentiality.TOP_SECRET: "TUYỆT MẬT",
@@ -78,7 +82,7 @@ def context(document: OfficialDocument, *, with_number: bool, reserve_issue_box:
     abbreviation = register.agency_abbreviation if register is not None else _default_abbreviation(document)
     return {
         "agency_name": agency.name,
-        "parent_name": agency.parent.name if agency.parent_id else "",
+        "parent_name": agency.parent.name if agency.parent is not None else "",
         "number": format_number(document.number) if with_number and document.number else "",
         "notation_suffix": notation_suffix(kind.abbreviation, abbreviation, document.unit_abbreviation),
         "notation": document.notation if with_number else "",
