@@ -78,7 +78,8 @@ def test_a_decision_from_draft_to_issue_and_an_incoming_letter_assigned_and_answ
         "Về việc kiện toàn Tổ công tác chuyển đổi số phường Minh Xuân"
     )
     page.get_by_label("Nội dung", exact=True).fill(
-        "Điều 1. Kiện toàn Tổ công tác chuyển đổi số của phường.\nĐiều 2. Quyết định có hiệu lực kể từ ngày ký."
+        "Điều 1. Kiện toàn Tổ công tác chuyển đổi số của phường.\n"
+        "Điều 2. Quyết định có hiệu lực kể từ ngày ký."
     )
     page.get_by_label("Quyền hạn, chức vụ người ký").fill("TM. Ủy ban nhân dân\nChủ tịch")
     page.get_by_label("Họ tên người ký").fill("Phạm Thị Dung")
