@@ -49,7 +49,9 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("make, action, expected", CASES, ids=[f"{m.__name__}-{a.value}" for m, a, _e in CASES])
+@pytest.mark.parametrize(
+    "make, action, expected", CASES, ids=[f"{m.__name__}-{a.value}" for m, a, _e in CASES]
+)
 def test_exactly_the_expected_people_may_act(bureau, peer, make, action, expected):
     document = make(bureau)
     allowed = {name for name in PEOPLE if rules.may(getattr(bureau, name), action, document)}
