@@ -14,6 +14,7 @@ from motcua.core import clock
 from motcua.documents import events, services, signatures
 from motcua.documents.constants import Direction, Urgency
 from motcua.documents.models import DocumentType, OfficialDocument, Register
+from motcua.documents.types import ensure_types
 
 # (agency key, the abbreviation of its name in notations)
 AGENCIES = (("justice", "STP"), ("commune_minh_xuan", "UBND"))
@@ -126,6 +127,7 @@ def _incoming(agency: Agency, sender: Agency, users: dict[str, User]) -> int:
 
 def load_documents(agencies: dict[str, Agency]) -> int:
     """Registers and demo documents for the two agencies (once: skipped when they have documents)."""
+    ensure_types()
     users = {u.username: u for u in User.objects.filter(username__in=["specialist", "leader", "clerk"])}
     pair = [agencies[key] for key, _abbreviation in AGENCIES]
     for (_key, abbreviation), agency in zip(AGENCIES, pair, strict=True):

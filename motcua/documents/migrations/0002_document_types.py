@@ -4,45 +4,12 @@ abbreviation and the drafting unit's (123/UBND-VP)."""
 
 from django.db import migrations
 
-TYPES = [
-    ("nghi-quyet", "Nghị quyết", "NQ"),
-    ("quyet-dinh", "Quyết định", "QĐ"),
-    ("chi-thi", "Chỉ thị", "CT"),
-    ("quy-che", "Quy chế", "QC"),
-    ("quy-dinh", "Quy định", "QyĐ"),
-    ("thong-cao", "Thông cáo", "TC"),
-    ("thong-bao", "Thông báo", "TB"),
-    ("huong-dan", "Hướng dẫn", "HD"),
-    ("chuong-trinh", "Chương trình", "CTr"),
-    ("ke-hoach", "Kế hoạch", "KH"),
-    ("phuong-an", "Phương án", "PA"),
-    ("de-an", "Đề án", "ĐA"),
-    ("du-an", "Dự án", "DA"),
-    ("bao-cao", "Báo cáo", "BC"),
-    ("bien-ban", "Biên bản", "BB"),
-    ("to-trinh", "Tờ trình", "TTr"),
-    ("hop-dong", "Hợp đồng", "HĐ"),
-    ("cong-van", "Công văn", ""),
-    ("cong-dien", "Công điện", "CĐ"),
-    ("ban-ghi-nho", "Bản ghi nhớ", "GN"),
-    ("ban-thoa-thuan", "Bản thỏa thuận", "TTh"),
-    ("giay-uy-quyen", "Giấy ủy quyền", "GUQ"),
-    ("giay-moi", "Giấy mời", "GM"),
-    ("giay-gioi-thieu", "Giấy giới thiệu", "GGT"),
-    ("giay-nghi-phep", "Giấy nghỉ phép", "GNP"),
-    ("phieu-gui", "Phiếu gửi", "PG"),
-    ("phieu-chuyen", "Phiếu chuyển", "PC"),
-    ("phieu-bao", "Phiếu báo", "PB"),
-    ("thu-cong", "Thư công", ""),
-]
+from motcua.documents.types import TYPES, ensure_types
+
 
 
 def seed(apps, schema_editor):
-    DocumentType = apps.get_model("documents", "DocumentType")
-    for order, (code, name, abbreviation) in enumerate(TYPES, start=1):
-        DocumentType.objects.update_or_create(
-            code=code, defaults={"name": name, "abbreviation": abbreviation, "order": order}
-        )
+    ensure_types(apps.get_model("documents", "DocumentType"))
 
 
 def unseed(apps, schema_editor):

@@ -15,6 +15,7 @@ from motcua.core import clock
 from motcua.documents import services
 from motcua.documents.constants import Direction
 from motcua.documents.models import DocumentType, OfficialDocument, Register
+from motcua.documents.types import ensure_types
 
 
 @dataclass
@@ -68,6 +69,7 @@ def make_bureau(
 
 
 def doc_type(code: str = "quyet-dinh") -> DocumentType:
+    ensure_types()  # a transactional test before may have emptied the table
     return DocumentType.objects.get(code=code)
 
 
