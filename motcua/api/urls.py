@@ -14,6 +14,7 @@ from motcua.api.auth import BearerToken
 from motcua.api.documents import router as documents_router
 from motcua.api.dossier_search import router as dossier_search_router
 from motcua.api.dossiers import install as install_dossiers
+from motcua.api.official_documents import router as official_documents_router
 from motcua.api.payments import router as payments_router
 from motcua.api.ratings import router as ratings_router
 from motcua.api.schemas import (
@@ -231,3 +232,4 @@ api.add_router("/dossiers", payments_router)  # /dossiers/{ref}/payments, before
 api.add_router("/dossiers", ratings_router)  # /dossiers/{ref}/rating, likewise
 api.add_router("", documents_router)  # /verify, /dossiers/{ref}/documents: before /dossiers/{ref}
 install_dossiers(api)
+api.add_router("/documents", official_documents_router)

@@ -36,7 +36,9 @@ class Job:
 
     pdf: bytes
     certificate: Certificate
-    attachment: Attachment
+    # The dossier's document being signed; None for an official document (motcua.documents), which
+    # only synchronous plugins sign.
+    attachment: Attachment | None
     signer: User | None = None
     box: pades.Box | None = None
     appearance: pades.Appearance | None = None
@@ -133,6 +135,9 @@ class SmartCASigner(SignerPlugin):
     asynchronous = True
 
     def sign(self, job: Job) -> Outcome:
+        attachment = job.attachment
+        if attachment is None:  # an official document: the request would have nothing to wait on
+            return Outcome(RequestState.FAILED, message="A remote signature needs a dossier's document.")
         certificate = job.certificate
         cred = credential(certificate)
         try:
@@ -156,13 +161,13 @@ class SmartCASigner(SignerPlugin):
                 transaction_id=transaction_id,
                 description=job.description,
                 digest=prepared.to_be_signed,
-                doc_id=job.attachment.verification_code or str(job.attachment.pk),
+                doc_id=attachment.verification_code or str(attachment.pk),
             )
         except smartca.SmartCAError as exc:
             return Outcome(RequestState.FAILED, message=str(exc))
         now = clock.now()
         request = SigningRequest.objects.create(
-            attachment=job.attachment,
+            attachment=attachment,
             certificate=certificate,
             signer=job.signer,
             transaction_id=started.transaction_id,
