@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "motcua.payments",
     "motcua.signing",
     "motcua.surveys",
+    "motcua.documents",
     "motcua.exchange",
     "motcua.notifications",
     "motcua.portal",

@@ -12,5 +12,7 @@ class Role(models.TextChoices):
     RECEPTION = "reception", _("Cán bộ tiếp nhận (một cửa)")
     SPECIALIST = "specialist", _("Chuyên viên xử lý")
     LEADER = "leader", _("Lãnh đạo phê duyệt")
+    # Registers, numbers, issues and sends official documents (Decree 30/2020, motcua.documents).
+    CLERK = "clerk", _("Văn thư")
     AGENCY_ADMIN = "agency_admin", _("Quản trị cơ quan")
     PROVINCE_ADMIN = "province_admin", _("Quản trị cấp tỉnh")

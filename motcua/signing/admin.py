@@ -202,14 +202,15 @@ class SigningRequestAdmin(admin.ModelAdmin):
 
 @admin.register(IssuedDocument)
 class IssuedDocumentAdmin(admin.ModelAdmin):
-    list_display = ["sha256", "kind", "dossier", "signer", "signed_at", "registered_at"]
+    list_display = ["sha256", "kind", "dossier", "reference", "signer", "signed_at", "registered_at"]
     list_filter = ["kind"]
-    search_fields = ["sha256", "dossier__code"]
+    search_fields = ["sha256", "dossier__code", "reference"]
     list_select_related = ["dossier"]
     readonly_fields = [
         "sha256",
         "kind",
         "dossier",
+        "reference",
         "attachment",
         "signer",
         "signed_at",

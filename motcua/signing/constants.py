@@ -40,3 +40,4 @@ class DocumentKind(models.TextChoices):
     STOP = "stop", _("Thông báo dừng xử lý hồ sơ")
     RESULT = "result", _("Kết quả giải quyết")
     PAYMENT_RECEIPT = "payment_receipt", _("Biên lai thu phí, lệ phí")
+    OFFICIAL_DOCUMENT = "official_document", _("Văn bản hành chính")

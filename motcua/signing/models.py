@@ -137,7 +137,12 @@ class IssuedDocument(models.Model):
     out (a notice, a signed result), so that a file presented later can be recognised as ours."""
 
     sha256 = models.CharField(max_length=64, unique=True)
-    dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE, related_name="issued_documents")
+    # The dossier whose notice or result this is; None for an official document (motcua.documents),
+    # which ``reference`` names instead (its number and notation).
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", null=True, blank=True, on_delete=models.CASCADE, related_name="issued_documents"
+    )
+    reference = models.CharField(_("số, ký hiệu văn bản"), max_length=120, blank=True)
     attachment = models.ForeignKey(
         "dossiers.Attachment", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -36,7 +36,9 @@ class Job:
 
     pdf: bytes
     certificate: Certificate
-    attachment: Attachment
+    # The dossier's document being signed; None for an official document (motcua.documents), which
+    # only synchronous plugins sign.
+    attachment: Attachment | None
     signer: User | None = None
     box: pades.Box | None = None
     appearance: pades.Appearance | None = None
@@ -128,6 +130,12 @@ def client() -> smartca.Client:
     return smartca.Client(conf.remote_url(), sp_id, sp_password)
 
 
+def _doc_id(job: Job) -> str:
+    if job.attachment is None:
+        raise SignerUnavailable("A remote signature needs a dossier's document to wait on.")
+    return job.attachment.verification_code or str(job.attachment.pk)
+
+
 @register(Provider.SMARTCA)
 class SmartCASigner(SignerPlugin):
     asynchronous = True
@@ -156,7 +164,7 @@ class SmartCASigner(SignerPlugin):
                 transaction_id=transaction_id,
                 description=job.description,
                 digest=prepared.to_be_signed,
-                doc_id=job.attachment.verification_code or str(job.attachment.pk),
+                doc_id=_doc_id(job),
             )
         except smartca.SmartCAError as exc:
             return Outcome(RequestState.FAILED, message=str(exc))

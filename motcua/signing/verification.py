@@ -53,7 +53,8 @@ class Verification:
             "registered": self.registered,
             "document": {
                 "kind": document.kind,
-                "dossier_code": document.dossier.code,
+                "dossier_code": document.dossier.code if document.dossier is not None else None,
+                "reference": document.reference,
                 "registered_at": document.registered_at,
             }
             if document is not None

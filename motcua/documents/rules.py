@@ -1,0 +1,338 @@
+"""Who may do what to an official document, and in which status: the one table every face asks.
+
+Outgoing (Decree 30/2020 Art. 10–16): a specialist or the clerk (văn thư) drafts; one or more
+officers the drafter names review; a leader signs; the clerk issues it (the number is given then)
+and sends it, electronically or on paper. Incoming (Art. 20–24): received (from the exchange, or
+from paper by the clerk), entered in the incoming register by the clerk, assigned by a leader to a
+department and officer with a deadline, processed and answered by that officer, closed.
+
+The services check the table under the row lock (``check``); the staff pages and the API ask
+``offer``/``allowed`` for what to show. Each entry is also a Django permission
+``documents.<action>``.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import rules
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from motcua.accounts.constants import AccountKind, Role
+from motcua.accounts.models import Membership, User
+from motcua.core import clock
+from motcua.documents.constants import ActionType, Direction, ReviewDecision, Status
+from motcua.documents.models import OfficialDocument, Register
+from motcua.dossiers.errors import NotAllowed, WrongState
+from motcua.signing import conf as signing_conf
+from motcua.signing import selectors as signing_selectors
+
+
+class Facts:
+    """What the rules need about ``document`` and the person asking, each read once."""
+
+    def __init__(self, document: OfficialDocument, user: User | None, *, now=None):
+        self.document = document
+        self.user = user
+        self.now = now or clock.now()
+
+    @property
+    def status(self) -> str:
+        return self.document.status
+
+    @cached_property
+    def roles(self) -> dict[int, frozenset[str]]:
+        user = self.user
+        if user is None or not user.is_authenticated or user.kind != AccountKind.STAFF:
+            return {}
+        found: dict[int, set[str]] = {}
+        for agency_id, role in Membership.objects.filter(user=user).values_list("agency_id", "role"):
+            found.setdefault(agency_id, set()).add(role)
+        return {agency_id: frozenset(roles) for agency_id, roles in found.items()}
+
+    @property
+    def here(self) -> frozenset[str]:
+        """The person's roles at the document's agency."""
+        return self.roles.get(self.document.agency_id, frozenset())
+
+    @cached_property
+    def pending_review(self) -> bool:
+        user = self.user
+        if self.document.pk is None or user is None or not user.is_authenticated:
+            return False
+        return self.document.reviews.filter(reviewer=user, decision=ReviewDecision.PENDING).exists()
+
+    @cached_property
+    def register(self) -> Register | None:
+        """The register that numbers the document when it is issued (outgoing) or registered (incoming)."""
+        from motcua.documents.selectors import register_for
+
+        return register_for(self.document.agency_id, self.document.direction, self.now)
+
+    @cached_property
+    def leader_may_sign(self) -> bool:
+        """With signing configured, the leader holds a usable certificate."""
+        if not signing_conf.enabled():
+            return True
+        user = self.user
+        return (
+            user is not None
+            and user.is_authenticated
+            and signing_selectors.usable_certificate(user=user, now=self.now) is not None
+        )
+
+    @cached_property
+    def agency_may_seal(self) -> bool:
+        if not signing_conf.enabled():
+            return True
+        return signing_selectors.usable_certificate(agency=self.document.agency, now=self.now) is not None
+
+    @cached_property
+    def has_recipients(self) -> bool:
+        return self.document.pk is not None and self.document.recipients.exists()
+
+
+def facts_of(obj: "OfficialDocument | Facts", user: User | None) -> Facts:
+    return obj if isinstance(obj, Facts) else Facts(obj, user)
+
+
+# -- who
+
+
+@rules.predicate
+def is_drafter(user: User, facts: Facts) -> bool:
+    """A specialist, the clerk or a leader of the issuing agency."""
+    return bool(facts.here & {Role.SPECIALIST, Role.CLERK, Role.LEADER})
+
+
+@rules.predicate
+def is_reviewer(user: User, facts: Facts) -> bool:
+    """Asked for an opinion on this draft and has not given it yet."""
+    return facts.pending_review
+
+
+@rules.predicate
+def is_leader(user: User, facts: Facts) -> bool:
+    return Role.LEADER in facts.here
+
+
+@rules.predicate
+def is_clerk(user: User, facts: Facts) -> bool:
+    return Role.CLERK in facts.here
+
+
+@rules.predicate
+def is_handler(user: User, facts: Facts) -> bool:
+    """The officer the document is assigned to."""
+    return bool(user and user.is_authenticated and facts.document.handler_id == user.pk)
+
+
+@rules.predicate
+def is_system(user: User | None, facts: Facts) -> bool:
+    """The system itself (motcua.exchange acting on a message from the sender); only services pass None."""
+    return user is None
+
+
+@rules.predicate
+def is_outgoing(user: User, facts: Facts) -> bool:
+    return facts.document.direction == Direction.OUTGOING
+
+
+@rules.predicate
+def is_incoming(user: User, facts: Facts) -> bool:
+    return facts.document.direction == Direction.INCOMING
+
+
+@rules.predicate
+def works_here(user: User, facts: Facts) -> bool:
+    return bool(facts.here & {Role.SPECIALIST, Role.CLERK, Role.LEADER, Role.RECEPTION})
+
+
+# -- what the document must be like
+
+
+@dataclass(frozen=True)
+class Condition:
+    test: Callable[[Facts], bool]
+    message: str | Promise
+    quiet: bool = False
+
+
+HAS_REGISTER = Condition(
+    lambda f: f.register is not None,
+    gettext_lazy("Cơ quan chưa có sổ văn bản; quản trị cần tạo sổ trước khi cấp số."),
+)
+LEADER_CERTIFICATE = Condition(
+    lambda f: f.leader_may_sign,
+    gettext_lazy("Ông/bà chưa có chứng thư số còn hiệu lực để ký văn bản."),
+)
+AGENCY_CERTIFICATE = Condition(
+    lambda f: f.agency_may_seal,
+    gettext_lazy("Cơ quan chưa có chứng thư số còn hiệu lực để phát hành văn bản điện tử."),
+)
+HAS_RECIPIENTS = Condition(lambda f: f.has_recipients, gettext_lazy("Văn bản chưa có nơi nhận."))
+
+
+# -- the table
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: ActionType
+    sources: frozenset[str]
+    targets: frozenset[str]
+    who: rules.Predicate
+    conditions: tuple[Condition, ...] = field(default=())
+
+
+def _t(action, sources, targets, who, *conditions: Condition) -> Transition:
+    return Transition(action, frozenset(sources), frozenset(targets), who, tuple(conditions))
+
+
+OPEN = (Status.REGISTERED, Status.ASSIGNED, Status.PROCESSING)
+
+TRANSITIONS: dict[ActionType, Transition] = {
+    t.action: t
+    for t in [
+        # Outgoing
+        _t(ActionType.CREATE, [Status.DRAFT], [Status.DRAFT], is_outgoing & is_drafter),
+        _t(ActionType.EDIT, [Status.DRAFT], [], is_outgoing & is_drafter),
+        _t(ActionType.SUBMIT_REVIEW, [Status.DRAFT], [Status.IN_REVIEW], is_outgoing & is_drafter),
+        _t(ActionType.APPROVE_REVIEW, [Status.IN_REVIEW], [Status.IN_REVIEW, Status.APPROVED], is_reviewer),
+        _t(
+            ActionType.RETURN_DRAFT,
+            [Status.IN_REVIEW, Status.APPROVED],
+            [Status.DRAFT],
+            is_reviewer | is_leader,
+        ),
+        _t(ActionType.SIGN, [Status.APPROVED], [Status.SIGNED], is_outgoing & is_leader, LEADER_CERTIFICATE),
+        _t(
+            ActionType.ISSUE,
+            [Status.SIGNED],
+            [Status.ISSUED],
+            is_outgoing & is_clerk,
+            HAS_REGISTER,
+            AGENCY_CERTIFICATE,
+        ),
+        _t(ActionType.SEND, [Status.ISSUED], [Status.SENT], is_outgoing & is_clerk, HAS_RECIPIENTS),
+        _t(ActionType.REMOTE_STATUS, [Status.SENT], [], is_outgoing & is_system),
+        # Incoming
+        _t(ActionType.RECEIVE, [Status.RECEIVED], [Status.RECEIVED], is_incoming & (is_clerk | is_system)),
+        _t(ActionType.REGISTER, [Status.RECEIVED], [Status.REGISTERED], is_incoming & is_clerk, HAS_REGISTER),
+        _t(ActionType.REFUSE, [Status.RECEIVED], [Status.REFUSED], is_incoming & (is_clerk | is_leader)),
+        _t(ActionType.ASSIGN, OPEN, [Status.ASSIGNED], is_incoming & is_leader),
+        _t(ActionType.START_PROCESSING, [Status.ASSIGNED], [Status.PROCESSING], is_incoming & is_handler),
+        _t(
+            ActionType.ANSWER,
+            [Status.ASSIGNED, Status.PROCESSING],
+            [Status.ANSWERED],
+            is_incoming & (is_handler | is_leader),
+        ),
+        _t(
+            ActionType.CLOSE,
+            [Status.ASSIGNED, Status.PROCESSING, Status.ANSWERED],
+            [Status.CLOSED],
+            is_incoming & (is_handler | is_leader),
+        ),
+        _t(
+            ActionType.RECALL,
+            [Status.RECEIVED, *OPEN, Status.ANSWERED],
+            [Status.RECALLED],
+            is_incoming & is_system,
+        ),
+    ]
+}
+
+# What a page offers as a button (creation and the system's actions are not buttons).
+PAGE_ACTIONS = tuple(
+    a
+    for a in TRANSITIONS
+    if a not in (ActionType.CREATE, ActionType.RECEIVE, ActionType.REMOTE_STATUS, ActionType.RECALL)
+)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    action: ActionType
+    allowed: bool
+    reason: str = ""
+
+    @property
+    def shown(self) -> bool:
+        return self.allowed or bool(self.reason)
+
+
+def _not_allowed() -> NotAllowed:
+    return NotAllowed(_("Ông/bà không có quyền thực hiện việc này đối với văn bản này."))
+
+
+def judge(action: ActionType, user: User | None, facts: Facts) -> Verdict:
+    transition = TRANSITIONS[action]
+    if facts.status not in transition.sources or not transition.who.test(user, facts):
+        return Verdict(action, False)
+    for condition in transition.conditions:
+        if not condition.test(facts):
+            return Verdict(action, False, "" if condition.quiet else str(condition.message))
+    return Verdict(action, True)
+
+
+def check(action: ActionType, user: User | None, facts: Facts) -> Transition:
+    """NotAllowed (403) if ``user`` may not take ``action`` on this document at all, WrongState (409)
+    if its status or state does not allow it now; the transition otherwise."""
+    transition = TRANSITIONS[action]
+    if not transition.who.test(user, facts):
+        raise _not_allowed()
+    if facts.status not in transition.sources:
+        raise WrongState(
+            _("Không thể “%(action)s” khi văn bản đang ở trạng thái “%(status)s”.")
+            % {"action": action.label, "status": Status(facts.status).label}
+        )
+    for condition in transition.conditions:
+        if not condition.test(facts):
+            raise WrongState(str(condition.message))
+    return transition
+
+
+def offer(user: User | None, document: "OfficialDocument | Facts", actions=None) -> dict[ActionType, Verdict]:
+    facts = facts_of(document, user)
+    verdicts = (judge(action, user, facts) for action in (actions or PAGE_ACTIONS))
+    return {v.action: v for v in verdicts if v.shown}
+
+
+def allowed(user: User | None, document: "OfficialDocument | Facts") -> list[ActionType]:
+    return [action for action, verdict in offer(user, document).items() if verdict.allowed]
+
+
+def may(user: User | None, action: ActionType, document: "OfficialDocument | Facts") -> bool:
+    return judge(action, user, facts_of(document, user)).allowed
+
+
+def may_draft(user: User | None, agency) -> bool:
+    """May ``user`` start an outgoing draft for ``agency``?"""
+    return may(
+        user,
+        ActionType.CREATE,
+        OfficialDocument(direction=Direction.OUTGOING, agency=agency, status=Status.DRAFT),
+    )
+
+
+def may_receive(user: User | None, agency) -> bool:
+    """May ``user`` register an incoming paper document for ``agency`` (the clerk; None: the system)?"""
+    return may(
+        user,
+        ActionType.RECEIVE,
+        OfficialDocument(direction=Direction.INCOMING, agency=agency, status=Status.RECEIVED),
+    )
+
+
+def _permission(action: ActionType) -> rules.Predicate:
+    def test(user: User, obj: OfficialDocument | Facts | None) -> bool:
+        return obj is not None and may(user, action, obj)
+
+    return rules.predicate(test, name=f"documents.{action.value}")
+
+
+for _action in TRANSITIONS:
+    rules.add_perm(f"documents.{_action.value}", _permission(_action))
