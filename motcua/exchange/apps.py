@@ -8,5 +8,6 @@ class ExchangeConfig(AppConfig):
     verbose_name = _("Liên thông văn bản điện tử")
 
     def ready(self) -> None:
-        # The transport plugins register themselves.
+        # The transport plugins register themselves; the receivers follow the documents' events.
+        from motcua.exchange import receivers  # noqa: F401
         from motcua.exchange.transports import backbone, direct  # noqa: F401

@@ -97,6 +97,18 @@ class Package(models.Model):
     next_attempt_at = models.DateTimeField(_("gửi lại lúc"), null=True, blank=True)
     last_error = models.TextField(_("lỗi gần nhất"), blank=True)
     remote_reference = models.CharField(_("mã bên nhận"), max_length=100, blank=True)
+    # The official document the package carries (or answers), and for an outgoing one its recipient.
+    document = models.ForeignKey(
+        "documents.OfficialDocument",
+        verbose_name=_("văn bản"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="exchange_packages",
+    )
+    recipient = models.ForeignKey(
+        "documents.Recipient", null=True, blank=True, on_delete=models.SET_NULL, related_name="exchange_packages"
+    )
     created_at = models.DateTimeField(default=clock.now, db_index=True)
     sent_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
 

@@ -116,9 +116,13 @@ def queue(
     promulgation_date: datetime.date | None = None,
     business_type: int | None = None,
     status_code: str = "",
+    document=None,
+    recipient=None,
 ) -> Package:
     """Write an outgoing package (in the caller's transaction) and send it after the commit."""
     row = Package.objects.create(
+        document=document,
+        recipient=recipient,
         direction=Direction.OUT,
         message_type=message_type,
         business_type=business_type,
@@ -197,6 +201,8 @@ def deliver(package_id: int, *, now: datetime.datetime | None = None) -> str:
                 row.state, row.next_attempt_at = PackageState.FAILED, now + waits[row.attempts - 1]
                 logger.info("package %s failed (attempt %s), next at %s: %s", row.pk, row.attempts, row.next_attempt_at, exc)
             row.save(update_fields=["attempts", "state", "next_attempt_at", "last_error"])
+            if row.state == PackageState.GIVEN_UP:
+                _tell_document(row, "failed", str(exc))
             if row.state == PackageState.FAILED:
                 _schedule_retry(row)
             return row.state
@@ -205,7 +211,26 @@ def deliver(package_id: int, *, now: datetime.datetime | None = None) -> str:
         row.last_error = ""
         row.save(update_fields=["attempts", "state", "sent_at", "next_attempt_at", "remote_reference", "last_error"])
         audit.record("exchange.package_sent", obj=row, summary=f"→ {row.peer.organ_id}", reference=reference[:100])
+        _tell_document(row, "sent")
         return row.state
+
+
+def _tell_document(row: Package, state: str, note: str = "") -> None:
+    """A new document's package got through (or was given up): its recipient's delivery state, in the
+    document's history (documents.services.record_delivery)."""
+    if row.recipient_id is None or row.message_type != MessageType.EDOC or row.business_type:
+        return
+    from motcua.documents import services as documents
+    from motcua.documents.constants import DeliveryState, Status
+    from motcua.documents.models import Recipient
+
+    recipient = Recipient.objects.select_related("document").filter(pk=row.recipient_id).first()
+    if recipient is None or recipient.document.status != Status.SENT:
+        return
+    if state == "sent" and recipient.state == DeliveryState.PENDING:
+        documents.record_delivery(recipient, state=DeliveryState.SENT)
+    elif state == "failed" and recipient.state in (DeliveryState.PENDING, DeliveryState.SENT):
+        documents.record_delivery(recipient, state=DeliveryState.FAILED, description=note)
 
 
 def _schedule_retry(row: Package) -> None:
@@ -282,8 +307,14 @@ def check(data: bytes) -> tuple[Peer, edxml.Package | edxml.StatusMessage]:
     return peer, content
 
 
+def our_agencies():
+    """The agencies this system works for: every agency except those configured as peers (a
+    deployment keeps the agencies it writes to as agencies too)."""
+    return Agency.objects.exclude(code="").exclude(code__in=Peer.objects.values("organ_id"))
+
+
 def our_agency(organ_ids: list[str]) -> Agency | None:
-    return Agency.objects.filter(code__in=organ_ids).order_by("code").first()
+    return our_agencies().filter(code__in=organ_ids).order_by("code").first()
 
 
 @dataclass
@@ -390,7 +421,7 @@ def poll(*, transport: str) -> dict[str, int]:
     (or refused) and acknowledged. Counts by outcome."""
     carrier = plugin(transport)
     counts = {"received": 0, "duplicate": 0, "refused": 0}
-    organ_ids = list(Agency.objects.exclude(code="").values_list("code", flat=True))
+    organ_ids = list(our_agencies().values_list("code", flat=True))
     for item in carrier.receive(organ_ids):
         try:
             receipt = receive(item.data, reference=item.reference)
