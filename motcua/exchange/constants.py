@@ -44,10 +44,11 @@ class MessageType(models.TextChoices):
 
 
 class PackageState(models.TextChoices):
-    """Where a package stands on our side. Outgoing: queued → sent (or failed, retried, given up).
+    """Where a package stands on our side. Outgoing: queued → sending → sent (or failed, retried, given up).
     Incoming: received (applied to a document) or refused (and why)."""
 
     QUEUED = "queued", _("Chờ gửi")
+    SENDING = "sending", _("Đang gửi")
     SENT = "sent", _("Đã gửi")
     FAILED = "failed", _("Gửi lỗi, sẽ gửi lại")
     GIVEN_UP = "given_up", _("Đã ngừng gửi")

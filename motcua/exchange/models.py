@@ -95,6 +95,7 @@ class Package(models.Model):
     state = models.CharField(_("tình trạng"), max_length=10, choices=PackageState.choices)
     attempts = models.PositiveSmallIntegerField(_("số lần gửi"), default=0)
     next_attempt_at = models.DateTimeField(_("gửi lại lúc"), null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_error = models.TextField(_("lỗi gần nhất"), blank=True)
     remote_reference = models.CharField(_("mã bên nhận"), max_length=100, blank=True)
     # The official document the package carries (or answers), and for an outgoing one its recipient.

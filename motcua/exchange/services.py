@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 
 from motcua.agencies.models import Agency
 from motcua.core import audit, clock
@@ -169,50 +169,71 @@ def retry_waits() -> list[datetime.timedelta]:
     return [datetime.timedelta(minutes=m) for m in getattr(settings, "MOTCUA_EXCHANGE_RETRY_MINUTES", [1, 5, 15])]
 
 
+# A package claimed for sending longer ago than this is taken to be lost with its worker.
+SENDING_TIMEOUT = datetime.timedelta(minutes=10)
+
+
+def _due(now: datetime.datetime) -> Q:
+    return (
+        Q(state=PackageState.QUEUED)
+        | Q(state=PackageState.FAILED, next_attempt_at__isnull=True)
+        | Q(state=PackageState.FAILED, next_attempt_at__lte=now)
+        | Q(state=PackageState.SENDING, claimed_at__lt=now - SENDING_TIMEOUT)
+    )
+
+
 def deliver(package_id: int, *, now: datetime.datetime | None = None) -> str:
     """One attempt at sending a queued package, or a failed one whose next attempt is due; its state.
-    The row is locked for the attempt: two workers never send the same package at once."""
+
+    The attempt is claimed by one conditional UPDATE (two workers never send the same package at
+    once), and the network call is made outside any transaction: no lock is held while the other side
+    answers, which may itself call us back (a status message in answer to a recall). The outcome is
+    written in a transaction of its own."""
     now = now or clock.now()
-    with transaction.atomic():
-        row = Package.objects.select_for_update().select_related("peer").filter(pk=package_id).first()
-        if row is None or row.direction != Direction.OUT:
-            return ""
-        due = row.state == PackageState.QUEUED or (
-            row.state == PackageState.FAILED and (row.next_attempt_at is None or row.next_attempt_at <= now)
+    claimed = (
+        Package.objects.filter(pk=package_id, direction=Direction.OUT)
+        .filter(_due(now))
+        .update(state=PackageState.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    )
+    row = Package.objects.select_related("peer", "agency").filter(pk=package_id).first()
+    if row is None or not claimed:
+        return row.state if row is not None else ""
+    try:
+        reference = plugin(row.peer.transport).send(
+            row.peer,
+            bytes(row.raw),
+            message_type=row.message_type,
+            sender=row.agency.code if row.agency is not None else "",
         )
-        if not due:
-            return row.state
-        row.attempts += 1
-        try:
-            reference = plugin(row.peer.transport).send(
-                row.peer,
-                bytes(row.raw),
-                message_type=row.message_type,
-                sender=row.agency.code if row.agency is not None else "",
-            )
-        except TransportError as exc:
-            row.last_error = str(exc)[:2000]
-            waits = retry_waits()
-            if exc.permanent or row.attempts > len(waits):
-                row.state, row.next_attempt_at = PackageState.GIVEN_UP, None
-                logger.warning("package %s given up after %s attempts: %s", row.pk, row.attempts, exc)
-                audit.record("exchange.package_given_up", obj=row, summary=str(exc)[:400], attempts=row.attempts)
-            else:
-                row.state, row.next_attempt_at = PackageState.FAILED, now + waits[row.attempts - 1]
-                logger.info("package %s failed (attempt %s), next at %s: %s", row.pk, row.attempts, row.next_attempt_at, exc)
-            row.save(update_fields=["attempts", "state", "next_attempt_at", "last_error"])
-            if row.state == PackageState.GIVEN_UP:
-                _tell_document(row, "failed", str(exc))
-            if row.state == PackageState.FAILED:
-                _schedule_retry(row)
-            return row.state
-        row.state, row.sent_at, row.next_attempt_at = PackageState.SENT, now, None
+    except TransportError as exc:
+        return _failed(row, exc, now)
+    with transaction.atomic():
+        row.state, row.sent_at, row.next_attempt_at = PackageState.SENT, clock.now(), None
         row.remote_reference = reference[:100]
         row.last_error = ""
-        row.save(update_fields=["attempts", "state", "sent_at", "next_attempt_at", "remote_reference", "last_error"])
+        row.save(update_fields=["state", "sent_at", "next_attempt_at", "remote_reference", "last_error"])
         audit.record("exchange.package_sent", obj=row, summary=f"→ {row.peer.organ_id}", reference=reference[:100])
         _tell_document(row, "sent")
-        return row.state
+    return row.state
+
+
+def _failed(row: Package, exc: TransportError, now: datetime.datetime) -> str:
+    with transaction.atomic():
+        row.last_error = str(exc)[:2000]
+        waits = retry_waits()
+        if exc.permanent or row.attempts > len(waits):
+            row.state, row.next_attempt_at = PackageState.GIVEN_UP, None
+            logger.warning("package %s given up after %s attempts: %s", row.pk, row.attempts, exc)
+            audit.record("exchange.package_given_up", obj=row, summary=str(exc)[:400], attempts=row.attempts)
+            _tell_document(row, "failed", str(exc))
+        else:
+            row.state, row.next_attempt_at = PackageState.FAILED, now + waits[row.attempts - 1]
+            logger.info(
+                "package %s failed (attempt %s), next at %s: %s", row.pk, row.attempts, row.next_attempt_at, exc
+            )
+            _schedule_retry(row)
+        row.save(update_fields=["state", "next_attempt_at", "last_error"])
+    return row.state
 
 
 def _tell_document(row: Package, state: str, note: str = "") -> None:
@@ -247,7 +268,7 @@ def deliver_due(*, now: datetime.datetime | None = None, limit: int = 500) -> in
     now = now or clock.now()
     ids = list(
         Package.objects.filter(direction=Direction.OUT)
-        .filter(Q(state=PackageState.QUEUED) | Q(state=PackageState.FAILED, next_attempt_at__lte=now))
+        .filter(_due(now))
         .order_by("id")
         .values_list("pk", flat=True)[:limit]
     )

@@ -106,7 +106,7 @@ def sender_view(args: dict) -> dict:
     history = list(
         document.actions.filter(type=ActionType.REMOTE_STATUS).order_by("id").values_list("data", flat=True)
     )
-    recipient = document.recipients.get()
+    recipient = document.recipients.get(channel="electronic")
     sent = list(
         Package.objects.filter(document=document, direction=PackageDirection.OUT).values_list("state", flat=True)
     )

@@ -58,13 +58,16 @@ class Deployment:
             raise AssertionError(f"{self.name}: manage.py {args[0]} failed:\n{done.stdout}\n{done.stderr}")
         return done.stdout
 
-    def step(self, name: str, **args) -> dict:
-        code = f"import json; from motcua.exchange.tests.deployment import step; step({name!r}, json.loads({json.dumps(args)!r}))"
+    def step(self, step_name: str, /, **args) -> dict:
+        code = (
+            "import json; from motcua.exchange.tests.deployment import step; "
+            f"step({step_name!r}, json.loads({json.dumps(args)!r}))"
+        )
         output = self.manage("shell", "-c", code)
         for line in reversed(output.splitlines()):
             if line.startswith("RESULT "):
                 return json.loads(line[len("RESULT "):])
-        raise AssertionError(f"{self.name}: step {name} printed no result:\n{output}")
+        raise AssertionError(f"{self.name}: step {step_name} printed no result:\n{output}")
 
     def start(self, *args: str) -> None:
         log = open(self.directory / f"{args[0]}.log", "w")  # noqa: SIM115  (closed with the process)
