@@ -58,3 +58,23 @@ def backbone(backbone_process, settings):
     settings.MOTCUA_EXCHANGE_BACKBONE_SECRET = "exchange-test-secret"
     settings.MOTCUA_EXCHANGE_BACKBONE_SYSTEM_ID = "test"
     return backbone_process
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    """Files of received documents go to a temporary directory."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media")},
+        },
+    }
+
+
+@pytest.fixture
+def document_types(db):
+    """The document types (a transactional test empties the table its data migration filled)."""
+    from motcua.documents.models import DocumentType
+
+    DocumentType.objects.get_or_create(code="cong-van", defaults={"name": "Công văn", "abbreviation": ""})

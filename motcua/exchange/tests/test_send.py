@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def ours():
+def ours(document_types):
     return factories.local_agency()
 
 
