@@ -23,3 +23,17 @@ urlpatterns += [
     path("tra-cuu-ho-so/", search_views.search_dossiers, name="search"),
     path("ky-so/<str:ref>/", signing_views.sign_result, name="sign_result"),
 ]
+
+from motcua.backoffice import document_views  # noqa: E402
+
+urlpatterns += [
+    path("van-ban/di/", document_views.outgoing, name="documents_out"),
+    path("van-ban/den/", document_views.incoming, name="documents_in"),
+    path("van-ban/soan-thao/", document_views.new_draft, name="document_new"),
+    path("van-ban/den/vao-so/", document_views.register_paper, name="document_paper"),
+    path("van-ban/<int:pk>/", document_views.document_page, name="document"),
+    path("van-ban/<int:pk>/sua/", document_views.edit_draft, name="document_edit"),
+    path("van-ban/<int:pk>/tra-loi/", document_views.answer, name="document_answer"),
+    path("van-ban/<int:pk>/tep/<int:file_id>/", document_views.document_file, name="document_file"),
+    path("van-ban/<int:pk>/<slug:action>/", document_views.document_action, name="document_action"),
+]

@@ -20,6 +20,7 @@ from motcua.agencies.models import AdministrativeUnit, Agency
 from motcua.agencies.services import import_units
 from motcua.catalog.models import Procedure
 from motcua.catalog.services import create_procedure, publish_version
+from motcua.demo.documents import load_documents
 from motcua.demo.dossiers import DEFAULT_COUNT, load_dossiers
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -310,6 +311,13 @@ USERS = [
         email="leader@demo.motcua.vn",
     ),
     UserSeed(
+        "clerk",
+        "Đỗ Thị Giang",
+        AccountKind.STAFF,
+        roles=(("justice", Role.CLERK), ("commune_minh_xuan", Role.CLERK)),
+        email="clerk@demo.motcua.vn",
+    ),
+    UserSeed(
         "agencyadmin",
         "Hoàng Văn Em",
         AccountKind.STAFF,
@@ -448,6 +456,7 @@ def load_demo(
     agencies = seed_agencies()
     users = seed_users(agencies)
     procedures = load_procedures(agencies)
+    documents = load_documents(agencies)
     if dossiers == 0:
         loaded = {"dossiers": 0, "renders_queued": 0}
     else:
@@ -459,4 +468,5 @@ def load_demo(
         "procedures": Procedure.objects.count(),
         "dossiers": loaded["dossiers"],
         "renders_queued": loaded["renders_queued"],
+        "documents": documents,
     }

@@ -28,8 +28,12 @@ SIGNATURE_BOX_MM = (70, 26)
 ISSUE_ANCHOR = "so-ngay-ban-hanh"
 ISSUE_BOX_MM = (62, 16)
 
-URGENCY_MARKS = {Urgency.URGENT: "KHẨN", Urgency.VERY_URGENT: "THƯỢNG KHẨN", Urgency.FLASH: "HỎA TỐC"}
-SECRECY_MARKS = {
+URGENCY_MARKS: dict[str, str] = {
+    Urgency.URGENT: "KHẨN",
+    Urgency.VERY_URGENT: "THƯỢNG KHẨN",
+    Urgency.FLASH: "HỎA TỐC",
+}
+SECRECY_MARKS: dict[str, str] = {
     Confidentiality.CONFIDENTIAL: "MẬT",
     Confidentiality.SECRET: "TỐI MẬT",
     Confidentiality.TOP_SECRET: "TUYỆT MẬT",
@@ -43,7 +47,8 @@ def date_line(day: datetime.date | None) -> str:
     """'ngày 05 tháng 3 năm 2026' (Decree 30: days below 10 and the months 1 and 2 take a leading
     zero); blank slots before the date is known."""
     if day is None:
-        return "ngày      tháng      năm " + str(timezone.localdate().year)
+        blank = "\u00a0" * 8  # filled by the clerk's stamp at issue, as on paper
+        return f"ngày {blank} tháng {blank} năm {timezone.localdate().year}"
     month = f"{day.month:02d}" if day.month < 3 else str(day.month)
     return f"ngày {day.day:02d} tháng {month} năm {day.year}"
 
@@ -77,7 +82,7 @@ def context(document: OfficialDocument, *, with_number: bool, reserve_issue_box:
     abbreviation = register.agency_abbreviation if register is not None else _default_abbreviation(document)
     return {
         "agency_name": agency.name,
-        "parent_name": agency.parent.name if agency.parent_id else "",
+        "parent_name": agency.parent.name if agency.parent is not None else "",
         "number": format_number(document.number) if with_number and document.number else "",
         "notation_suffix": notation_suffix(kind.abbreviation, abbreviation, document.unit_abbreviation),
         "notation": document.notation if with_number else "",

@@ -23,10 +23,10 @@ from django.utils.translation import gettext_lazy
 from motcua.accounts.constants import AccountKind, Role
 from motcua.accounts.models import Membership, User
 from motcua.core import clock
+from motcua.documents import signatures
 from motcua.documents.constants import ActionType, Direction, ReviewDecision, Status
 from motcua.documents.models import OfficialDocument, Register
 from motcua.dossiers.errors import NotAllowed, WrongState
-from motcua.signing import conf as signing_conf
 from motcua.signing import selectors as signing_selectors
 
 
@@ -74,7 +74,7 @@ class Facts:
     @cached_property
     def leader_may_sign(self) -> bool:
         """With signing configured, the leader holds a usable certificate."""
-        if not signing_conf.enabled():
+        if not signatures.enabled():
             return True
         user = self.user
         return (
@@ -85,7 +85,8 @@ class Facts:
 
     @cached_property
     def agency_may_seal(self) -> bool:
-        if not signing_conf.enabled():
+        """A document the leader signed digitally is issued with the agency's signature."""
+        if not self.document.signed_digitally or not signatures.enabled():
             return True
         return signing_selectors.usable_certificate(agency=self.document.agency, now=self.now) is not None
 

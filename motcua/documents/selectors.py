@@ -10,7 +10,7 @@ from motcua.accounts.constants import AccountKind, Role
 from motcua.accounts.models import Membership, User
 from motcua.core import clock
 from motcua.core.text import fold
-from motcua.documents.constants import Channel, Direction, Status
+from motcua.documents.constants import OPEN_INCOMING, Channel, Direction, Status
 from motcua.documents.models import OfficialDocument, Recipient, Register
 
 DOCUMENT_ROLES = (Role.SPECIALIST, Role.CLERK, Role.LEADER, Role.RECEPTION)
@@ -67,7 +67,7 @@ def search(
     if status:
         documents = documents.filter(status=status)
     if overdue:
-        documents = documents.overdue()
+        documents = documents.filter(status__in=OPEN_INCOMING, due_on__lt=clock.localdate())
     if mine:
         documents = documents.filter(handler=user)
     q = (q or "").strip()

@@ -132,7 +132,7 @@ def _invalid(field: str, message: str) -> InvalidInput:
 
 
 def _text(value: str | None, field: str, label: str, *, limit: int, required: bool = True) -> str:
-    value = (value or "").strip()
+    value = (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
     if required and not value:
         raise _invalid(field, _("Vui lòng nhập %(field)s.") % {"field": label})
     if len(value) > limit:

@@ -14,6 +14,10 @@ PDF is laid out again with its number and date (motcua.documents.rendering).
 """
 
 import datetime
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
@@ -26,27 +30,52 @@ from motcua.signing import conf, pades, selectors, signers
 from motcua.signing.constants import RequestState
 from motcua.signing.models import Certificate
 
+logger = logging.getLogger(__name__)
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 LEADER_REASON = "Ký ban hành văn bản"
 ISSUE_REASON = "Văn thư cơ quan phát hành văn bản"
 
 
+_off: ContextVar[bool] = ContextVar("motcua_document_signing_off", default=False)
+
+
+@contextmanager
+def off() -> Iterator[None]:
+    """Documents signed in the block are laid out and issued without digital signatures (the demo
+    loader runs before the demo's certificates exist). Explicit, so that nothing needs patching."""
+    token = _off.set(True)
+    try:
+        yield
+    finally:
+        _off.reset(token)
+
+
 def enabled() -> bool:
-    return conf.enabled()
+    return conf.enabled() and not _off.get()
 
 
 def _sign(job: signers.Job) -> bytes:
     plugin = signers.plugin_for(job.certificate)
     if plugin.asynchronous:
         raise WrongState(_("Văn bản hành chính chỉ ký được bằng chứng thư số có khóa lưu tại hệ thống."))
-    outcome = plugin.sign(job)
+    outcome = _attempt(plugin, job)
     if (outcome.state != RequestState.SIGNED or outcome.pdf is None) and job.timestamp_url:
         # The time-stamp authority may be down: a signature without time-stamp (B-B) is still valid.
         job.timestamp_url = None
-        outcome = plugin.sign(job)
+        outcome = _attempt(plugin, job)
     if outcome.state != RequestState.SIGNED or outcome.pdf is None:
         raise WrongState(_("Ký số không thành công: %(reason)s") % {"reason": outcome.message})
     return outcome.pdf
+
+
+def _attempt(plugin: signers.SignerPlugin, job: signers.Job) -> signers.Outcome:
+    """A plugin's outcome; an unexpected failure (a corrupt key, a PDF the signer cannot read) is
+    logged and told to the person as a failed signature, never a server error."""
+    try:
+        return plugin.sign(job)
+    except Exception as exc:  # pyHanko, Pillow and the key store raise many kinds
+        logger.exception("signing an official document failed")
+        return signers.Outcome(RequestState.FAILED, message=f"{type(exc).__name__}: {exc}"[:300])
 
 
 def _certificate(*, user: User | None = None, agency=None, now: datetime.datetime) -> Certificate:
@@ -69,7 +98,7 @@ def sign_by_leader(document: OfficialDocument, pdf: bytes, leader: User, now: da
     name = leader.full_name or leader.username
     lines = [f"Ký bởi: {name}"]
     if document.signer_title:
-        lines.append(document.signer_title.replace("\n", " ")[:60])
+        lines.append(" ".join(document.signer_title.split())[:60])
     lines += [document.agency.name, f"Ngày ký: {now.astimezone(VN_TZ):%d/%m/%Y %H:%M}"]
     job = signers.Job(
         pdf=pdf,

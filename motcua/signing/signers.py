@@ -130,17 +130,14 @@ def client() -> smartca.Client:
     return smartca.Client(conf.remote_url(), sp_id, sp_password)
 
 
-def _doc_id(job: Job) -> str:
-    if job.attachment is None:
-        raise SignerUnavailable("A remote signature needs a dossier's document to wait on.")
-    return job.attachment.verification_code or str(job.attachment.pk)
-
-
 @register(Provider.SMARTCA)
 class SmartCASigner(SignerPlugin):
     asynchronous = True
 
     def sign(self, job: Job) -> Outcome:
+        attachment = job.attachment
+        if attachment is None:  # an official document: the request would have nothing to wait on
+            return Outcome(RequestState.FAILED, message="A remote signature needs a dossier's document.")
         certificate = job.certificate
         cred = credential(certificate)
         try:
@@ -164,13 +161,13 @@ class SmartCASigner(SignerPlugin):
                 transaction_id=transaction_id,
                 description=job.description,
                 digest=prepared.to_be_signed,
-                doc_id=_doc_id(job),
+                doc_id=attachment.verification_code or str(attachment.pk),
             )
         except smartca.SmartCAError as exc:
             return Outcome(RequestState.FAILED, message=str(exc))
         now = clock.now()
         request = SigningRequest.objects.create(
-            attachment=job.attachment,
+            attachment=attachment,
             certificate=certificate,
             signer=job.signer,
             transaction_id=started.transaction_id,

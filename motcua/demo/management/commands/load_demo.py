@@ -29,6 +29,7 @@ class Command(BaseCommand):
             f"({counts['procedures_created']} new)."
         )
         self.stdout.write(f"Demo dossiers: {counts['dossiers']}.")
+        self.stdout.write(f"Demo official documents: {counts['documents']} (new).")
         if counts["renders_queued"]:
             self.stdout.write(
                 f"Queued {counts['renders_queued']} PDF notices and results for the task worker "

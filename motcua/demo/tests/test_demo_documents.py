@@ -1,0 +1,21 @@
+from django.core.management import call_command
+
+from motcua.documents.constants import INCOMING_STATUSES, OUTGOING_STATUSES, Status
+from motcua.documents.models import OfficialDocument
+
+
+def test_the_demo_has_documents_in_every_state_for_two_agencies(db):
+    import io
+
+    call_command("load_demo", "--dossiers=0", stdout=io.StringIO())
+    documents = OfficialDocument.objects.all()
+    assert documents.values("agency").distinct().count() == 2
+    statuses = set(documents.values_list("status", flat=True))
+    wanted = set(OUTGOING_STATUSES) | set(INCOMING_STATUSES) - {Status.REFUSED, Status.RECALLED}
+    assert wanted <= statuses
+    assert documents.overdue().exists()
+    issued = documents.filter(status=Status.SENT).first()
+    assert issued.notation.endswith(("/STP-VP", "/UBND-VP"))  # công văn: agency-unit
+    count = documents.count()
+    call_command("load_demo", "--dossiers=0", stdout=io.StringIO())
+    assert OfficialDocument.objects.count() == count
