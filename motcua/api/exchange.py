@@ -5,16 +5,22 @@
   authenticate it. 201 ``{id, code_number, code_notation, from_organ_id, subject}`` (200 with the same
   answer when these very bytes were received before); 403 when the sender is not a peer; 422 with the
   reason for a bad structure or signature.
+- ``GET /api/documents/{id}/edxml``: the package of an official document as it was sent (outgoing) or
+  received (incoming), byte for byte, ``application/xml``; to the officers who may see the document
+  (anyone else: 404, as if it did not exist).
 """
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
-from motcua.api.schemas import ErrorOut
-from motcua.exchange import edxml, services
+from motcua.api.auth import BearerToken
+from motcua.api.schemas import ErrorOut, Message
+from motcua.documents import selectors as document_selectors
+from motcua.exchange import edxml, selectors, services
 
 router = Router(tags=["exchange"])
+documents_router = Router(auth=BearerToken(), tags=["documents"])
 
 
 class ReceivedOut(Schema):
@@ -65,3 +71,20 @@ def receive_edxml(request: HttpRequest):
             "status_code": row.status_code,
         },
     )
+
+
+@documents_router.get(
+    "/{document_id}/edxml",
+    response={200: None, 401: Message, 404: Message},
+    openapi_extra={"responses": {"200": {"description": "The edXML package.", "content": {"application/xml": {}}}}},
+)
+def document_edxml(request: HttpRequest, document_id: int):
+    """The edXML package of a document as sent or received (QCVN 102:2016), byte for byte."""
+    document = document_selectors.get_visible(request.auth, document_id) if 0 < document_id < 2**63 else None
+    row = selectors.package_of(document) if document is not None else None
+    if row is None:
+        return Status(404, {"detail": _("Văn bản này không có gói tin liên thông.")})
+    response = HttpResponse(bytes(row.raw), content_type="application/xml")
+    response["Content-Disposition"] = f'inline; filename="van-ban-{document_id}.edxml"'
+    response["X-Content-SHA256"] = row.sha256
+    return response

@@ -135,3 +135,21 @@ def test_our_issued_document_goes_to_the_peer_and_its_status_comes_back(bureau, 
     receive(status, sender)
     recipient = document.recipients.get(organ_id=sender.code)
     assert recipient.status_code == "04"
+
+
+def test_the_api_gives_the_package_as_received_to_the_officers_of_the_agency(bureau, sender):
+    from django.test import Client
+
+    from motcua.accounts.services import issue_token
+
+    data = factories.signed(factories.package(), sender)
+    document = services.receive(data).package.document
+    clerk = {"HTTP_AUTHORIZATION": f"Bearer {issue_token(bureau.clerk)[0]}"}
+    answer = Client().get(f"/api/documents/{document.pk}/edxml", **clerk)
+    assert answer.status_code == 200
+    assert answer["Content-Type"] == "application/xml"
+    assert answer.content == data
+    stranger = document_factories.make_bureau("Ủy ban nhân dân phường Khác", "UBND", "Phường Khác")
+    other = {"HTTP_AUTHORIZATION": f"Bearer {issue_token(stranger.clerk)[0]}"}
+    assert Client().get(f"/api/documents/{document.pk}/edxml", **other).status_code == 404
+    assert Client().get(f"/api/documents/{document.pk}/edxml").status_code == 401
