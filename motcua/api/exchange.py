@@ -76,7 +76,9 @@ def receive_edxml(request: HttpRequest):
 @documents_router.get(
     "/{document_id}/edxml",
     response={200: None, 401: Message, 404: Message},
-    openapi_extra={"responses": {"200": {"description": "The edXML package.", "content": {"application/xml": {}}}}},
+    openapi_extra={
+        "responses": {"200": {"description": "The edXML package.", "content": {"application/xml": {}}}}
+    },
 )
 def document_edxml(request: HttpRequest, document_id: int):
     """The edXML package of a document as sent or received (QCVN 102:2016), byte for byte."""

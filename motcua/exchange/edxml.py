@@ -5,9 +5,11 @@ A document package::
     <edXML xmlns="http://www.mic.gov.vn/TBT/QCVN_102_2016">
       <edXMLEnvelope>
         <edXMLHeader>
-          <MessageHeader> From, To+, Code, PromulgationInfo, DocumentType, Subject, Content, SignerInfo,
-                          DueDate, ToPlaces, OtherInfo, ResponseFor*, SteeringType, DocumentId </MessageHeader>
-          <TraceHeaderList> TraceHeader+ {OrganId, Timestamp}, Bussiness {BussinessDocType, ...} </TraceHeaderList>
+          <MessageHeader> From, To+, Code, PromulgationInfo, DocumentType, Subject, Content,
+            SignerInfo, DueDate, ToPlaces, OtherInfo, ResponseFor*, SteeringType, DocumentId
+          </MessageHeader>
+          <TraceHeaderList> TraceHeader+ {OrganId, Timestamp}, Bussiness {BussinessDocType, ...}
+          </TraceHeaderList>
           <ds:Signature/>   (XML-DSig, enveloped: motcua.exchange.signature)
         </edXMLHeader>
         <edXMLBody><edXMLManifest> Reference+ (xlink:href="cid:…") </edXMLManifest></edXMLBody>
@@ -492,7 +494,10 @@ def _read_response_for(r: _Reader) -> ResponseFor:
 
 def is_status(root: etree._Element) -> bool:
     """Is this tree a status message (a MessageHeader with a StatusCode)?"""
-    return root.find(f"{_q('edXMLEnvelope')}/{_q('edXMLHeader')}/{_q('MessageHeader')}/{_q('StatusCode')}") is not None
+    return (
+        root.find(f"{_q('edXMLEnvelope')}/{_q('edXMLHeader')}/{_q('MessageHeader')}/{_q('StatusCode')}")
+        is not None
+    )
 
 
 def parse(data: bytes | etree._Element) -> Package | StatusMessage:
@@ -560,20 +565,26 @@ def parse_package(root: etree._Element) -> Package:
         subject=m.text("Subject", required=True),
         content=m.text("Content"),
         signer_info=SignerInfo(
-            competence=signer.text("Competence"), position=signer.text("Position"), full_name=signer.text("FullName")
+            competence=signer.text("Competence"),
+            position=signer.text("Position"),
+            full_name=signer.text("FullName"),
         )
         if signer is not None
         else SignerInfo(),
         due_date=m.date("DueDate", required=False),
-        to_places=[(p.node.text or "").strip() for p in places.children("Place")] if places is not None else [],
+        to_places=[(p.node.text or "").strip() for p in places.children("Place")]
+        if places is not None
+        else [],
         other_info=other_info,
         response_for=[_read_response_for(r) for r in m.children("ResponseFor")],
         steering_type=m.text("SteeringType") or "0",
         document_id=m.text("DocumentId", required=True),
     )
     trace_list = header.child("TraceHeaderList")
-    traces = [TraceHeader(organ_id=t.text("OrganId", required=True), timestamp=t.timestamp("Timestamp"))
-              for t in trace_list.children("TraceHeader")]
+    traces = [
+        TraceHeader(organ_id=t.text("OrganId", required=True), timestamp=t.timestamp("Timestamp"))
+        for t in trace_list.children("TraceHeader")
+    ]
     business = Business()
     b = trace_list.maybe("Bussiness")
     if b is not None:
@@ -586,7 +597,9 @@ def parse_package(root: etree._Element) -> Package:
             staff_info=_read_staff(b.maybe("StaffInfo")),
             paper=b.integer("Paper"),
         )
-    return Package(header=message, traces=traces, business=business, attachments=_read_attachments(top, envelope))
+    return Package(
+        header=message, traces=traces, business=business, attachments=_read_attachments(top, envelope)
+    )
 
 
 def _read_attachments(top: _Reader, envelope: _Reader) -> list[Attachment]:
@@ -607,7 +620,9 @@ def _read_attachments(top: _Reader, envelope: _Reader) -> list[Attachment]:
             raise MalformedPackage(f"{reference.path}: xlink:href {href!r} does not match ContentId {cid!r}.")
         node = encoded.pop(cid, None)
         if node is None:
-            raise MalformedPackage(f"{reference.path}: no AttachmentEncoded/Attachment with ContentId {cid!r}.")
+            raise MalformedPackage(
+                f"{reference.path}: no AttachmentEncoded/Attachment with ContentId {cid!r}."
+            )
         try:
             data = base64.b64decode(node.text("ContentTransferEncoded"), validate=False)
         except (binascii.Error, ValueError):
@@ -615,7 +630,9 @@ def _read_attachments(top: _Reader, envelope: _Reader) -> list[Attachment]:
         attachments.append(
             Attachment(
                 name=reference.text("AttachmentName") or node.text("AttachmentName") or cid,
-                content_type=reference.text("ContentType") or node.text("ContentType") or "application/octet-stream",
+                content_type=reference.text("ContentType")
+                or node.text("ContentType")
+                or "application/octet-stream",
                 data=data,
                 content_id=cid,
                 description=reference.text("Description") or node.text("Description"),

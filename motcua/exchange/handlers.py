@@ -132,12 +132,18 @@ def _change(row: Package, content: edxml.Package) -> None:
     row.document = old
     if business == BusinessType.RECALL:
         row.save(update_fields=["document"])
-        outgoing.send_status(old, StatusCode.ACCEPTED, str(_("Đồng ý thu hồi: %(r)s")) % {"r": reason}, regarding=regarding)
-        outgoing.send_status(old, StatusCode.RECALLED, str(_("Văn bản đã được thu hồi.")), regarding=regarding)
+        outgoing.send_status(
+            old, StatusCode.ACCEPTED, str(_("Đồng ý thu hồi: %(r)s")) % {"r": reason}, regarding=regarding
+        )
+        outgoing.send_status(
+            old, StatusCode.RECALLED, str(_("Văn bản đã được thu hồi.")), regarding=regarding
+        )
         return
     new = _file(row, content)
     outgoing.send_status(
-        old, StatusCode.ACCEPTED, str(_("Đã nhận văn bản %(code)s thay cho văn bản cũ.")) % {"code": new.sender_notation},
+        old,
+        StatusCode.ACCEPTED,
+        str(_("Đã nhận văn bản %(code)s thay cho văn bản cũ.")) % {"code": new.sender_notation},
         regarding=regarding,
     )
 
@@ -189,7 +195,9 @@ def _status(row: Package, content: edxml.StatusMessage) -> None:
         direction=DocumentDirection.OUTGOING, agency=row.agency, exchange_id=content.response_for.document_id
     ).first()
     if document is None:
-        logger.info("status %s about an unknown document %s", content.status_code, content.response_for.document_id)
+        logger.info(
+            "status %s about an unknown document %s", content.status_code, content.response_for.document_id
+        )
         return
     row.document = document
     row.save(update_fields=["document"])

@@ -56,7 +56,9 @@ class Peer(models.Model):
         try:
             check_certificate_pem(self.certificate_pem or "")
         except ValueError:
-            errors["certificate_pem"] = _("Chứng thư số phải là một chứng thư X.509 dạng PEM (-----BEGIN CERTIFICATE-----).")
+            errors["certificate_pem"] = _(
+                "Chứng thư số phải là một chứng thư X.509 dạng PEM (-----BEGIN CERTIFICATE-----)."
+            )
         if self.transport == Transport.DIRECT and not self.endpoint_url:
             errors["endpoint_url"] = _("Gửi trực tiếp cần địa chỉ hệ thống nơi nhận.")
         if errors:
@@ -75,7 +77,9 @@ class Package(models.Model):
         _("nghiệp vụ"), choices=BusinessType.choices, null=True, blank=True
     )
     status_code = models.CharField(_("mã trạng thái"), max_length=2, choices=StatusCode.choices, blank=True)
-    peer = models.ForeignKey(Peer, verbose_name=_("cơ quan liên thông"), on_delete=models.PROTECT, related_name="packages")
+    peer = models.ForeignKey(
+        Peer, verbose_name=_("cơ quan liên thông"), on_delete=models.PROTECT, related_name="packages"
+    )
     agency = models.ForeignKey(
         "agencies.Agency",
         verbose_name=_("cơ quan của hệ thống"),
@@ -108,7 +112,11 @@ class Package(models.Model):
         related_name="exchange_packages",
     )
     recipient = models.ForeignKey(
-        "documents.Recipient", null=True, blank=True, on_delete=models.SET_NULL, related_name="exchange_packages"
+        "documents.Recipient",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="exchange_packages",
     )
     created_at = models.DateTimeField(default=clock.now, db_index=True)
     sent_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)

@@ -60,7 +60,9 @@ def _attachments(document: OfficialDocument) -> list[edxml.Attachment]:
         if row is None:
             continue
         with row.file.open("rb") as handle:
-            files.append(edxml.Attachment(row.name, row.content_type, handle.read(), description=str(description)))
+            files.append(
+                edxml.Attachment(row.name, row.content_type, handle.read(), description=str(description))
+            )
     return files
 
 
@@ -195,14 +197,24 @@ def update(document: OfficialDocument, *, actor: User, reason: str) -> list[Pack
     return _change(document, BusinessType.UPDATE, actor=actor, reason=reason)
 
 
-def replace(document: OfficialDocument, *, replaced: OfficialDocument, actor: User, reason: str) -> list[Package]:
+def replace(
+    document: OfficialDocument, *, replaced: OfficialDocument, actor: User, reason: str
+) -> list[Package]:
     """Send a new document that replaces a sent one (business type 3, ResponseFor the replaced one)."""
     _may_change(replaced, actor)
     from django.db import transaction
 
     with transaction.atomic():
-        queued = send_document(document, business=BusinessType.REPLACE, reason=reason, actor=actor, replaces=replaced)
-        audit.record("exchange.document_replaced", actor=actor, obj=document, summary=reason[:400], replaced=replaced.pk)
+        queued = send_document(
+            document, business=BusinessType.REPLACE, reason=reason, actor=actor, replaces=replaced
+        )
+        audit.record(
+            "exchange.document_replaced",
+            actor=actor,
+            obj=document,
+            summary=reason[:400],
+            replaced=replaced.pk,
+        )
     return queued
 
 
@@ -245,7 +257,9 @@ def send_status(
     if peer is None:
         return None
     if actor is None:
-        line = DocumentAction.objects.filter(document=document).order_by("-id").select_related("actor").first()
+        line = (
+            DocumentAction.objects.filter(document=document).order_by("-id").select_related("actor").first()
+        )
         actor = line.actor if line is not None else None
     answered = regarding or edxml.ResponseFor(
         organ_id=document.sender_organ_id,

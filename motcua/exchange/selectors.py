@@ -19,4 +19,8 @@ def package_of(document) -> Package | None:
 
 def status_messages(document) -> QuerySet[StatusMessage]:
     """The status messages about a document, sent or received, in the order they came."""
-    return StatusMessage.objects.filter(edxml_document_id=document.exchange_id).order_by("recorded_at", "id") if document.exchange_id else StatusMessage.objects.none()
+    return (
+        StatusMessage.objects.filter(edxml_document_id=document.exchange_id).order_by("recorded_at", "id")
+        if document.exchange_id
+        else StatusMessage.objects.none()
+    )

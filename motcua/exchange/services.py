@@ -73,7 +73,9 @@ def _load_key(key: signature.SigningKey) -> signature.SigningKey:
     from cryptography.hazmat.primitives.serialization import load_der_private_key
 
     if isinstance(key.key, bytes) and not key.key.startswith(b"-----"):
-        return signature.SigningKey(key=load_der_private_key(key.key, password=None), certificates=key.certificates)
+        return signature.SigningKey(
+            key=load_der_private_key(key.key, password=None), certificates=key.certificates
+        )
     return key
 
 
@@ -166,7 +168,9 @@ def _enqueue(pk: int, when: datetime.datetime | None = None) -> None:
 
 
 def retry_waits() -> list[datetime.timedelta]:
-    return [datetime.timedelta(minutes=m) for m in getattr(settings, "MOTCUA_EXCHANGE_RETRY_MINUTES", [1, 5, 15])]
+    return [
+        datetime.timedelta(minutes=m) for m in getattr(settings, "MOTCUA_EXCHANGE_RETRY_MINUTES", [1, 5, 15])
+    ]
 
 
 # A package claimed for sending longer ago than this is taken to be lost with its worker.
@@ -212,7 +216,9 @@ def deliver(package_id: int, *, now: datetime.datetime | None = None) -> str:
         row.remote_reference = reference[:100]
         row.last_error = ""
         row.save(update_fields=["state", "sent_at", "next_attempt_at", "remote_reference", "last_error"])
-        audit.record("exchange.package_sent", obj=row, summary=f"→ {row.peer.organ_id}", reference=reference[:100])
+        audit.record(
+            "exchange.package_sent", obj=row, summary=f"→ {row.peer.organ_id}", reference=reference[:100]
+        )
         _tell_document(row, "sent")
     return row.state
 
@@ -229,7 +235,11 @@ def _failed(row: Package, exc: TransportError, now: datetime.datetime) -> str:
         else:
             row.state, row.next_attempt_at = PackageState.FAILED, now + waits[row.attempts - 1]
             logger.info(
-                "package %s failed (attempt %s), next at %s: %s", row.pk, row.attempts, row.next_attempt_at, exc
+                "package %s failed (attempt %s), next at %s: %s",
+                row.pk,
+                row.attempts,
+                row.next_attempt_at,
+                exc,
             )
             _schedule_retry(row)
         row.save(update_fields=["state", "next_attempt_at", "last_error"])
@@ -356,7 +366,12 @@ def receive(data: bytes, *, reference: str = "") -> Receipt:
         recipients = [to.organ_id for to in content.header.to]
     agency = our_agency(recipients)
     if agency is None:
-        raise _refuse(422, "The package is for none of our agencies: " + ", ".join(recipients), data=data, sender=peer.organ_id)
+        raise _refuse(
+            422,
+            "The package is for none of our agencies: " + ", ".join(recipients),
+            data=data,
+            sender=peer.organ_id,
+        )
     digest = Package.digest(data)
     existing = Package.objects.filter(direction=Direction.IN, peer=peer, sha256=digest).first()
     if existing is not None:

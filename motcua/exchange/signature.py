@@ -72,12 +72,10 @@ def verify(data: bytes | etree._Element, certificate_pem: str | bytes) -> etree.
         raise BadSignature("The package must carry exactly one signature.")
     reference = signature.find(f"{{{edxml.DS}}}SignedInfo/{{{edxml.DS}}}Reference")
     if reference is None or reference.get("URI", None) != "":
-        raise BadSignature("The signature must cover the whole package (Reference URI=\"\").")
+        raise BadSignature('The signature must cover the whole package (Reference URI="").')
     pem = certificate_pem.decode() if isinstance(certificate_pem, bytes) else certificate_pem
     try:
-        result = XMLVerifier().verify(
-            root, x509_cert=pem, expect_config=_configuration()
-        )
+        result = XMLVerifier().verify(root, x509_cert=pem, expect_config=_configuration())
     except (InvalidSignature, InvalidInput) as exc:
         raise BadSignature(f"The signature does not verify: {exc}") from None
     signed = result.signed_xml  # type: ignore[union-attr]

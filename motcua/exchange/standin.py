@@ -69,7 +69,9 @@ class Backbone:
         recipients = [r.strip() for r in environ.get("HTTP_TO", "").split(",") if r.strip()]
         if message_type not in ("edoc", "status") or not sender or not recipients or not data:
             return respond_json(
-                start, {"status": "FAIL", "message": "messagetype, from, to and a body are required"}, "400 Bad Request"
+                start,
+                {"status": "FAIL", "message": "messagetype, from, to and a body are required"},
+                "400 Bad Request",
             )
         created = datetime.datetime.now(datetime.UTC).strftime("%Y%m%d%H%M%S")
         ids = []
@@ -85,9 +87,17 @@ class Backbone:
         message_type = query.get("messagetype", "")
         with self.lock:
             items = [
-                {"docId": d.doc_id, "from": d.sender, "to": d.recipient, "messagetype": d.message_type, "created": d.created}
+                {
+                    "docId": d.doc_id,
+                    "from": d.sender,
+                    "to": d.recipient,
+                    "messagetype": d.message_type,
+                    "created": d.created,
+                }
                 for d in self.deliveries.values()
-                if d.state == "pending" and d.recipient in wanted and (not message_type or d.message_type == message_type)
+                if d.state == "pending"
+                and d.recipient in wanted
+                and (not message_type or d.message_type == message_type)
             ]
         return respond_json(start, {"status": "OK", "data": items})
 
@@ -124,7 +134,8 @@ class Backbone:
         body = (
             "<table><caption>Gói tin trên trục (mới nhất trước)</caption><thead><tr>"
             '<th scope="col">Lúc (UTC)</th><th scope="col">Loại</th><th scope="col">Nơi gửi</th>'
-            '<th scope="col">Nơi nhận</th><th scope="col">Byte</th><th scope="col">Tình trạng</th></tr></thead>'
+            '<th scope="col">Nơi nhận</th><th scope="col">Byte</th><th scope="col">Tình trạng</th>'
+            "</tr></thead>"
             f"<tbody>{lines}</tbody></table>"
         )
         return respond_html(start, page("Trục liên thông văn bản", body, brand="Trục liên thông (giả lập)"))

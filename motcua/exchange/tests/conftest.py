@@ -2,7 +2,7 @@
 
 import pytest
 
-from motcua.payments.tests.conftest import REPO, free_port  # noqa: F401
+from motcua.payments.tests.conftest import REPO, free_port
 
 
 class BackboneStandin:
@@ -15,9 +15,22 @@ class BackboneStandin:
 
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        command = [sys.executable, str(REPO / "manage.py"), "exchange_standin", "--port", str(self.port), "--secret", secret, "--quiet"]
+        command = [
+            sys.executable,
+            str(REPO / "manage.py"),
+            "exchange_standin",
+            "--port",
+            str(self.port),
+            "--secret",
+            secret,
+            "--quiet",
+        ]
         self.process = subprocess.Popen(
-            command, cwd=REPO, env={**os.environ, "DJANGO_DEBUG": "1"}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+            command,
+            cwd=REPO,
+            env={**os.environ, "DJANGO_DEBUG": "1"},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:

@@ -67,7 +67,9 @@ def issue_and_send(args: dict) -> dict:
 
 
 def incoming(args: dict) -> dict:
-    rows = OfficialDocument.objects.filter(direction=Direction.INCOMING, summary=args["summary"]).order_by("id")
+    rows = OfficialDocument.objects.filter(direction=Direction.INCOMING, summary=args["summary"]).order_by(
+        "id"
+    )
     return {"documents": [{"id": d.pk, "status": d.status, "notation": d.sender_notation} for d in rows]}
 
 
@@ -108,7 +110,9 @@ def sender_view(args: dict) -> dict:
     )
     recipient = document.recipients.get(channel="electronic")
     sent = list(
-        Package.objects.filter(document=document, direction=PackageDirection.OUT).values_list("state", flat=True)
+        Package.objects.filter(document=document, direction=PackageDirection.OUT).values_list(
+            "state", flat=True
+        )
     )
     return {
         "codes": codes,

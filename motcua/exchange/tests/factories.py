@@ -9,8 +9,8 @@ from motcua.agencies.tests.factories import AgencyFactory
 from motcua.exchange import edxml, services, signature
 from motcua.exchange.constants import Transport
 from motcua.exchange.models import Peer
-from motcua.signing import testca
 from motcua.signing import services as signing_services
+from motcua.signing import testca
 
 _ROOT: list[testca.Issued] = []
 
@@ -74,7 +74,11 @@ def remote_agency(
     keyed = Keyed(code, name, issued)
     if peer:
         keyed.extra["peer"] = Peer.objects.create(
-            organ_id=code, name=name, transport=transport, endpoint_url=endpoint_url, certificate_pem=keyed.pem
+            organ_id=code,
+            name=name,
+            transport=transport,
+            endpoint_url=endpoint_url,
+            certificate_pem=keyed.pem,
         )
     return keyed
 
@@ -107,7 +111,9 @@ def package(
         ),
         traces=[edxml.TraceHeader(sender, datetime.datetime(2026, 3, 12, 9, 30, tzinfo=edxml.VIETNAM))],
         business=edxml.Business(doc_type=edxml.BusinessType(business)),
-        attachments=[edxml.Attachment("cong-van-15.pdf", "application/pdf", attachment)] if attachment else [],
+        attachments=[edxml.Attachment("cong-van-15.pdf", "application/pdf", attachment)]
+        if attachment
+        else [],
     )
 
 

@@ -46,7 +46,9 @@ def receive(pkg, sender) -> Package:
 
 def statuses_sent() -> list[str]:
     return list(
-        Package.objects.filter(direction=Direction.OUT, message_type="status").order_by("id").values_list("status_code", flat=True)
+        Package.objects.filter(direction=Direction.OUT, message_type="status")
+        .order_by("id")
+        .values_list("status_code", flat=True)
     )
 
 
@@ -55,7 +57,9 @@ def test_a_new_document_is_filed_as_incoming(bureau, sender):
     document = row.document
     assert document.status == Status.RECEIVED
     assert (document.sender_organ_id, document.sender_notation, document.exchange_id) == (
-        sender.code, "15/UBND-VP", row.edxml_document_id,
+        sender.code,
+        "15/UBND-VP",
+        row.edxml_document_id,
     )
     assert document.summary == "Về việc phối hợp kiểm tra liên ngành"
     assert document.signer_name == "Nguyễn Văn An"
@@ -126,7 +130,9 @@ def test_our_issued_document_goes_to_the_peer_and_its_status_comes_back(bureau, 
     assert [a.content_type for a in pkg.attachments] == ["application/pdf"]
     # The peer answers with 04.
     status = edxml.StatusMessage(
-        response_for=edxml.ResponseFor(bureau.agency.code, document.notation, document.issued_on, document.exchange_id),
+        response_for=edxml.ResponseFor(
+            bureau.agency.code, document.notation, document.issued_on, document.exchange_id
+        ),
         from_=edxml.Organization(sender.code, sender.name),
         status_code=StatusCode.ASSIGNED,
         timestamp=datetime.datetime.now(edxml.VIETNAM).replace(microsecond=0),

@@ -165,7 +165,9 @@ def test_what_we_build_parses_back_and_validates():
 
 def test_a_status_message_round_trips():
     status = edxml.StatusMessage(
-        response_for=edxml.ResponseFor("000.00.00.H02", "15/UBND-VP", datetime.date(2026, 3, 12), "X,2026/03/12,15/UBND-VP"),
+        response_for=edxml.ResponseFor(
+            "000.00.00.H02", "15/UBND-VP", datetime.date(2026, 3, 12), "X,2026/03/12,15/UBND-VP"
+        ),
         from_=edxml.Organization("000.00.00.H01", "Ủy ban nhân dân tỉnh Thử Nghiệm"),
         status_code=StatusCode.ASSIGNED,
         timestamp=datetime.datetime(2026, 3, 13, 8, 0, 5, tzinfo=edxml.VIETNAM),
@@ -192,7 +194,11 @@ def test_timestamps_are_written_in_vietnam_time():
         (b"2026/03/05</edXML:PromulgationDate>", b"05/03/2026</edXML:PromulgationDate>", "PromulgationDate"),
         (b"<edXML:BussinessDocType>0<", b"<edXML:BussinessDocType>7<", "BussinessDocType"),
         (b'xlink:href="cid:f1a2"', b'xlink:href="cid:other"', "xlink:href"),
-        (b"<edXML:OrganId>000.00.00.G22</edXML:OrganId>\n          <edXML:OrganizationInCharge>", b"<edXML:OrganizationInCharge>", "From/OrganId"),
+        (
+            b"<edXML:OrganId>000.00.00.G22</edXML:OrganId>\n          <edXML:OrganizationInCharge>",
+            b"<edXML:OrganizationInCharge>",
+            "From/OrganId",
+        ),
     ],
 )
 def test_a_malformed_package_is_refused_naming_the_field(old, new, named):

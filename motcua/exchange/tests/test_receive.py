@@ -32,7 +32,10 @@ def test_a_signed_package_from_a_peer_is_stored_byte_for_byte(ours, peer):
     assert bytes(row.raw) == data
     assert row.sha256 == Package.digest(data)
     assert (row.direction, row.state, row.agency, row.peer) == (
-        Direction.IN, PackageState.RECEIVED, ours.agency, peer.extra["peer"],
+        Direction.IN,
+        PackageState.RECEIVED,
+        ours.agency,
+        peer.extra["peer"],
     )
     assert row.code == "15/UBND-VP"
     assert row.subject == "Về việc phối hợp kiểm tra liên ngành"
@@ -98,7 +101,9 @@ def test_a_status_message_is_logged(ours, peer):
     import datetime
 
     status = edxml.StatusMessage(
-        response_for=edxml.ResponseFor(ours.code, "7/UBND-VP", datetime.date(2026, 3, 1), "X,2026/03/01,7/UBND-VP"),
+        response_for=edxml.ResponseFor(
+            ours.code, "7/UBND-VP", datetime.date(2026, 3, 1), "X,2026/03/01,7/UBND-VP"
+        ),
         from_=edxml.Organization(peer.code, peer.name),
         status_code=StatusCode.RECEIVED,
         timestamp=datetime.datetime(2026, 3, 2, 10, 0, tzinfo=edxml.VIETNAM),
@@ -106,7 +111,12 @@ def test_a_status_message_is_logged(ours, peer):
     )
     row = services.receive(factories.signed(status, peer)).package
     log = StatusMessage.objects.get()
-    assert (log.package, log.status_code, log.edxml_document_id, log.staff) == (row, "03", "X,2026/03/01,7/UBND-VP", "Văn thư")
+    assert (log.package, log.status_code, log.edxml_document_id, log.staff) == (
+        row,
+        "03",
+        "X,2026/03/01,7/UBND-VP",
+        "Văn thư",
+    )
 
 
 def post(data: bytes, content_type: str = "application/xml"):

@@ -66,13 +66,17 @@ class Deployment:
         output = self.manage("shell", "-c", code)
         for line in reversed(output.splitlines()):
             if line.startswith("RESULT "):
-                return json.loads(line[len("RESULT "):])
+                return json.loads(line[len("RESULT ") :])
         raise AssertionError(f"{self.name}: step {step_name} printed no result:\n{output}")
 
     def start(self, *args: str) -> None:
         log = open(self.directory / f"{args[0]}.log", "w")  # noqa: SIM115  (closed with the process)
         process = subprocess.Popen(
-            [sys.executable, str(REPO / "manage.py"), *args], cwd=REPO, env=self.env, stdout=log, stderr=subprocess.STDOUT
+            [sys.executable, str(REPO / "manage.py"), *args],
+            cwd=REPO,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         process.log = log  # type: ignore[attr-defined]
         self.processes.append(process)
@@ -96,7 +100,7 @@ def _answers(url: str) -> bool:
     import urllib.request
 
     try:
-        with urllib.request.urlopen(url, timeout=2):  # noqa: S310
+        with urllib.request.urlopen(url, timeout=2):
             return True
     except OSError:
         return False
@@ -163,7 +167,9 @@ def deployments(tmp_path_factory):
 def exchange_round(a: Deployment, b: Deployment, agencies: dict, summary: str) -> None:
     sent = a.step("issue_and_send", to=agencies["b"][0], summary=summary)
     assert sent["exchange_id"].startswith(agencies["a"][0] + ",")
-    arrived = wait_for(lambda: b.step("incoming", summary=summary)["documents"], "the document to arrive in b")
+    arrived = wait_for(
+        lambda: b.step("incoming", summary=summary)["documents"], "the document to arrive in b"
+    )
     assert len(arrived) == 1 and arrived[0]["notation"] == sent["notation"]
     b.step("handle", id=arrived[0]["id"])
     view = wait_for(

@@ -44,7 +44,9 @@ def _headers(**extra: str) -> dict[str, str]:
     }
 
 
-def _call(method: str, path: str, *, data: bytes | None = None, headers: dict[str, str] | None = None) -> bytes:
+def _call(
+    method: str, path: str, *, data: bytes | None = None, headers: dict[str, str] | None = None
+) -> bytes:
     url = base_url() + path
     request = urllib.request.Request(url, data=data, headers=headers or _headers(), method=method)  # noqa: S310
     try:
@@ -76,7 +78,12 @@ class BackboneTransport(TransportPlugin):
 
     def send(self, peer: Peer, data: bytes, *, message_type: str, sender: str) -> str:
         headers = _headers(
-            **{"Content-Type": "application/xml", "messagetype": message_type, "from": sender, "to": peer.organ_id}
+            **{
+                "Content-Type": "application/xml",
+                "messagetype": message_type,
+                "from": sender,
+                "to": peer.organ_id,
+            }
         )
         return str(_json(_call("POST", "/edocs", data=data, headers=headers)).get("docId", ""))
 
@@ -105,6 +112,12 @@ class BackboneTransport(TransportPlugin):
         return found
 
     def acknowledge(self, received: Received, *, accepted: bool, note: str = "") -> None:
-        body = json.dumps({"to": received.recipient, "status": "done" if accepted else "fail", "note": note[:500]}).encode()
+        body = json.dumps(
+            {"to": received.recipient, "status": "done" if accepted else "fail", "note": note[:500]}
+        ).encode()
         headers = _headers(**{"Content-Type": "application/json"})
-        _json(_call("POST", f"/edocs/{urllib.parse.quote(received.reference)}/status", data=body, headers=headers))
+        _json(
+            _call(
+                "POST", f"/edocs/{urllib.parse.quote(received.reference)}/status", data=body, headers=headers
+            )
+        )

@@ -1,6 +1,6 @@
 """Take the packages waiting for our agencies on the national exchange backbone (a pull transport).
 
-    manage.py exchange_poll [--forever --interval 5]
+manage.py exchange_poll [--forever --interval 5]
 """
 
 import time
@@ -29,7 +29,7 @@ class Command(BaseCommand):
             except TransportError as exc:
                 self.stderr.write(f"backbone: {exc}")
                 counts = None
-            if counts and any(counts.values()) or not forever:
+            if (counts and any(counts.values())) or not forever:
                 self.stdout.write(f"{counts}")
                 self.stdout.flush()
             if not forever:

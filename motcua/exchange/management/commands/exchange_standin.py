@@ -1,6 +1,6 @@
 """Run the national document exchange backbone's stand-in (motcua.exchange.standin) as its own process.
 
-    manage.py exchange_standin --port 8793 [--secret S]
+manage.py exchange_standin --port 8793 [--secret S]
 """
 
 from django.conf import settings
