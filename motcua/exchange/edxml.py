@@ -623,8 +623,9 @@ def _read_attachments(top: _Reader, envelope: _Reader) -> list[Attachment]:
             raise MalformedPackage(
                 f"{reference.path}: no AttachmentEncoded/Attachment with ContentId {cid!r}."
             )
+        text = "".join(node.text("ContentTransferEncoded").split())
         try:
-            data = base64.b64decode(node.text("ContentTransferEncoded"), validate=False)
+            data = base64.b64decode(text, validate=True)
         except (binascii.Error, ValueError):
             raise MalformedPackage(f"{node.path}/ContentTransferEncoded is not base64.") from None
         attachments.append(
@@ -640,6 +641,7 @@ def _read_attachments(top: _Reader, envelope: _Reader) -> list[Attachment]:
         )
     if encoded:
         raise MalformedPackage(
-            "AttachmentEncoded holds attachments the manifest does not list: " + ", ".join(sorted(encoded))
+            "AttachmentEncoded holds attachments the manifest does not list: "
+            + ", ".join(sorted(encoded))[:300]
         )
     return attachments
