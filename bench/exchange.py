@@ -136,7 +136,10 @@ def _manage(url: str, var_dir: Path, *args: str) -> str:
 
 
 def _step(url: str, var_dir: Path, name: str, **args) -> None:
-    code = f"import json; from motcua.exchange.tests.deployment import step; step({name!r}, json.loads({json.dumps(args)!r}))"
+    code = (
+        "import json; from motcua.exchange.tests.deployment import step; "
+        f"step({name!r}, json.loads({json.dumps(args)!r}))"
+    )
     _manage(url, var_dir, "shell", "-c", code)
 
 
@@ -226,7 +229,8 @@ def _exchange(agencies: dict, documents: int, senders: int, url_b: str) -> None:
         for i in range(documents)
     ]
     print(
-        f"  {documents} documents drafted, signed off and issued in A in {time.perf_counter() - start:.1f} s (not timed)"
+        f"  {documents} documents drafted, signed off and issued in A in "
+        f"{time.perf_counter() - start:.1f} s (not timed)"
     )
     connection.close()
     latencies: list[float] = []
@@ -252,12 +256,14 @@ def _exchange(agencies: dict, documents: int, senders: int, url_b: str) -> None:
     with psycopg.connect(url_b) as conn:
         received = conn.execute("SELECT count(*) FROM exchange_package WHERE direction = 'in'").fetchone()[0]
         filed = conn.execute(
-            "SELECT count(*) FROM documents_officialdocument WHERE direction = 'in' AND received_electronically"
+            "SELECT count(*) FROM documents_officialdocument"
+            " WHERE direction = 'in' AND received_electronically"
         ).fetchone()[0]
         size = conn.execute("SELECT avg(size) FROM exchange_package WHERE direction = 'in'").fetchone()[0]
     latencies.sort()
     print(
-        f"  sent {sent}/{documents}, received {received}, filed {filed} in B (packages of {float(size or 0):,.0f} bytes)"
+        f"  sent {sent}/{documents}, received {received}, filed {filed} in B"
+        f" (packages of {float(size or 0):,.0f} bytes)"
     )
     print(
         f"  {documents / elapsed:.1f} documents/s with {senders} sender thread(s) in A, B on granian 2×4;"
