@@ -135,10 +135,10 @@ def _manage(url: str, var_dir: Path, *args: str) -> str:
     return done.stdout
 
 
-def _step(url: str, var_dir: Path, name: str, **args) -> None:
+def _step(url: str, var_dir: Path, step_name: str, /, **args) -> None:
     code = (
         "import json; from motcua.exchange.tests.deployment import step; "
-        f"step({name!r}, json.loads({json.dumps(args)!r}))"
+        f"step({step_name!r}, json.loads({json.dumps(args)!r}))"
     )
     _manage(url, var_dir, "shell", "-c", code)
 

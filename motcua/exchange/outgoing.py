@@ -140,8 +140,10 @@ def send_document(
     """Queue the document's package for each electronic recipient that is a peer (in the caller's
     transaction). Recipients that are not on the exchange are returned to the caller by
     ``unreachable``."""
-    recipients = _electronic(document)
+    recipients = [(r, services.active_peer(r.organ_id)) for r in _electronic(document)]
+    recipients = [(r, peer) for r, peer in recipients if peer is not None]
     if not recipients:
+        # No recipient on the exchange: nothing to sign or send (unreachable() lists them).
         return []
     pkg = package_of(document, business=business, reason=reason, actor=actor, replaces=replaces)
     try:
@@ -152,10 +154,7 @@ def send_document(
         OfficialDocument.objects.filter(pk=document.pk).update(exchange_id=pkg.header.document_id)
         document.exchange_id = pkg.header.document_id
     queued = []
-    for recipient in recipients:
-        peer = services.active_peer(recipient.organ_id)
-        if peer is None:
-            continue
+    for recipient, peer in recipients:
         queued.append(
             services.queue(
                 peer=peer,
