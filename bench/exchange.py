@@ -156,9 +156,12 @@ def deployments(documents: int, senders: int) -> None:
     os.environ.update(BENCH_ENV)
     os.environ["DATABASE_URL"] = url_a
     os.environ["MOTCUA_VAR_DIR"] = str(directory / "a")
+    import logging
+
     import django
 
     django.setup()
+    logging.getLogger("django.tasks").setLevel(logging.WARNING)
     from motcua.signing import testca
 
     root = testca.make_root()
@@ -260,7 +263,7 @@ def _exchange(agencies: dict, documents: int, senders: int, url_b: str) -> None:
             " WHERE direction = 'in' AND received_electronically"
         ).fetchone()[0]
         size = conn.execute("SELECT avg(size) FROM exchange_package WHERE direction = 'in'").fetchone()[0]
-    latencies.sort()
+    latencies = sorted(value * 1000 for value in latencies)
     print(
         f"  sent {sent}/{documents}, received {received}, filed {filed} in B"
         f" (packages of {float(size or 0):,.0f} bytes)"
