@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "motcua.signing",
     "motcua.surveys",
     "motcua.documents",
+    "motcua.exchange",
     "motcua.notifications",
     "motcua.portal",
     "motcua.backoffice",
@@ -291,6 +292,20 @@ MOTCUA_SMS_UNACCENTED = env_bool("MOTCUA_SMS_UNACCENTED", True)
 MOTCUA_NOTIFY_RETRY_MINUTES = [int(m) for m in env_list("MOTCUA_NOTIFY_RETRY_MINUTES", "1,5,30,120,720")]
 # Officers' "about to be overdue" messages (`manage.py notify_due_soon`): dossiers due within this.
 MOTCUA_NOTIFY_DUE_SOON_HOURS = int(os.environ.get("MOTCUA_NOTIFY_DUE_SOON_HOURS", "24"))
+
+# Electronic document exchange between agencies (motcua.exchange, edXML QCVN 102:2016). Peers are
+# configured in the admin; the national backbone's address and this system's credentials on it here
+# (``manage.py exchange_standin`` is its stand-in: port 8793 in ``make demo``).
+MOTCUA_EXCHANGE_BACKBONE_URL = os.environ.get("MOTCUA_EXCHANGE_BACKBONE_URL", "")
+MOTCUA_EXCHANGE_BACKBONE_SYSTEM_ID = os.environ.get("MOTCUA_EXCHANGE_BACKBONE_SYSTEM_ID", "motcua")
+MOTCUA_EXCHANGE_BACKBONE_SECRET = os.environ.get(
+    "MOTCUA_EXCHANGE_BACKBONE_SECRET", "motcua-demo" if DEBUG else ""
+)
+MOTCUA_EXCHANGE_TIMEOUT_SECONDS = float(os.environ.get("MOTCUA_EXCHANGE_TIMEOUT_SECONDS", "30"))
+# A package that does not get through is tried again after these waits (minutes), then given up.
+MOTCUA_EXCHANGE_RETRY_MINUTES = [
+    int(m) for m in env_list("MOTCUA_EXCHANGE_RETRY_MINUTES", "1,5,15,60,240,720,1440")
+]
 
 
 def _origin(url: str) -> str:

@@ -14,6 +14,8 @@ from motcua.api.auth import BearerToken
 from motcua.api.documents import router as documents_router
 from motcua.api.dossier_search import router as dossier_search_router
 from motcua.api.dossiers import install as install_dossiers
+from motcua.api.exchange import documents_router as document_edxml_router
+from motcua.api.exchange import router as exchange_router
 from motcua.api.official_documents import router as official_documents_router
 from motcua.api.payments import router as payments_router
 from motcua.api.ratings import router as ratings_router
@@ -231,5 +233,7 @@ api.add_router("/dossiers/search", dossier_search_router)  # before /dossiers/{r
 api.add_router("/dossiers", payments_router)  # /dossiers/{ref}/payments, before the dossier router
 api.add_router("/dossiers", ratings_router)  # /dossiers/{ref}/rating, likewise
 api.add_router("", documents_router)  # /verify, /dossiers/{ref}/documents: before /dossiers/{ref}
+api.add_router("", exchange_router)  # /exchange/edxml: packages from other agencies
 install_dossiers(api)
+api.add_router("/documents", document_edxml_router)  # /documents/{id}/edxml
 api.add_router("/documents", official_documents_router)

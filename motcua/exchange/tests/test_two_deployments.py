@@ -1,0 +1,205 @@
+"""Acceptance, end to end: two deployments (two server processes, two databases), each with one
+agency and the other as its peer. A document drafted, signed and issued in one arrives in the other,
+is registered, assigned, processed, answered and closed, and the sender sees the status messages 03,
+04, 05, 06 in that order; a recall is accepted (15, then 13). The same through the backbone's stand-in.
+
+Every step runs in the deployment it belongs to (``manage.py shell``, motcua.exchange.tests.deployment);
+the test waits for each condition with a deadline, never for a fixed time."""
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from motcua.exchange.tests.conftest import BackboneStandin
+from motcua.payments.tests.conftest import REPO, free_port
+from motcua.signing import testca
+
+DEADLINE = 60
+
+
+class Deployment:
+    def __init__(self, name: str, directory: Path, backbone_url: str):
+        self.name = name
+        self.directory = directory / name
+        self.directory.mkdir()
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {
+            **os.environ,
+            "DJANGO_DEBUG": "1",
+            "DJANGO_SETTINGS_MODULE": "motcua.settings",
+            "DATABASE_URL": f"sqlite:///{self.directory / 'db.sqlite3'}",
+            "MOTCUA_VAR_DIR": str(self.directory / "var"),
+            "MOTCUA_EXCHANGE_BACKBONE_URL": backbone_url,
+            "MOTCUA_EXCHANGE_BACKBONE_SECRET": "two-deployments",
+            "MOTCUA_EXCHANGE_BACKBONE_SYSTEM_ID": name,
+            "PYTHONUNBUFFERED": "1",
+        }
+        # Tasks and events run in the process that commits (the test settings under PYTEST_VERSION).
+        self.env["PYTEST_VERSION"] = os.environ.get("PYTEST_VERSION", "1")
+        self.processes: list[subprocess.Popen] = []
+
+    def manage(self, *args: str, timeout: float = 300) -> str:
+        done = subprocess.run(
+            [sys.executable, str(REPO / "manage.py"), *args],
+            cwd=REPO,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        if done.returncode != 0:
+            raise AssertionError(f"{self.name}: manage.py {args[0]} failed:\n{done.stdout}\n{done.stderr}")
+        return done.stdout
+
+    def step(self, step_name: str, /, **args) -> dict:
+        code = (
+            "import json; from motcua.exchange.tests.deployment import step; "
+            f"step({step_name!r}, json.loads({json.dumps(args)!r}))"
+        )
+        output = self.manage("shell", "-c", code)
+        for line in reversed(output.splitlines()):
+            if line.startswith("RESULT "):
+                return json.loads(line[len("RESULT ") :])
+        raise AssertionError(f"{self.name}: step {step_name} printed no result:\n{output}")
+
+    def start(self, *args: str) -> None:
+        log = open(self.directory / f"{args[0]}.log", "w")  # noqa: SIM115  (closed with the process)
+        process = subprocess.Popen(
+            [sys.executable, str(REPO / "manage.py"), *args],
+            cwd=REPO,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        process.log = log  # type: ignore[attr-defined]
+        self.processes.append(process)
+
+    def serve(self) -> None:
+        self.start("runserver", "--noreload", f"127.0.0.1:{self.port}")
+        wait_for(lambda: _answers(self.url + "/api/docs"), f"{self.name} to serve")
+
+    def stop(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+            process.log.close()  # type: ignore[attr-defined]
+
+
+def _answers(url: str) -> bool:
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def wait_for(condition, what: str, deadline: float = DEADLINE):
+    end = time.monotonic() + deadline
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > end:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.3)
+
+
+@pytest.fixture(scope="module")
+def deployments(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("deployments")
+    backbone = BackboneStandin("two-deployments")
+    root = testca.make_root()
+    a = Deployment("a", directory, backbone.url)
+    b = Deployment("b", directory, backbone.url)
+    agencies = {
+        "a": ("000.00.00.H41", "Ủy ban nhân dân tỉnh Sông Hồng", "Tỉnh Sông Hồng"),
+        "b": ("000.00.00.H42", "Ủy ban nhân dân tỉnh Cửu Long", "Tỉnh Cửu Long"),
+    }
+    material = {}
+    for key, (code, name, _place) in agencies.items():
+        issued = testca.issue(root, name, organization=name)
+        password = secrets.token_urlsafe(8)
+        p12 = directory / f"{key}.p12"
+        p12.write_bytes(testca.pkcs12_bytes(issued, [root], password, friendly_name=name))
+        pem = directory / f"{key}.pem"
+        pem.write_bytes(issued.pem)
+        material[key] = (p12, password, pem)
+    try:
+        for me, other in ((a, b), (b, a)):
+            code, name, place = agencies[me.name]
+            peer_code, peer_name, _ = agencies[other.name]
+            p12, password, _pem = material[me.name]
+            me.manage("migrate", "--no-input")
+            me.step(
+                "seed",
+                code=code,
+                name=name,
+                place=place,
+                p12=str(p12),
+                password=password,
+                peer_code=peer_code,
+                peer_name=peer_name,
+                peer_pem=str(material[other.name][2]),
+                peer_url=other.url,
+            )
+        for deployment in (a, b):
+            deployment.serve()
+        yield a, b, agencies
+    finally:
+        a.stop()
+        b.stop()
+        backbone.stop()
+
+
+def exchange_round(a: Deployment, b: Deployment, agencies: dict, summary: str) -> None:
+    sent = a.step("issue_and_send", to=agencies["b"][0], summary=summary)
+    assert sent["exchange_id"].startswith(agencies["a"][0] + ",")
+    arrived = wait_for(
+        lambda: b.step("incoming", summary=summary)["documents"], "the document to arrive in b"
+    )
+    assert len(arrived) == 1 and arrived[0]["notation"] == sent["notation"]
+    b.step("handle", id=arrived[0]["id"])
+    view = wait_for(
+        lambda: (v := a.step("sender_view", id=sent["id"]))["codes"] == ["03", "04", "05", "06"] and v,
+        "the sender to see 03, 04, 05, 06",
+    )
+    assert view["history"] == ["sent", "03", "04", "05", "06"]
+    assert view["recipient"] == {"state": "delivered", "status_code": "06"}
+    assert view["packages"] == ["sent"]
+
+    second = a.step("issue_and_send", to=agencies["b"][0], summary=summary + " (thu hồi)")
+    wait_for(lambda: b.step("incoming", summary=summary + " (thu hồi)")["documents"], "the second document")
+    a.step("recall", id=second["id"], reason="Ban hành nhầm")
+    view = wait_for(
+        lambda: (v := a.step("sender_view", id=second["id"]))["codes"] == ["15", "13"] and v,
+        "the recall to be accepted",
+    )
+    assert view["recipient"]["status_code"] == "13"
+    recalled = b.step("incoming", summary=summary + " (thu hồi)")["documents"]
+    assert [d["status"] for d in recalled] == ["recalled"]
+
+
+def test_two_deployments_exchange_directly(deployments):
+    a, b, agencies = deployments
+    exchange_round(a, b, agencies, "Về việc phối hợp kiểm tra liên tỉnh")
+
+
+def test_two_deployments_exchange_through_the_backbone(deployments):
+    a, b, agencies = deployments
+    for deployment in (a, b):
+        deployment.step("use_transport", transport="backbone")
+        deployment.start("exchange_poll", "--forever", "--interval", "0.3")
+    exchange_round(a, b, agencies, "Về việc phối hợp qua trục liên thông")
