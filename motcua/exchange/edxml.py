@@ -618,11 +618,11 @@ def _read_attachments(top: _Reader, envelope: _Reader) -> list[Attachment]:
             raise MalformedPackage(f"{reference.path} has neither xlink:href nor ContentId.")
         if href and href.removeprefix("cid:") != cid:
             raise MalformedPackage(f"{reference.path}: xlink:href {href!r} does not match ContentId {cid!r}.")
-        node = encoded.pop(cid, None)
-        if node is None:
+        if cid not in encoded:
             raise MalformedPackage(
                 f"{reference.path}: no AttachmentEncoded/Attachment with ContentId {cid!r}."
             )
+        node = encoded.pop(cid)
         text = "".join(node.text("ContentTransferEncoded").split())
         try:
             data = base64.b64decode(text, validate=True)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 from lxml import etree
 from signxml import InvalidInput, InvalidSignature, SignatureConfiguration, XMLSigner, XMLVerifier, methods
 from signxml.algorithms import CanonicalizationMethod, DigestAlgorithm, SignatureMethod
@@ -29,7 +30,7 @@ class BadSignature(ValueError):
 class SigningKey:
     """A private key (PEM or a cryptography key) and the certificate chain (PEM, the signer's first)."""
 
-    key: object
+    key: str | bytes | RSAPrivateKey
     certificates: tuple[bytes, ...]
 
 
