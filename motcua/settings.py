@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "motcua.payments",
     "motcua.signing",
     "motcua.notifications",
+    "motcua.reports",
     "motcua.portal",
     "motcua.backoffice",
     "motcua.api",
