@@ -15,6 +15,7 @@ from motcua.api.documents import router as documents_router
 from motcua.api.dossier_search import router as dossier_search_router
 from motcua.api.dossiers import install as install_dossiers
 from motcua.api.payments import router as payments_router
+from motcua.api.reports import router as reports_router
 from motcua.api.schemas import (
     AgencyOut,
     ErrorOut,
@@ -227,5 +228,6 @@ def me(request: HttpRequest):
 
 api.add_router("/dossiers/search", dossier_search_router)  # before /dossiers/{ref}
 api.add_router("/dossiers", payments_router)  # /dossiers/{ref}/payments, before the dossier router
+api.add_router("/reports", reports_router)
 api.add_router("", documents_router)  # /verify, /dossiers/{ref}/documents: before /dossiers/{ref}
 install_dossiers(api)

@@ -5,17 +5,10 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext as _
 
-from motcua.accounts.constants import Role
+from motcua.reports.access import is_province_admin
 from motcua.reports.models import Target
 from motcua.reports.selectors import BY_CODE
 from motcua.reports.units import UnknownUnit, unit_from_key
-
-
-def is_province_admin(user) -> bool:
-    """A superuser or a province administrator (Role.PROVINCE_ADMIN) sets the targets."""
-    return bool(
-        user.is_active and (user.is_superuser or user.memberships.filter(role=Role.PROVINCE_ADMIN).exists())
-    )
 
 
 @admin.register(Target)

@@ -836,3 +836,26 @@ def national_evaluation(kind: str, period: Period, *, version: str | None = None
             }
         )
     return items
+
+
+# -- the public headline -----------------------------------------------------------------------------
+
+HEADLINE = [
+    "procedures_total",
+    "procedures_online_share",
+    "received",
+    "online_share",
+    "on_time_share",
+    "paid_online_share",
+    "results_electronic_share",
+    "satisfied_share",
+]
+
+
+def headline(period: Period) -> tuple[ReportUnit, list[Figure]]:
+    """The province's headline figures for the period, which anyone may read (motcua.reports.access)."""
+    from motcua.reports.units import province_unit
+
+    unit = province_unit()
+    data = gather([unit], period, point_in_time=False)[unit.key]
+    return unit, [f for f in (BY_CODE[c].figure(data) for c in HEADLINE) if f is not None]
