@@ -1,6 +1,6 @@
 from django.urls import path
 
-from motcua.portal import account_views, dossier_views, payment_views, verify_views, views
+from motcua.portal import account_views, dossier_views, payment_views, report_views, verify_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -30,6 +30,7 @@ urlpatterns = [
     path("tai-khoan/", account_views.account, name="account"),
     path("tra-cuu/", dossier_views.lookup, name="lookup"),
     path("tra-cuu/<str:code>", dossier_views.lookup, name="lookup_code"),
+    path("so-lieu/", report_views.headline, name="figures"),
     path("xac-thuc/", verify_views.verify, name="verify"),
     path("xac-thuc/<str:code>", verify_views.verify_code, name="verify_code"),
     path("dang-nhap/", views.login_view, name="login"),
