@@ -6,7 +6,10 @@ import datetime
 import io
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -32,17 +35,28 @@ PROVINCE, COMMUNE, OTHER_COMMUNE, JUSTICE, CONSTRUCTION = (
 )
 
 
-@pytest.fixture
-def demo(settings, tmp_path):
-    settings.STORAGES = {
+@pytest.fixture(scope="module")
+def demo_data(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo province with 60 dossiers, loaded once for the module inside a transaction that is
+    rolled back at its end (each test runs in a savepoint of it)."""
+    storages = {
         **settings.STORAGES,
         "default": {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path)},
+            "OPTIONS": {"location": str(tmp_path_factory.mktemp("files"))},
         },
     }
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
-    call_command("load_demo", "--dossiers=60", stdout=io.StringIO())
+    tasks = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    with override_settings(STORAGES=storages, TASKS=tasks), django_db_blocker.unblock():
+        with transaction.atomic():
+            call_command("load_demo", "--dossiers=60", stdout=io.StringIO())
+            yield
+            transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo(demo_data, db):
+    return demo_data
 
 
 def logged_in(client, username: str):
