@@ -279,6 +279,10 @@ def dashboard(request):
                     "component": c,
                     "numerator": drill.get(rules[c.code][0], ""),
                     "denominator": drill.get(rules[c.code][1], ""),
+                    # Seconds of processing against seconds allowed: shown as days.
+                    "days": rules[c.code][0].endswith("_seconds"),
+                    "numerator_days": Decimal(c.numerator) / 86400,
+                    "denominator_days": Decimal(c.denominator) / 86400,
                 }
                 for c in g.components
             ],
