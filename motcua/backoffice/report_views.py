@@ -38,6 +38,8 @@ EXPORTS = {
     "csv": "text/csv; charset=utf-8",
     "pdf": "application/pdf",
 }
+# Chart colours: each reads on white, and every series also has its label and its table.
+BLUE, GREEN, RED, AMBER, GREY = "#0b4f9c", "#0a6b2d", "#a3120f", "#b07800", "#6b7480"
 KIND_CHOICES = [
     ("month", gettext_lazy("Tháng")),
     ("quarter", gettext_lazy("Quý")),
@@ -190,53 +192,42 @@ def _invalid(request, form, units, template: str = "backoffice/reports/dashboard
     )
 
 
+def _series(label, colour: str, values: list) -> dict:
+    return {"label": str(label), "colour": colour, "values": values}
+
+
 def _chart_data(board: views_data.Dashboard) -> dict:
     """What the charts draw (the same numbers as the tables beside them)."""
+    trend, fields, groups = board.trend, board.fields, board.score.groups
     return {
         "trend": {
-            "labels": [f"{p.period.start:%m/%Y}" for p in board.trend],
+            "labels": [f"{p.period.start:%m/%Y}" for p in trend],
             "series": [
-                {
-                    "label": _("Tiếp nhận trực tuyến"),
-                    "values": [p.value("received_online") for p in board.trend],
-                },
-                {
-                    "label": _("Tiếp nhận trực tiếp"),
-                    "values": [p.value("received_counter") for p in board.trend],
-                },
-                {
-                    "label": _("Tiếp nhận qua bưu chính"),
-                    "values": [p.value("received_post") for p in board.trend],
-                },
+                _series(_("Tiếp nhận trực tuyến"), BLUE, [p.value("received_online") for p in trend]),
+                _series(_("Tiếp nhận trực tiếp"), GREY, [p.value("received_counter") for p in trend]),
+                _series(_("Tiếp nhận qua bưu chính"), AMBER, [p.value("received_post") for p in trend]),
             ],
-            "line": {
-                "label": _("Tỷ lệ giải quyết đúng hạn (%)"),
-                "values": [_float(p.value("on_time_share")) for p in board.trend],
-            },
+            "line": _series(
+                _("Tỷ lệ giải quyết đúng hạn (%)"), GREEN, [_float(p.value("on_time_share")) for p in trend]
+            ),
         },
         "fields": {
-            "labels": [f.name for f in board.fields],
+            "labels": [f.name for f in fields],
             "series": [
-                {
-                    "label": _("Giải quyết đúng hạn"),
-                    "values": [_value(f.figures, "done_on_time") for f in board.fields],
-                },
-                {
-                    "label": _("Giải quyết quá hạn"),
-                    "values": [_value(f.figures, "done_late") for f in board.fields],
-                },
+                _series(_("Giải quyết đúng hạn"), GREEN, [_value(f.figures, "done_on_time") for f in fields]),
+                _series(_("Giải quyết quá hạn"), RED, [_value(f.figures, "done_late") for f in fields]),
             ],
         },
         "score": {
-            "labels": [g.code for g in board.score.groups],
+            "labels": [g.code for g in groups],
             "series": [
-                {"label": _("Điểm đạt"), "values": [float(g.points) for g in board.score.groups]},
-                {"label": _("Điểm tối đa"), "values": [float(g.max) for g in board.score.groups]},
+                _series(_("Điểm đạt"), BLUE, [float(g.points) for g in groups]),
+                _series(_("Điểm tối đa"), GREY, [float(g.max) for g in groups]),
             ],
         },
         "ranking": {
             "labels": [r.unit.name for r in board.ranking],
-            "series": [{"label": _("Tổng điểm"), "values": [float(r.total) for r in board.ranking]}],
+            "series": [_series(_("Tổng điểm"), BLUE, [float(r.total) for r in board.ranking])],
             "current": next((i for i, r in enumerate(board.ranking) if r.unit.key == board.unit.key), -1),
         },
     }

@@ -7,6 +7,7 @@ the charts draw under the site's Content-Security-Policy (Chart.js served from t
 import datetime
 import io
 import re
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -14,16 +15,16 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from motcua.demo.dossiers import load_dossiers
-from motcua.reports import selectors
+from motcua.reports import exports, selectors
 from motcua.reports.facts import rebuild
 from motcua.reports.periods import Period
 from motcua.reports.units import unit_from_key
 from motcua.reports.views_data import readable_units
-from tests.e2e.test_accessibility import check, log_in
+from tests.e2e.test_accessibility import DESKTOP, check, log_in
 
 pytestmark = pytest.mark.browser
 
-INDICATOR_HEADER = ("Nhóm", "Mã", "Chỉ tiêu", "Tử số", "Mẫu số", "Giá trị", "Đơn vị tính", "Kỳ trước", "Thay đổi")
+INDICATOR_HEADER = tuple(exports.INDICATOR_COLUMNS)
 
 
 @pytest.fixture
@@ -48,7 +49,7 @@ def test_a_leader_reads_the_dashboard_drills_down_from_done_late_and_exports_the
     browser, demo_with_history, shots
 ):
     site = demo_with_history
-    context = browser.new_context(locale="vi-VN", viewport={"width": 1200, "height": 900}, accept_downloads=True)
+    context = browser.new_context(locale="vi-VN", viewport=DESKTOP, accept_downloads=True)
     page = log_in(context, site, "leader")
     shots.page = page
     csp_errors: list[str] = []
@@ -88,7 +89,8 @@ def test_a_leader_reads_the_dashboard_drills_down_from_done_late_and_exports_the
     card = page.locator("#fig-done_late")
     expect(card).to_contain_text("Giải quyết quá hạn")
     expect(card.locator(".rp-card-value")).to_have_text(_vn_count(late))
-    expect(page.locator("#fig-received .rp-card-value")).to_have_text(_vn_count(figures["received"].numerator))
+    received = figures["received"].numerator
+    expect(page.locator("#fig-received .rp-card-value")).to_have_text(_vn_count(received))
 
     # Drills down from "done late" to the dossiers behind it.
     card.locator(".rp-card-value a").click()
@@ -117,7 +119,7 @@ def test_a_leader_reads_the_dashboard_drills_down_from_done_late_and_exports_the
         page.get_by_role("link", name="Bảng tính (xlsx)").click()
     download = download_info.value
     assert download.suggested_filename.endswith(".xlsx")
-    book = load_workbook(io.BytesIO(open(download.path(), "rb").read()))
+    book = load_workbook(io.BytesIO(Path(download.path()).read_bytes()))
     rows_xlsx = list(book["Chi so"].iter_rows(values_only=True))
     heading = {r[0]: r[1] for r in rows_xlsx[1:6]}
     assert heading["Đơn vị"].startswith("Tỉnh Tuyên Quang")
@@ -139,7 +141,7 @@ def test_a_leader_reads_the_dashboard_drills_down_from_done_late_and_exports_the
         problems += [f"{name}: {p}" for p in check(page, name, url).problems]
     context.close()
 
-    context = browser.new_context(locale="vi-VN", viewport={"width": 1200, "height": 900})
+    context = browser.new_context(locale="vi-VN", viewport=DESKTOP)
     public = context.new_page()
     problems += [f"public: {p}" for p in check(public, "public-figures", f"{site}/so-lieu/").problems]
     context.close()

@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from motcua.accounts.models import User
 from motcua.core.models import AuditEntry
 from motcua.dossiers.selectors import visible_to
-from motcua.reports import selectors
+from motcua.reports import exports, selectors
 from motcua.reports.models import Target
 from motcua.reports.periods import Period
 from motcua.reports.units import unit_from_key
@@ -47,11 +47,10 @@ def demo_data(django_db_setup, django_db_blocker, tmp_path_factory):
         },
     }
     tasks = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
-    with override_settings(STORAGES=storages, TASKS=tasks), django_db_blocker.unblock():
-        with transaction.atomic():
-            call_command("load_demo", "--dossiers=60", stdout=io.StringIO())
-            yield
-            transaction.set_rollback(True)
+    with override_settings(STORAGES=storages, TASKS=tasks), django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo", "--dossiers=60", stdout=io.StringIO())
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture
@@ -156,7 +155,7 @@ def test_the_dashboard_shows_the_selectors_figures_and_links_them_to_their_dossi
     board = response.context["board"]
     assert {r.code: r.figure.numerator for r in board.rows} == {c: f.numerator for c, f in figures.items()}
     assert board.score.total == selectors.score(unit, period).total
-    assert f"code=done_late" in page and 'id="fig-done_late"' in page
+    assert "code=done_late" in page and 'id="fig-done_late"' in page
     for name in ("Chỉ số chính", "Diễn biến 12 tháng", "Theo lĩnh vực", "Xếp hạng", "Chỉ tiêu năm"):
         assert name in page
     # Every chart has its numbers as a table, open until the script folds it.
@@ -181,7 +180,7 @@ def test_the_drill_down_lists_exactly_the_dossiers_behind_the_number(client, dem
 
 def test_the_drill_down_links_only_the_dossiers_the_officer_may_open(client, demo):
     logged_in(client, "leader")
-    query, period = quarter_query(PROVINCE)
+    query, _period = quarter_query(PROVINCE)
     response = client.get(reverse("backoffice:report_dossiers"), {**query, "code": "received"})
     assert response.status_code == 200
     leader = User.objects.get(username="leader")
@@ -210,7 +209,7 @@ def test_the_xlsx_carries_the_numbers_of_the_page(client, demo):
     assert "Tỉnh Tuyên Quang" in heading["Đơn vị"]
     assert period.start.strftime("%d/%m/%Y") in heading["Kỳ báo cáo"]
     assert "Người ký" in heading and heading["Lập lúc"]
-    header = rows.index(tuple(["Nhóm", "Mã", "Chỉ tiêu", "Tử số", "Mẫu số", "Giá trị", "Đơn vị tính", "Kỳ trước", "Thay đổi"]))
+    header = rows.index(tuple(exports.INDICATOR_COLUMNS))
     table = {r[1]: r for r in rows[header + 1 :]}
     unit = unit_from_key(PROVINCE)
     for f in selectors.indicators(unit, period):

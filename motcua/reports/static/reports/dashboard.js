@@ -33,14 +33,14 @@
 
   function bars(spec, options) {
     return spec.series.map(function (s, i) {
-      var colour = colours[i % colours.length];
+      var colour = s.colour || colours[i % colours.length];
       var dataset = { type: "bar", label: s.label, data: s.values, backgroundColor: colour, borderColor: colour };
       if (options && options.stacked) {
         dataset.stack = "all";
       }
       if (options && options.highlight !== undefined && options.highlight >= 0) {
         dataset.backgroundColor = s.values.map(function (_v, j) {
-          return j === options.highlight ? "#a3120f" : colour;
+          return j === options.highlight ? "#b07800" : colour;
         });
       }
       return dataset;
@@ -52,7 +52,7 @@
       var datasets = bars(spec, { stacked: true });
       datasets.push({
         type: "line", label: spec.line.label, data: spec.line.values, yAxisID: "share",
-        borderColor: "#a3120f", backgroundColor: "#a3120f", spanGaps: true
+        borderColor: spec.line.colour, backgroundColor: spec.line.colour, spanGaps: true
       });
       return {
         data: { labels: spec.labels, datasets: datasets },
@@ -70,7 +70,10 @@
         data: { labels: spec.labels, datasets: bars(spec, { stacked: true }) },
         options: {
           indexAxis: "y",
-          scales: { x: { stacked: true, beginAtZero: true, ticks: { precision: 0 } }, y: { stacked: true } }
+          scales: {
+            x: { stacked: true, beginAtZero: true, ticks: { precision: 0 } },
+            y: { stacked: true, ticks: { autoSkip: false } }
+          }
         }
       };
     },
@@ -83,7 +86,11 @@
     ranking: function (spec) {
       return {
         data: { labels: spec.labels, datasets: bars(spec, { highlight: spec.current }) },
-        options: { indexAxis: "y", scales: { x: { beginAtZero: true, max: 100 } }, plugins: { legend: { display: false } } }
+        options: {
+          indexAxis: "y",
+          scales: { x: { beginAtZero: true, max: 100 }, y: { ticks: { autoSkip: false } } },
+          plugins: { legend: { display: false } }
+        }
       };
     }
   };
@@ -96,6 +103,10 @@
       return;
     }
     var config = builders[name](spec);
+    if (config.options.indexAxis === "y") {
+      // One row per label, however many there are (set through the DOM: the CSP allows it).
+      canvas.parentNode.style.height = Math.max(12, 2 * spec.labels.length + 4) + "rem";
+    }
     config.type = "bar";
     new Chart(canvas, config);
     figure.classList.add("rp-drawn");
