@@ -64,6 +64,10 @@ def local_day(moment: datetime.datetime | None, zone: datetime.tzinfo | None = N
     return moment.astimezone(zone or _zone()).date()
 
 
+def _day(moment: datetime.datetime, zone: datetime.tzinfo) -> str:
+    return moment.astimezone(zone).date().isoformat()
+
+
 # -- facts ------------------------------------------------------------------------------------------
 
 
@@ -105,7 +109,7 @@ def compute(scope: Q, related_scope: Q) -> dict[int, DossierFacts]:
     )
     for dossier_id, kind, at, before in actions:
         if kind == ActionType.REQUEST_SUPPLEMENT:
-            supplements[dossier_id].append(local_day(at, zone).isoformat())  # type: ignore[union-attr]
+            supplements[dossier_id].append(_day(at, zone))
         if kind == ActionType.CONSULT:
             consulted.add(dossier_id)
         elif before == Status.SUBMITTED and dossier_id not in first_decision:
@@ -118,7 +122,8 @@ def compute(scope: Q, related_scope: Q) -> dict[int, DossierFacts]:
         .order_by("dossier_id", "order", "id")
         .values_list("dossier_id", "completed_at", "due_at")
     ):
-        steps[dossier_id].append([local_day(completed, zone).isoformat(), completed <= due])  # type: ignore[union-attr]
+        if completed is not None and due is not None:
+            steps[dossier_id].append([_day(completed, zone), completed <= due])
     digitised: set[int] = set()
     electronic: set[int] = set()
     signed: set[int] = set()
@@ -167,9 +172,18 @@ def compute(scope: Q, related_scope: Q) -> dict[int, DossierFacts]:
     ) in rows:
         received = received_at is not None
         deadline = original_due_at or due_at
-        finished = finished_at is not None and received
         fee_bearing = received and (fee_due > 0 or pk in charged)
-        decision = first_decision.get(pk) if channel == Channel.ONLINE and submitted_at is not None else None
+        finished_day, on_time, processing, legal = None, None, 0, 0
+        if finished_at is not None and received_at is not None:
+            finished_day = local_day(finished_at, zone)
+            on_time = deadline is None or finished_at <= deadline
+            processing = round((finished_at - received_at).total_seconds())
+            legal = round((deadline - received_at).total_seconds()) if deadline is not None else 0
+        reception: list[Any] = []
+        decision = first_decision.get(pk)
+        if decision is not None and submitted_at is not None and channel == Channel.ONLINE:
+            in_time = (decision - submitted_at) <= datetime.timedelta(hours=RECEPTION_ANSWER_HOURS)
+            reception = [_day(decision, zone), in_time]
         rating = ratings.get(pk)
         facts[pk] = DossierFacts(
             dossier_id=pk,
@@ -184,10 +198,10 @@ def compute(scope: Q, related_scope: Q) -> dict[int, DossierFacts]:
             paid_online=fee_bearing and pk in paid_online,
             digitised=received and pk in digitised,
             reused=received and pk in reused,
-            finished_day=local_day(finished_at, zone) if finished else None,
-            on_time=(deadline is None or finished_at <= deadline) if finished else None,
-            processing_seconds=round((finished_at - received_at).total_seconds()) if finished else 0,
-            legal_seconds=round((deadline - received_at).total_seconds()) if finished and deadline else 0,
+            finished_day=finished_day,
+            on_time=on_time,
+            processing_seconds=processing,
+            legal_seconds=legal,
             had_supplement=pk in supplements,
             consulted=pk in consulted,
             closed_day=local_day(closed_at, zone) if status in CLOSED else None,
@@ -195,19 +209,10 @@ def compute(scope: Q, related_scope: Q) -> dict[int, DossierFacts]:
             result_electronic=pk in electronic,
             result_signed=pk in signed,
             supplement_days=supplements.get(pk, []),
-            reception=(
-                [
-                    local_day(decision, zone).isoformat(),  # type: ignore[union-attr]
-                    (decision - submitted_at) <= datetime.timedelta(hours=RECEPTION_ANSWER_HOURS),
-                ]
-                if decision is not None
-                else []
-            ),
+            reception=reception,
             steps=steps.get(pk, []),
             rating=(
-                [local_day(rating.rated_at, zone).isoformat(), rating.satisfied, *rating.answers]  # type: ignore[union-attr]
-                if rating is not None
-                else []
+                [_day(rating.rated_at, zone), rating.satisfied, *rating.answers] if rating is not None else []
             ),
             is_open=received and status in IN_PROGRESS and finished_at is None,
             due_at=due_at,
@@ -392,7 +397,7 @@ def rebuild(*, batch: int = 5000, progress: Callable[[str], None] | None = None)
 
 def _insert(model: type[DayFigures] | type[MonthFigures], sums: Sums) -> None:
     date_field = "day" if model is DayFigures else "month"
-    rows = []
+    rows: list[Any] = []
     for (agency, day, procedure, field), values in sums.items():
         if not any(values):
             continue

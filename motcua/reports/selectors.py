@@ -136,13 +136,12 @@ def _figure_rows(
     totals = {m: Sum(m) for m in MEASURES}
     agencies = list(agencies)
     rows: list[dict[str, Any]] = []
+    queries: list[QuerySet[Any]] = []
     if months:
-        query = MonthFigures.objects.filter(extra, agency_id__in=agencies, month__in=months)
-        rows += (
-            list(query.values(*group).annotate(**totals).order_by()) if group else [query.aggregate(**totals)]
-        )
+        queries.append(MonthFigures.objects.filter(extra, agency_id__in=agencies, month__in=months))
     if edges:
-        query = DayFigures.objects.filter(extra, _edges_q(edges), agency_id__in=agencies)
+        queries.append(DayFigures.objects.filter(extra, _edges_q(edges), agency_id__in=agencies))
+    for query in queries:
         rows += (
             list(query.values(*group).annotate(**totals).order_by()) if group else [query.aggregate(**totals)]
         )
@@ -231,12 +230,13 @@ def gather(
         if procedure_id is not None:
             open_facts = open_facts.filter(procedure_id=procedure_id)
         counted = {pk: (0, 0) for pk in everyone}
-        for row in (
+        for agency_id, n, late in (
             open_facts.values("agency_id")
             .annotate(n=Count("pk"), late=Count("pk", filter=Q(counts_overdue=True, due_at__lt=now)))
+            .values_list("agency_id", "n", "late")
             .order_by()
         ):
-            counted[row["agency_id"]] = (row["n"], row["late"])
+            counted[agency_id] = (n, late)
         for pk, (n, late) in counted.items():
             per_agency[pk].in_progress, per_agency[pk].overdue_now = n, late
     result = {}
@@ -524,31 +524,32 @@ def monthly_trend(unit: ReportUnit, end: datetime.date, months: int = 12, **filt
     if procedure_id is not None:
         extra &= Q(procedure_id=procedure_id)
     totals = {name: Sum(name) for name in MEASURES}
-    for row in (
-        MonthFigures.objects.filter(extra, agency_id__in=agencies, month__in=whole)
+    month_rows: list[dict[str, Any]] = [
+        dict(row)
+        for row in MonthFigures.objects.filter(extra, agency_id__in=agencies, month__in=whole)
         .values("month")
         .annotate(**totals)
         .order_by()
-    ):
-        for name in MEASURES:
-            by_month[row["month"]].sums[name] += row[name] or 0
+    ]
     if edges:
-        for row in (
+        for day_row in (
             DayFigures.objects.filter(extra, _edges_q(edges), agency_id__in=agencies)
             .values("day")
             .annotate(**totals)
             .order_by()
         ):
-            for name in MEASURES:
-                by_month[row["day"].replace(day=1)].sums[name] += row[name] or 0
+            month_rows.append({**day_row, "month": day_row["day"].replace(day=1)})
+    for month_row in month_rows:
+        for name in MEASURES:
+            by_month[month_row["month"]].sums[name] += month_row[name] or 0
     procedures, _offered = _catalogue(set(agencies), field_id=field_id, procedure_id=procedure_id)
     used: dict[datetime.date, set[int]] = {p.start: set() for p in periods}
-    for row in (
+    for first_day, pid in (
         MonthFigures.objects.filter(extra, agency_id__in=agencies, month__in=whole, received_online__gt=0)
         .values_list("month", "procedure_id")
         .distinct()
     ):
-        used[row[0]].add(row[1])
+        used[first_day].add(pid)
     if edges:
         for day, pid in (
             DayFigures.objects.filter(extra, _edges_q(edges), agency_id__in=agencies, received_online__gt=0)
@@ -587,14 +588,15 @@ def by_field(unit: ReportUnit, period: Period) -> list[FieldFigures]:
         if row["received_online"]:
             data.setdefault(row["field_id"], Data()).online_used.add(row["procedure_id"])
     now = timezone.now()
-    for row in (
+    for field_id, n, late in (
         DossierFacts.objects.filter(is_open=True, agency_id__in=agencies)
         .values("field_id")
         .annotate(n=Count("pk"), late=Count("pk", filter=Q(counts_overdue=True, due_at__lt=now)))
+        .values_list("field_id", "n", "late")
         .order_by()
     ):
-        d = data.setdefault(row["field_id"], Data())
-        d.in_progress, d.overdue_now = row["n"], row["late"]
+        d = data.setdefault(field_id, Data())
+        d.in_progress, d.overdue_now = n, late
     names = dict(Field.objects.filter(pk__in=data).values_list("pk", "name"))
     result = []
     for field_id, d in data.items():
