@@ -83,7 +83,7 @@ class Direct:
         )
 
     def reception_decisions(self) -> list[tuple[datetime.datetime, datetime.datetime]]:
-        """(submitted, decided) of the unit's online dossiers whose first reception decision is in the period."""
+        """(submitted, decided) of the online dossiers whose first reception decision is in the period."""
         found = []
         online = self.dossiers().filter(channel="online", submitted_at__isnull=False)
         for dossier in online.only("pk", "submitted_at"):

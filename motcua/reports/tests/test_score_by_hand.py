@@ -327,3 +327,22 @@ def test_the_province_rolls_up_both(communes):
     assert {f.code: f.value for f in selectors.indicators(commune, MARCH)} == {
         f.code: f.value for f in selectors.indicators(unit_from_key("000.01.01.H59"), MARCH)
     }
+
+
+def test_every_name_of_the_scoring_configurations_has_its_english(settings):
+    import json
+    from pathlib import Path
+
+    import polib
+
+    from motcua.reports import scoring
+
+    catalogue = {
+        e.msgid: e.msgstr
+        for e in polib.pofile(str(Path(settings.BASE_DIR) / "motcua/locale/en/LC_MESSAGES/django.po"))
+    }
+    for path in Path(scoring.HERE).glob("*.json"):
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        for group in raw["groups"]:
+            for name in [group["name"], *(c["name"] for c in group["components"])]:
+                assert catalogue.get(name), f"{path.name}: {name}"
