@@ -11,8 +11,10 @@ aggregates cost an action, on PostgreSQL.
    answer (``compare``: the period and the one before), the 12-month trend, and the ranking of every
    unit of each kind (communes, departments, commune committees): p50 / p95 / max in milliseconds.
 3. An action with and without its aggregate update, alternately: ``--actions`` online dossiers waiting
-   at reception (status 1) are received by their one-stop officer (``dossiers.services.receive``:
-   the row lock, the receipt's snapshot, the action, the audit row, the outbox event). "Without":
+   at reception (status 1) are asked to supplement by their one-stop officer
+   (``dossiers.services.request_supplement``: the row lock, the rule table, form 02's snapshot, the
+   action, the audit row, the outbox event; the filled dossiers have no papers, so a reception would
+   be refused). "Without":
    as the application runs, the event goes to the outbox and the relay updates the aggregates later
    (the action pays nothing for them). "With": the same action with ``facts.refresh`` of its dossier
    in the same transaction (the alternative: keeping the aggregates in the action's transaction).
@@ -187,7 +189,7 @@ def time_actions(count: int) -> None:
         with_update = i % 2 == 1
         started = time.perf_counter()
         with transaction.atomic():
-            services.receive(dossier, actor=officer)
+            services.request_supplement(dossier, actor=officer, items=["Bản sao giấy tờ tùy thân"])
             if with_update:
                 facts.refresh([dossier.pk])
         elapsed = (time.perf_counter() - started) * 1000
@@ -199,9 +201,9 @@ def time_actions(count: int) -> None:
     OutboxEvent.objects.filter(id__gte=first_event).delete()
     p50 = sorted(plain)[len(plain) // 2]
     p50u = sorted(updated)[len(updated) // 2]
-    print(f"\nActions: {len(waiting)} receptions (services.receive) of online dossiers, alternately")
-    print(f"  receive, aggregates by the relay (outbox)    {figures(plain)}")
-    print(f"  receive + facts.refresh in its transaction   {figures(updated)}")
+    print(f"\nActions: {len(waiting)} requests to supplement (services.request_supplement), alternately")
+    print(f"  action, aggregates by the relay (outbox)     {figures(plain)}")
+    print(f"  action + facts.refresh in its transaction    {figures(updated)}")
     print(f"  p50 cost of the update inside the action     {p50u - p50:+.2f} ms")
     print(f"  the relay's facts.refresh per event          {figures(relay)}")
 
