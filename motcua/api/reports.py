@@ -60,6 +60,9 @@ class RankingQuery(PeriodQuery):
 
 
 def _period(q: PeriodQuery) -> Period:
+    for name, day in (("from", q.start), ("to", q.end)):
+        if not 1900 <= day.year <= 2999:
+            raise Invalid({name: [_("Năm phải từ 1900 đến 2999.")]})
     if q.end < q.start:
         raise Invalid({"to": [_("Ngày kết thúc phải sau ngày bắt đầu.")]})
     if (q.end - q.start).days >= MAX_DAYS:

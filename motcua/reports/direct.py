@@ -83,7 +83,7 @@ class Direct:
         )
 
     def reception_decisions(self) -> list[tuple[datetime.datetime, datetime.datetime]]:
-        """(submitted, decided) of the unit's online dossiers whose first reception decision is in the period."""
+        """(submitted, decided) of the online dossiers whose first reception decision is in the period."""
         found = []
         online = self.dossiers().filter(channel="online", submitted_at__isnull=False)
         for dossier in online.only("pk", "submitted_at"):
@@ -96,7 +96,7 @@ class Direct:
                 .order_by("at", "id")
                 .first()
             )
-            if first is not None and self.start <= first.at < self.end:
+            if first is not None and dossier.submitted_at is not None and self.start <= first.at < self.end:
                 found.append((dossier.submitted_at, first.at))
         return found
 
@@ -152,10 +152,16 @@ class Direct:
             "done_on_time": lambda: self.done().filter(self.on_time()).count(),
             "done_late": lambda: self.done().exclude(self.on_time()).count(),
             "processing_seconds": lambda: sum(
-                round((d.finished_at - d.received_at).total_seconds()) for d in self.done()
+                round((finished - received).total_seconds())
+                for received, finished in self.done().values_list("received_at", "finished_at")
+                if received is not None and finished is not None
             ),
             "legal_seconds": lambda: sum(
-                round((d.deadline - d.received_at).total_seconds()) for d in self.done() if d.deadline
+                round((deadline - received).total_seconds())
+                for received, deadline in (
+                    (d.received_at, d.original_due_at or d.due_at) for d in self.done()
+                )
+                if received is not None and deadline is not None
             ),
             "done_without_supplement": lambda: (
                 self.done()

@@ -62,7 +62,9 @@ def _of_agency(agency: Agency) -> ReportUnit:
 
 def _of_admin_unit(unit: AdministrativeUnit) -> ReportUnit:
     return ReportUnit(
-        key=f"{UNIT_PREFIX}{unit.code}", name=unit.name, kind=UNIT_KINDS.get(unit.type, unit.type)
+        key=f"{UNIT_PREFIX}{unit.code}",
+        name=unit.name,
+        kind=UNIT_KINDS.get(UnitType(unit.type), str(unit.type)),
     )
 
 

@@ -24,6 +24,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext
 
 HERE = Path(__file__).parent
 TWO = Decimal("0.01")
@@ -176,7 +177,7 @@ def score(count: Callable[[str], int], config: Configuration) -> Score:
             components.append(
                 Component(
                     rule.code,
-                    rule.name,
+                    gettext(rule.name),  # the configuration's names are in the catalogue
                     num,
                     den,
                     rule.target,
@@ -187,7 +188,7 @@ def score(count: Callable[[str], int], config: Configuration) -> Score:
                 )
             )
         groups.append(
-            Group(g.code, g.name, sum((c.points for c in components), Decimal(0)), g.max, components)
+            Group(g.code, gettext(g.name), sum((c.points for c in components), Decimal(0)), g.max, components)
         )
     total = sum((g.points for g in groups), Decimal(0))
     return Score(groups, total, config.version, config.index, config.max)
