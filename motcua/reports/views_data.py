@@ -143,8 +143,8 @@ def may_drill(code: str, part: str = "numerator") -> bool:
     indicator = selectors.BY_CODE.get(code)
     if indicator is None or indicator.catalogue or indicator.code == "procedures_online_used":
         return False
-    name = indicator.numerator if part == "numerator" else indicator.denominator
-    return bool(name) and not name.endswith("_seconds") and not (name or "").startswith("answers_")
+    name = (indicator.numerator if part == "numerator" else indicator.denominator) or ""
+    return bool(name) and not name.endswith("_seconds") and not name.startswith("answers_")
 
 
 @dataclass(frozen=True)
