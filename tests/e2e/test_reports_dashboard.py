@@ -160,3 +160,26 @@ def test_the_dashboard_reads_without_javascript(browser, demo_with_history):
     expect(page.locator("details.rp-data[open]")).to_have_count(2)
     expect(page.get_by_role("table").filter(has_text="Tỷ lệ đúng hạn").first).to_be_visible()
     context.close()
+
+
+def test_the_targets_page_names_the_field_in_error_and_has_no_axe_violation(browser, demo_with_history):
+    site = demo_with_history
+    context = browser.new_context(locale="vi-VN", viewport=DESKTOP)
+    page = log_in(context, site, "admin")
+    page.goto(f"{site}/can-bo/bao-cao/chi-tieu/")
+    page.get_by_label("Đơn vị").select_option("dvhc-02215")
+    page.get_by_label("Chỉ tiêu", exact=True).select_option("online_share")
+    page.get_by_label("Mục tiêu").fill("ba mươi")
+    page.get_by_role("button", name="Lưu chỉ tiêu").click()
+    expect(page.get_by_role("alert")).to_contain_text("Mục tiêu: Mục tiêu phải là một số")
+    problems = [f"targets (error): {p}" for p in check(page, "reports-targets-error", page.url).problems]
+    page.goto(f"{site}/can-bo/bao-cao/chi-tieu/")
+    page.get_by_label("Đơn vị").select_option("dvhc-02215")
+    page.get_by_label("Chỉ tiêu", exact=True).select_option("online_share")
+    page.get_by_label("Mục tiêu").fill("30")
+    page.get_by_role("button", name="Lưu chỉ tiêu").click()
+    expect(page.get_by_role("status")).to_contain_text("Đã lưu chỉ tiêu")
+    expect(page.get_by_role("table").first).to_contain_text("Tỷ lệ hồ sơ trực tuyến")
+    problems += [f"targets: {p}" for p in check(page, "reports-targets", page.url).problems]
+    context.close()
+    assert not problems, "\n".join(problems)
