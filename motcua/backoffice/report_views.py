@@ -423,6 +423,7 @@ class TargetForm(forms.Form):
         help_text=gettext_lazy(
             "Phần trăm cho tỷ lệ (30 là 30 %), số hồ sơ hoặc số ngày cho các chỉ số khác."
         ),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "aria-describedby": "id_value_help"}),
     )
     note = forms.CharField(label=gettext_lazy("Ghi chú"), max_length=300, required=False)
 
