@@ -36,30 +36,30 @@ def _invalid(errors: dict[str, list[str]]) -> Status:
     return Status(422, {"detail": _("Dữ liệu gửi lên không hợp lệ."), "errors": errors})
 
 
-class PeriodQuery(Schema):
+class ReportPeriodQuery(Schema):
     start: datetime.date = Field(alias="from", description="First day, YYYY-MM-DD.")
     end: datetime.date = Field(alias="to", description="Last day, YYYY-MM-DD (included).")
 
 
-class UnitQuery(PeriodQuery):
+class ReportUnitQuery(ReportPeriodQuery):
     unit: str = Field(
         max_length=40,
         description="An agency's code (000.00.12.H59) or dvhc-<code> of an administrative unit (dvhc-08).",
     )
 
 
-class IndicatorQuery(UnitQuery):
+class ReportIndicatorQuery(ReportUnitQuery):
     field: str = Field("", max_length=80, description="Only this field (lĩnh vực) code.")
     procedure: str = Field("", max_length=40, description="Only this procedure code.")
 
 
-class RankingQuery(PeriodQuery):
+class ReportRankingQuery(ReportPeriodQuery):
     kind: str = Field(
         max_length=40, description="province, commune, district, or an agency kind (department...)."
     )
 
 
-def _period(q: PeriodQuery) -> Period:
+def _period(q: ReportPeriodQuery) -> Period:
     for name, day in (("from", q.start), ("to", q.end)):
         if not 1900 <= day.year <= 2999:
             raise Invalid({name: [_("Năm phải từ 1900 đến 2999.")]})
@@ -80,19 +80,19 @@ def _unit(key: str) -> ReportUnit:
         raise Invalid({"unit": [_("Không có cơ quan hoặc đơn vị hành chính với mã này.")]}) from exc
 
 
-class UnitOut(Schema):
+class ReportUnitOut(Schema):
     key: str
     name: str
     kind: str
 
 
-class PeriodOut(Schema):
+class ReportPeriodOut(Schema):
     start: datetime.date = Field(serialization_alias="from")
     end: datetime.date = Field(serialization_alias="to")
     label: str
 
 
-class FigureOut(Schema):
+class ReportFigureOut(Schema):
     code: str
     name: str
     group: str
@@ -104,14 +104,14 @@ class FigureOut(Schema):
     change: float | None
 
 
-class IndicatorsOut(Schema):
-    unit: UnitOut
-    period: PeriodOut
-    previous_period: PeriodOut
-    indicators: list[FigureOut]
+class ReportIndicatorsOut(Schema):
+    unit: ReportUnitOut
+    period: ReportPeriodOut
+    previous_period: ReportPeriodOut
+    indicators: list[ReportFigureOut]
 
 
-class ComponentOut(Schema):
+class ReportComponentOut(Schema):
     code: str
     name: str
     numerator: int
@@ -123,41 +123,41 @@ class ComponentOut(Schema):
     note: str
 
 
-class GroupOut(Schema):
+class ReportGroupOut(Schema):
     code: str
     name: str
     points: float
     max: float
-    components: list[ComponentOut]
+    components: list[ReportComponentOut]
 
 
-class ScoreOut(Schema):
-    unit: UnitOut
-    period: PeriodOut
+class ReportScoreOut(Schema):
+    unit: ReportUnitOut
+    period: ReportPeriodOut
     index: str
     version: str = Field(description="The scoring configuration's version (motcua/reports/scoring).")
     total: float
     max: float
-    groups: list[GroupOut]
+    groups: list[ReportGroupOut]
 
 
-class RankOut(Schema):
-    unit: UnitOut
+class ReportRankOut(Schema):
+    unit: ReportUnitOut
     total: float
     rank: int
     previous_rank: int | None
     previous_total: float | None
 
 
-class RankingOut(Schema):
+class ReportRankingOut(Schema):
     kind: str
-    period: PeriodOut
-    previous_period: PeriodOut
+    period: ReportPeriodOut
+    previous_period: ReportPeriodOut
     version: str
-    units: list[RankOut]
+    units: list[ReportRankOut]
 
 
-class EvaluationItem(Schema):
+class ReportEvaluationItem(Schema):
     departmentId: str
     departmentCode: str
     departmentName: str
@@ -167,17 +167,17 @@ class EvaluationItem(Schema):
     totalOverdue: int
 
 
-class EvaluationOut(Schema):
+class ReportEvaluationOut(Schema):
     timeType: str = Field(description="month, quarter, year or custom, read from the dates.")
     fromDate: datetime.date
     toDate: datetime.date
-    items: list[EvaluationItem]
+    items: list[ReportEvaluationItem]
 
 
-class HeadlineOut(Schema):
-    unit: UnitOut
-    period: PeriodOut
-    indicators: list[FigureOut]
+class ReportHeadlineOut(Schema):
+    unit: ReportUnitOut
+    period: ReportPeriodOut
+    indicators: list[ReportFigureOut]
 
 
 def _unit_out(unit: ReportUnit) -> dict[str, Any]:
@@ -228,8 +228,8 @@ FORBIDDEN = _("Bạn không có quyền xem báo cáo của đơn vị này.")
 ERRORS = {401: ErrorOut, 403: ErrorOut, 422: ErrorOut}
 
 
-@router.get("/indicators", response={200: IndicatorsOut, **ERRORS}, auth=BearerToken(), by_alias=True)
-def indicators(request: HttpRequest, q: Query[IndicatorQuery]):
+@router.get("/indicators", response={200: ReportIndicatorsOut, **ERRORS}, auth=BearerToken(), by_alias=True)
+def indicators(request: HttpRequest, q: Query[ReportIndicatorQuery]):
     """Every indicator of the unit for the period with its numerator and denominator, beside the previous
     period's value (the same length just before: the previous month, quarter, year)."""
     try:
@@ -258,8 +258,8 @@ def indicators(request: HttpRequest, q: Query[IndicatorQuery]):
     }
 
 
-@router.get("/score", response={200: ScoreOut, **ERRORS}, auth=BearerToken(), by_alias=True)
-def score(request: HttpRequest, q: Query[UnitQuery]):
+@router.get("/score", response={200: ReportScoreOut, **ERRORS}, auth=BearerToken(), by_alias=True)
+def score(request: HttpRequest, q: Query[ReportUnitQuery]):
     """The Decision 766 score: six groups (CKMB, TDGQ, CLGQ, TTTT, MDHL, MDSH) with their components
     (raw numerator and denominator, target, points) and the total out of 100."""
     try:
@@ -275,8 +275,8 @@ def score(request: HttpRequest, q: Query[UnitQuery]):
     }
 
 
-@router.get("/service-quality", response={200: ScoreOut, **ERRORS}, auth=BearerToken(), by_alias=True)
-def service_quality(request: HttpRequest, q: Query[UnitQuery]):
+@router.get("/service-quality", response={200: ReportScoreOut, **ERRORS}, auth=BearerToken(), by_alias=True)
+def service_quality(request: HttpRequest, q: Query[ReportUnitQuery]):
     """The nine service-quality indicators of Circular 01/2018 art. 13, scored like the 766 components."""
     try:
         period, unit = _period(q), _unit(q.unit)
@@ -296,8 +296,8 @@ def _kind(kind: str) -> str:
     return kind
 
 
-@router.get("/ranking", response={200: RankingOut, **ERRORS}, auth=BearerToken(), by_alias=True)
-def ranking(request: HttpRequest, q: Query[RankingQuery]):
+@router.get("/ranking", response={200: ReportRankingOut, **ERRORS}, auth=BearerToken(), by_alias=True)
+def ranking(request: HttpRequest, q: Query[ReportRankingQuery]):
     """The units of one kind in order of their Decision 766 total, with their rank and total in the
     previous period (equal totals share a rank)."""
     try:
@@ -325,8 +325,8 @@ def ranking(request: HttpRequest, q: Query[RankingQuery]):
     }
 
 
-@router.get("/evaluation", response={200: EvaluationOut, **ERRORS}, auth=BearerToken())
-def evaluation(request: HttpRequest, q: Query[RankingQuery]):
+@router.get("/evaluation", response={200: ReportEvaluationOut, **ERRORS}, auth=BearerToken())
+def evaluation(request: HttpRequest, q: Query[ReportRankingQuery]):
     """The national portal's evaluation answer for the units of one kind: items {departmentCode, score,
     totalReceived, totalOnTime, totalOverdue}; totalOnTime and totalOverdue: done on time and late in the
     period."""
@@ -345,8 +345,8 @@ def evaluation(request: HttpRequest, q: Query[RankingQuery]):
     }
 
 
-@router.get("/headline", response={200: HeadlineOut, 422: ErrorOut}, by_alias=True)
-def headline(request: HttpRequest, q: Query[PeriodQuery]):
+@router.get("/headline", response={200: ReportHeadlineOut, 422: ErrorOut}, by_alias=True)
+def headline(request: HttpRequest, q: Query[ReportPeriodQuery]):
     """The province's headline figures for the period: public, no login needed."""
     try:
         period = _period(q)

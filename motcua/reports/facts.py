@@ -364,7 +364,7 @@ def save_facts(rows: Iterable[Facts], *, batch: int = 500) -> None:
     """Insert or overwrite facts rows, a batch per statement (``INSERT … ON CONFLICT DO UPDATE``):
     Django's bulk_update spent 20 ms composing its CASE expressions for one row."""
     fields = DossierFacts._meta.concrete_fields
-    names = [f.column for f in fields]
+    names = [str(f.column) for f in fields]
     table = DossierFacts._meta.db_table
     updates = ", ".join(f"{n} = excluded.{n}" for n in names if n != "dossier_id")
     placeholders = "(" + ", ".join(["%s"] * len(names)) + ")"

@@ -129,7 +129,8 @@ def _sums(
     months, edges = period.split()
     if not agencies or (not months and not edges):
         return []
-    filters, params = [], []
+    filters: list[str] = []
+    params: list[Any] = []
     if field_id is not None:
         filters.append("field_id = %s")
         params.append(field_id)
@@ -138,7 +139,8 @@ def _sums(
         params.append(procedure_id)
     inner = ", ".join(["agency_id", "procedure_id", "field_id", *measures])
     agency_list = ", ".join(["%s"] * len(agencies))
-    parts, part_params = [], []
+    parts: list[str] = []
+    part_params: list[Any] = []
     if months:
         where = [f"agency_id IN ({agency_list})", f"month IN ({', '.join(['%s'] * len(months))})", *filters]
         table = MonthFigures._meta.db_table
@@ -557,9 +559,9 @@ def monthly_trend(unit: ReportUnit, end: datetime.date, months: int = 12, **filt
     agencies = agency_ids(unit)
     by_month: dict[datetime.date, Data] = {p.start: Data() for p in periods}
     for row in _sums(agencies, span, ["bucket"], field_id=field_id, procedure_id=procedure_id):
-        month = by_month[_day(row["bucket"]).replace(day=1)]
+        bucket = by_month[_day(row["bucket"]).replace(day=1)]
         for name in MEASURES:
-            month.sums[name] += row[name]
+            bucket.sums[name] += row[name]
     procedures, _offered = _catalogue(set(agencies), field_id=field_id, procedure_id=procedure_id)
     used: dict[datetime.date, set[int]] = {p.start: set() for p in periods}
     for row in _sums(
