@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "motcua.documents",
     "motcua.exchange",
     "motcua.notifications",
+    "motcua.reports",
     "motcua.portal",
     "motcua.backoffice",
     "motcua.api",

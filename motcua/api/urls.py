@@ -19,6 +19,7 @@ from motcua.api.exchange import router as exchange_router
 from motcua.api.official_documents import router as official_documents_router
 from motcua.api.payments import router as payments_router
 from motcua.api.ratings import router as ratings_router
+from motcua.api.reports import router as reports_router
 from motcua.api.schemas import (
     AgencyOut,
     ErrorOut,
@@ -232,6 +233,7 @@ def me(request: HttpRequest):
 api.add_router("/dossiers/search", dossier_search_router)  # before /dossiers/{ref}
 api.add_router("/dossiers", payments_router)  # /dossiers/{ref}/payments, before the dossier router
 api.add_router("/dossiers", ratings_router)  # /dossiers/{ref}/rating, likewise
+api.add_router("/reports", reports_router)
 api.add_router("", documents_router)  # /verify, /dossiers/{ref}/documents: before /dossiers/{ref}
 api.add_router("", exchange_router)  # /exchange/edxml: packages from other agencies
 install_dossiers(api)

@@ -17,11 +17,15 @@ urlpatterns = [
     path("so-theo-doi/tai-ve.<slug:fmt>", register_views.register_export, name="register_export"),
 ]
 
-from motcua.backoffice import search_views, signing_views  # noqa: E402
+from motcua.backoffice import report_views, search_views, signing_views  # noqa: E402
 
 urlpatterns += [
     path("tra-cuu-ho-so/", search_views.search_dossiers, name="search"),
     path("ky-so/<str:ref>/", signing_views.sign_result, name="sign_result"),
+    path("bao-cao/", report_views.dashboard, name="reports"),
+    path("bao-cao/ho-so/", report_views.drill_down, name="report_dossiers"),
+    path("bao-cao/tai-ve.<slug:fmt>", report_views.export, name="report_export"),
+    path("bao-cao/chi-tieu/", report_views.target_list, name="report_targets"),
 ]
 
 from motcua.backoffice import document_views  # noqa: E402

@@ -22,6 +22,7 @@ from motcua.catalog.models import Procedure
 from motcua.catalog.services import create_procedure, publish_version
 from motcua.demo.documents import load_documents
 from motcua.demo.dossiers import DEFAULT_COUNT, load_dossiers
+from motcua.reports.facts import rebuild as rebuild_reports
 
 DATA_DIR = Path(__file__).parent / "data"
 DEMO_PASSWORD = "motcua-demo"
@@ -461,6 +462,8 @@ def load_demo(
         loaded = {"dossiers": 0, "renders_queued": 0}
     else:
         loaded = load_dossiers(count=dossiers or DEFAULT_COUNT, progress=progress)
+        # The history was written with events muted: the reports' aggregates are built once, here.
+        rebuild_reports()
     return {
         "agencies": len(agencies),
         "users": len(users),

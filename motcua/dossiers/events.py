@@ -42,8 +42,10 @@ logger = logging.getLogger(__name__)
 dossier_changed = Signal()
 
 # Events that are not actions of the history, published by the apps above (their names, for the
-# subscribers): a result's digital signature completed (motcua.signing; data: the attachment).
+# subscribers): a result's digital signature completed (motcua.signing; data: the attachment); the
+# applicant's satisfaction rating given or changed (motcua.surveys; the reports count it).
 RESULT_SIGNED = "result_signed"
+RATED = "rated"
 
 OUTBOX = "outbox"
 ON_COMMIT = "on_commit"

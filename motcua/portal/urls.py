@@ -6,6 +6,7 @@ from motcua.portal import (
     notification_views,
     payment_views,
     rating_views,
+    report_views,
     verify_views,
     views,
 )
@@ -42,6 +43,7 @@ urlpatterns = [
     path("thong-bao/", notification_views.inbox, name="notifications"),
     path("tra-cuu/", dossier_views.lookup, name="lookup"),
     path("tra-cuu/<str:code>", dossier_views.lookup, name="lookup_code"),
+    path("so-lieu/", report_views.headline, name="figures"),
     path("xac-thuc/", verify_views.verify, name="verify"),
     path("xac-thuc/<str:code>", verify_views.verify_code, name="verify_code"),
     path("dang-nhap/", views.login_view, name="login"),

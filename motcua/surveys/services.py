@@ -2,8 +2,8 @@
 
 ``rate`` runs in one transaction: it locks the dossier's row (the order every writer of a dossier
 follows), asks ``surveys.rules.check`` on the locked row, writes the one rating of the dossier (or
-changes it while it may still be changed) and an audit row. The reports read the ratings; nothing
-else follows from a rating, so it publishes no event.
+changes it while it may still be changed), an audit row and the dossier event ``rated``
+(``dossiers.events.RATED``, through the outbox), from which the reports recount the dossier.
 """
 
 import math
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from motcua.accounts.models import User
 from motcua.core import audit, ratelimit
+from motcua.dossiers import events
 from motcua.dossiers.errors import DossierError, InvalidInput, NotAllowed
 from motcua.dossiers.models import Dossier
 from motcua.surveys import rules
@@ -112,6 +113,7 @@ def rate(
             channel=channel,
             answers={q.value: values[q.value] for q in Question},
         )
+        events.publish(row.pk, events.RATED, row.status)
     return Saved(rating, created)
 
 
