@@ -20,6 +20,7 @@ from motcua.payments.models import LedgerEntry
 from motcua.reports.constants import RECEPTION_ANSWER_HOURS
 from motcua.reports.periods import Period
 from motcua.reports.units import ReportUnit, agency_ids
+from motcua.surveys.models import Rating
 
 
 class Direct:
@@ -42,6 +43,13 @@ class Direct:
             .annotate(owner=Coalesce("deciding_agency_id", "receiving_agency_id"))
             .filter(owner__in=self.agencies)
         )
+
+    def ratings(self) -> QuerySet[Rating]:
+        """The ratings first given in the period, of the unit's dossiers."""
+        return Rating.objects.filter(self.within("created_at"), dossier__in=self.dossiers())
+
+    def answers(self, question: str) -> int:
+        return sum(self.ratings().values_list(question, flat=True))
 
     def within(self, field: str) -> Q:
         return Q(**{f"{field}__gte": self.start, f"{field}__lt": self.end})
@@ -199,12 +207,12 @@ class Direct:
             "results_signed": lambda: (
                 self.returned().filter(self.has_result()).filter(self.has_signed_result()).count()
             ),
-            "ratings": lambda: 0,
-            "satisfied": lambda: 0,
-            "answers_1": lambda: 0,
-            "answers_2": lambda: 0,
-            "answers_3": lambda: 0,
-            "answers_4": lambda: 0,
+            "ratings": lambda: self.ratings().count(),
+            "satisfied": lambda: self.ratings().filter(satisfied=True).count(),
+            "answers_1": lambda: self.answers("processing_time"),
+            "answers_2": lambda: self.answers("contacts"),
+            "answers_3": lambda: self.answers("staff_attitude"),
+            "answers_4": lambda: self.answers("overall"),
             "in_progress": lambda: (
                 self.dossiers()
                 .filter(received_at__isnull=False, finished_at__isnull=True)

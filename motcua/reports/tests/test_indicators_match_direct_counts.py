@@ -16,7 +16,7 @@ from motcua.reports import selectors
 from motcua.reports.direct import Direct
 from motcua.reports.facts import rebuild
 from motcua.reports.periods import Period
-from motcua.reports.selectors import BY_CODE, DAYS, NotDossiers
+from motcua.reports.selectors import AVERAGE, BY_CODE, DAYS, NotDossiers
 from motcua.reports.units import unit_from_key
 
 pytestmark = pytest.mark.django_db
@@ -70,6 +70,8 @@ def test_every_indicator_equals_a_direct_count():
                     continue
                 if indicator.numerator == "supplement_requests":
                     assert behind.count() <= figure.numerator
+                elif indicator.kind == AVERAGE:  # a sum of answers: the dossiers are those rated
+                    assert behind.count() == figure.denominator, (unit.key, period, figure.code)
                 elif indicator.kind != DAYS:
                     assert behind.count() == figure.numerator, (unit.key, period, figure.code)
     assert checked == 3 * 2 * len(selectors.INDICATORS)
