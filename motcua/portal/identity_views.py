@@ -23,7 +23,8 @@ from motcua.portal.forms import LoginForm
 from motcua.portal.views import _landing, _next_url, _safe
 
 log = logging.getLogger(__name__)
-BACKEND = "django.contrib.auth.backends.ModelBackend"
+# The session's backend must be one of AUTHENTICATION_BACKENDS to be read back on the next request.
+BACKEND = "motcua.accounts.backends.IdentifierModelBackend"
 
 
 def _provider(key: str) -> identity.IdentityProvider:
