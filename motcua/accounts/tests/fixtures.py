@@ -16,7 +16,7 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[3]
 CLIENT_ID = "motcua-test"
-CLIENT_SECRET = "test-vneid-secret"  # noqa: S105  (the stand-in's, for tests)
+CLIENT_SECRET = "test-vneid-secret"
 START = "/dang-nhap/dinh-danh/vneid/"
 
 

@@ -135,7 +135,7 @@ def test_a_wrong_client_secret_is_refused_at_the_provider(client, vneid, setting
     assert answer.status_code == 400 and "từ chối" in answer.content.decode()
 
 
-def test_a_password_account_with_someone_elses_number_cannot_take_over(client, vneid, office):
+def test_a_password_account_with_someone_elses_number_cannot_take_over(client, vneid, office):  # noqa: F811
     """Rule (accounts.services.sign_in_with_identity): a number typed at a password registration is a
     claim. When the number's owner logs in through the provider they get their own account, the
     password account loses the number (kept as unverified), and the owner may claim the dossiers
@@ -174,7 +174,7 @@ def test_a_password_account_with_someone_elses_number_cannot_take_over(client, v
     assert not selectors.claimable_by(owner).exists()
 
 
-def test_claiming_nothing_names_the_list(client, vneid, office):
+def test_claiming_nothing_names_the_list(client, vneid, office):  # noqa: F811
     office.citizen.identity_number = PERSON["SoDinhDanh"]
     office.citizen.save()
     submitted(office)
