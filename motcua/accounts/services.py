@@ -348,11 +348,10 @@ def sign_in_with_identity(claims: IdentityClaims, *, provider: str, current_user
             user = current
         if user is None or user.identity_number != number:
             # Whoever else holds the number by a password registration loses it (step 4).
-            for holder in (
-                User.objects.select_for_update()
-                .filter(identity_number=number)
-                .exclude(pk=user.pk if user else None)
-            ):
+            holders = User.objects.select_for_update().filter(identity_number=number)
+            if user is not None:
+                holders = holders.exclude(pk=user.pk)
+            for holder in holders:
                 holder.unverified_identity_number = number
                 holder.identity_number = None
                 holder.save(update_fields=["identity_number", "unverified_identity_number"])
