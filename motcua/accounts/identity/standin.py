@@ -51,10 +51,12 @@ FAULTS = {
     "nonce": "Sai nonce",
     "expired": "Đã hết hạn (exp)",
 }
+# Someone the demo does not know (the demo's "citizen", 008090000123, registered by password: logging in
+# as that number would show the takeover rule, accounts.services.sign_in_with_identity).
 DEFAULT_PERSON = {
-    "SoDinhDanh": "008090000123",
-    "HoVaTen": "Nguyễn Văn An",
-    "NgayThangNamSinh": "19900215",
+    "SoDinhDanh": "008188004321",
+    "HoVaTen": "Phạm Thu Trang",
+    "NgayThangNamSinh": "19880412",
     "LoaiTaiKhoan": "1",
     "loAs": "2",
 }
