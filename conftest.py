@@ -4,8 +4,9 @@ import pytest
 
 from motcua.agencies.tests.factories import AgencyFactory, UnitFactory
 
-# The test CA, the time-stamp authority and the remote-signing stand-in (motcua.signing).
-pytest_plugins = ["motcua.signing.tests.fixtures"]
+# The test CA, the time-stamp authority and the remote-signing stand-in (motcua.signing); the
+# identity provider's stand-in (motcua.accounts).
+pytest_plugins = ["motcua.signing.tests.fixtures", "motcua.accounts.tests.fixtures"]
 
 
 @pytest.fixture

@@ -273,6 +273,24 @@ MOTCUA_VNPAY_TMN_CODE = os.environ.get("MOTCUA_VNPAY_TMN_CODE", "MOTCUA01")
 MOTCUA_VNPAY_SECRET = os.environ.get("MOTCUA_VNPAY_SECRET", "demo-vnpay-secret" if DEBUG else "")
 
 
+# National identity login (motcua.accounts.identity): the OpenID Connect providers offered on the login
+# page, in this order, and how to reach each. The default is the VNeID-style stand-in `make demo` starts
+# (`manage.py identity_standin`, IDENTITY_PORT 8795); with DEBUG on it shares a demo secret with the
+# site. With DEBUG off a provider without its client secret is not offered.
+MOTCUA_IDENTITY_PROVIDERS = [
+    key
+    for key in env_list("MOTCUA_IDENTITY_PROVIDERS", "vneid")
+    if os.environ.get(f"MOTCUA_{key.upper()}_CLIENT_SECRET") or DEBUG
+]
+MOTCUA_VNEID_ISSUER = os.environ.get("MOTCUA_VNEID_ISSUER", "http://127.0.0.1:8795")
+MOTCUA_VNEID_CLIENT_ID = os.environ.get("MOTCUA_VNEID_CLIENT_ID", "motcua-demo")
+MOTCUA_VNEID_CLIENT_SECRET = os.environ.get(
+    "MOTCUA_VNEID_CLIENT_SECRET", "demo-vneid-secret" if DEBUG else ""
+)
+MOTCUA_IDENTITY_TIMEOUT_SECONDS = float(os.environ.get("MOTCUA_IDENTITY_TIMEOUT_SECONDS", "10"))
+# The provider's discovery document is kept this many seconds in each process.
+MOTCUA_IDENTITY_DISCOVERY_SECONDS = int(os.environ.get("MOTCUA_IDENTITY_DISCOVERY_SECONDS", "300"))
+
 # Notifications (motcua.notifications): SMS through a plugin (a dotted path; blank: no SMS). The
 # default is the brandname gateway's shape, at the local stand-in `make demo` starts
 # (`manage.py sms_standin`, SMS_PORT 8792); under pytest SMS is off unless a test starts the stand-in.
@@ -325,6 +343,11 @@ PAYMENT_FORM_TARGETS = sorted(
         )
         if name in MOTCUA_PAYMENT_GATEWAYS and secret and (origin := _origin(url))
     }
+)
+
+# Logging out (a form) leads to the identity provider's logout page when the person logged in there.
+IDENTITY_FORM_TARGETS = sorted(
+    {origin for url in [MOTCUA_VNEID_ISSUER] if MOTCUA_IDENTITY_PROVIDERS and (origin := _origin(url))}
 )
 
 LANGUAGE_CODE = "vi"
@@ -422,7 +445,7 @@ SECURE_CSP = {
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.NONE],
-    "form-action": [CSP.SELF, *PAYMENT_FORM_TARGETS],
+    "form-action": [CSP.SELF, *PAYMENT_FORM_TARGETS, *IDENTITY_FORM_TARGETS],
     "frame-ancestors": [CSP.NONE],
 }
 

@@ -193,6 +193,8 @@ def _attempt(action: rules.Act, dossier: Dossier, user, o: Office) -> None:
             services.add_document(
                 dossier, actor=user, upload=pdf(), name="scan.pdf", kind=AttachmentKind.SCAN
             )
+        case Operation.CLAIM:
+            services.claim_dossier(dossier, actor=user)
         case ActionType.SUBMIT:
             services.submit(dossier, actor=user, declaration=True)
         case ActionType.SUPPLEMENT:

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts import throttle
-from motcua.accounts.models import ApiToken, Membership, User
+from motcua.accounts.models import ApiToken, LinkedIdentity, Membership, User
 from motcua.accounts.services import revoke_token, revoke_tokens
 
 
@@ -41,7 +41,19 @@ class UserAdmin(BaseUserAdmin):
     actions = ["revoke_api_tokens"]
     fieldsets = [
         *BaseUserAdmin.fieldsets,
-        (_("motcua"), {"fields": ["kind", "full_name", "phone", "identity_number"]}),
+        (
+            _("motcua"),
+            {
+                "fields": [
+                    "kind",
+                    "full_name",
+                    "phone",
+                    "identity_number",
+                    "identity_assurance",
+                    "unverified_identity_number",
+                ]
+            },
+        ),
     ]
 
     @admin.action(description=_("Thu hồi mọi khóa truy cập API của các tài khoản đã chọn"))
@@ -70,3 +82,19 @@ class ApiTokenAdmin(admin.ModelAdmin):
         self.message_user(
             request, _t("Đã thu hồi %(count)s khóa truy cập API.") % {"count": len(tokens)}, messages.SUCCESS
         )
+
+
+@admin.register(LinkedIdentity)
+class LinkedIdentityAdmin(admin.ModelAdmin):
+    """Read only: links are made by logging in through the provider (accounts.services)."""
+
+    list_display = ["identity_number", "user", "provider", "assurance_level", "last_login_at"]
+    list_filter = ["provider", "assurance_level"]
+    search_fields = ["identity_number", "user__username", "user__full_name"]
+    readonly_fields = [f.name for f in LinkedIdentity._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

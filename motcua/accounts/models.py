@@ -25,6 +25,14 @@ class User(AbstractUser):
         unique=True,
         help_text=_("Số định danh cá nhân 12 chữ số, hoặc mã số thuế của doanh nghiệp."),
     )
+    # The level of assurance (mức độ định danh điện tử) of the identity a provider verified at the
+    # account's last login through it; 0: never verified (a password registration states its number).
+    identity_assurance = models.PositiveSmallIntegerField(_("mức độ định danh đã xác thực"), default=0)
+    # A number typed at a password registration that its verified owner has since claimed: kept to
+    # show why, never used to find dossiers (accounts.services.sign_in_with_identity).
+    unverified_identity_number = models.CharField(
+        _("số định danh tự khai chưa xác thực"), max_length=14, blank=True
+    )
     agencies = models.ManyToManyField(
         "agencies.Agency",
         through="accounts.Membership",
@@ -56,6 +64,10 @@ class User(AbstractUser):
         super().save(*args, **kwargs)
         if existing and (password_changed or not self.is_active):
             ApiToken.objects.filter(user=self).delete()
+
+    @property
+    def identity_verified(self) -> bool:
+        return self.identity_assurance > 0 and bool(self.identity_number)
 
     def roles_in(self, agency) -> set[str]:
         return {m.role for m in self.memberships.all() if m.agency_id == agency.pk}
@@ -96,3 +108,31 @@ class ApiToken(models.Model):
     @staticmethod
     def hash(raw: str) -> str:
         return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class LinkedIdentity(models.Model):
+    """An account's login through an identity provider: the provider's subject, the identity number it
+    vouched for (one verified owner per number) and the level of assurance of the last login."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="identities")
+    provider = models.CharField(_("hệ thống định danh"), max_length=40)
+    subject = models.CharField(_("mã định danh tại hệ thống (sub)"), max_length=255)
+    identity_number = models.CharField(_("số định danh đã xác thực"), max_length=14)
+    assurance_level = models.PositiveSmallIntegerField(_("mức độ định danh"), default=1)
+    full_name = models.CharField(_("họ và tên"), max_length=255, blank=True)
+    birth_date = models.DateField(_("ngày sinh"), null=True, blank=True)
+    linked_at = models.DateTimeField(_("liên kết lúc"), auto_now_add=True)
+    last_login_at = models.DateTimeField(_("đăng nhập gần nhất"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tài khoản định danh liên kết")
+        verbose_name_plural = _("tài khoản định danh liên kết")
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "subject"], name="linked_identity_subject_unique"),
+            models.UniqueConstraint(
+                fields=["provider", "identity_number"], name="linked_identity_number_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} · {self.identity_number} · {self.user}"

@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 
 from motcua.accounts import tasks, throttle
 from motcua.accounts.constants import AccountKind, Role
-from motcua.accounts.models import ApiToken, Membership, User
+from motcua.accounts.identity import IdentityClaims
+from motcua.accounts.models import ApiToken, LinkedIdentity, Membership, User
 from motcua.accounts.validators import validate_citizen_id, validate_phone, validate_tax_code
 from motcua.agencies.models import Agency
 from motcua.core import audit
@@ -296,3 +297,113 @@ def grant_role(user: User, agency: Agency, role: Role, *, actor: Any = None) -> 
         if created:
             audit.record("role.granted", actor=actor, obj=membership, summary=str(membership))
     return membership
+
+
+# ---------------------------------------------------------------------------------------------
+# Login through an identity provider (VNeID)
+
+
+def sign_in_with_identity(claims: IdentityClaims, *, provider: str, current_user: Any = None) -> User:
+    """The account for a verified login through ``provider``, created or linked by the rule below, in
+    one transaction with its audit rows.
+
+    The rule (an identity number typed at a password registration is a claim; the provider's is proof):
+    1. The provider's subject already linked: that account.
+    2. The identity number already verified (through any provider): that account, linked.
+    3. The person is logged in (``current_user``, a citizen or business account) while logging in
+       through the provider: that account is linked, if its number is the verified one or it has none.
+    4. Otherwise a new account is made for the verified person (no password: they log in through the
+       provider). An account registered by password with this number (someone who typed it, maybe the
+       person themself) is not linked, since nobody proved they hold it: its number is moved to
+       ``unverified_identity_number``, so it no longer answers to the number, and the verified owner
+       may claim the dossiers submitted under their number (dossiers.services.claim_dossiers).
+    Staff accounts are never linked or made here.
+    """
+    number = claims.identity_number
+    now = timezone.now()
+    with transaction.atomic():
+        link = (
+            LinkedIdentity.objects.select_for_update()
+            .select_related("user")
+            .filter(provider=provider, subject=claims.subject)
+            .first()
+            or LinkedIdentity.objects.select_for_update()
+            .select_related("user")
+            .filter(identity_number=number)
+            .first()
+        )
+        if link is not None and link.user.identity_number != number:
+            raise IdentityRefused(_("Tài khoản định danh này đã liên kết với một số định danh khác."))
+        user = link.user if link is not None else None
+        if user is not None and not user.is_active:
+            raise IdentityRefused(_("Tài khoản đã bị khóa."))
+        if user is None and current_user is not None and getattr(current_user, "is_authenticated", False):
+            current = User.objects.select_for_update().get(pk=current_user.pk)
+            if current.kind == AccountKind.STAFF:
+                raise IdentityRefused(_("Tài khoản cán bộ không đăng nhập bằng tài khoản định danh điện tử."))
+            if current.identity_number not in (None, "", number):
+                raise IdentityRefused(
+                    _("Tài khoản đang đăng nhập mang số định danh khác với tài khoản định danh điện tử.")
+                )
+            user = current
+        if user is None or user.identity_number != number:
+            # Whoever else holds the number by a password registration loses it (step 4).
+            holders = User.objects.select_for_update().filter(identity_number=number)
+            if user is not None:
+                holders = holders.exclude(pk=user.pk)
+            for holder in holders:
+                holder.unverified_identity_number = number
+                holder.identity_number = None
+                holder.save(update_fields=["identity_number", "unverified_identity_number"])
+                audit.record(
+                    "account.identity_superseded",
+                    obj=holder,
+                    summary=_("Số định danh tự khai đã được chủ sở hữu xác thực dùng"),
+                    provider=provider,
+                )
+        if user is None:
+            kind = AccountKind.BUSINESS if claims.account_type == 2 else AccountKind.CITIZEN
+            user = User(username=f"{provider}-{claims.subject}"[:150], kind=kind, full_name=claims.full_name)
+            user.set_unusable_password()
+            for field in ("email", "phone"):
+                value = getattr(claims, field)
+                if value and not User.objects.filter(**{field: value}).exists():
+                    setattr(user, field, value)
+            user.identity_number = number
+            user.save()
+            audit.record(
+                "account.registered",
+                actor=user,
+                obj=user,
+                summary=user.full_name,
+                kind=user.kind,
+                provider=provider,
+            )
+        user.identity_number = number
+        user.identity_assurance = claims.assurance_level
+        if claims.full_name:
+            user.full_name = claims.full_name
+        user.save(update_fields=["identity_number", "identity_assurance", "full_name"])
+        if link is None:
+            link = LinkedIdentity(
+                user=user, provider=provider, subject=claims.subject, identity_number=number
+            )
+            audit.record("account.identity_linked", actor=user, obj=user, provider=provider)
+        link.subject = claims.subject
+        link.assurance_level = claims.assurance_level
+        link.full_name = claims.full_name
+        link.birth_date = claims.birth_date
+        link.last_login_at = now
+        link.save()
+        audit.record(
+            "account.logged_in",
+            actor=user,
+            obj=user,
+            provider=provider,
+            assurance_level=claims.assurance_level,
+        )
+    return user
+
+
+class IdentityRefused(LoginError):
+    """A verified login that may not open an account here, with the message to show."""

@@ -19,6 +19,15 @@ class Mode(models.TextChoices):
     PARTIAL = "partial", _("Một phần")
 
 
+class AssuranceLevel(models.IntegerChoices):
+    """The level of electronic identification (mức độ định danh điện tử, Decree 69/2024) an applicant's
+    account must have been verified at to submit online."""
+
+    ANY = 0, _("Không yêu cầu")
+    LEVEL_1 = 1, _("Định danh điện tử mức 1")
+    LEVEL_2 = 2, _("Định danh điện tử mức 2")
+
+
 class LegacyLevel(models.IntegerChoices):
     """Levels of Decree 43/2011, still used in reports."""
 

@@ -93,6 +93,7 @@ class Operation(models.TextChoices):
     EDIT = "edit", _("Sửa tờ khai, giấy tờ")
     DELETE_DRAFT = "delete_draft", _("Xóa bản nháp")
     ADD_SCAN = "add_scan", _("Thêm bản quét giấy tờ")
+    CLAIM = "claim", _("Nhận hồ sơ mang số định danh của mình")
 
 
 class ClockChange(models.TextChoices):

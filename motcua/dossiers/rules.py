@@ -160,6 +160,16 @@ class Facts:
         ]
 
     @property
+    def assurance_needed(self) -> int:
+        return self.dossier.procedure_version.min_assurance_level
+
+    @property
+    def applicant_assurance(self) -> int:
+        """The level of assurance the applicant's account was verified at (0: never verified)."""
+        applicant = self.dossier.applicant
+        return applicant.identity_assurance if applicant is not None and applicant.identity_number else 0
+
+    @property
     def overdue(self) -> bool:
         return self.dossier.is_overdue(self.now)
 
@@ -233,6 +243,20 @@ def is_system(user: User | None, facts: Facts) -> bool:
 
 
 @rules.predicate
+def is_verified_owner(user: User, facts: Facts) -> bool:
+    """The person whose identity number a provider verified, on a dossier submitted under that
+    number by an account that is not theirs (accounts.services.sign_in_with_identity: a number typed
+    at a password registration is a claim; its verified owner may take the dossiers)."""
+    if not (user and user.is_authenticated and user.kind != AccountKind.STAFF and user.identity_verified):
+        return False
+    dossier = facts.dossier
+    if dossier.applicant_identity != user.identity_number or dossier.applicant_id == user.pk:
+        return False
+    applicant = dossier.applicant
+    return applicant is None or not applicant.identity_verified
+
+
+@rules.predicate
 def before_reception(user: User, facts: Facts) -> bool:
     return facts.status == Status.SUBMITTED
 
@@ -247,8 +271,11 @@ class Condition:
     the action instead (it would only be noise), a loud one shows it disabled with the message."""
 
     test: Callable[[Facts], bool]
-    message: str | Promise
+    message: str | Promise | Callable[[Facts], str]
     quiet: bool = False
+
+    def explain(self, facts: Facts) -> str:
+        return self.message(facts) if callable(self.message) else str(self.message)
 
 
 NOT_YET_RECEIVED = Condition(
@@ -311,6 +338,16 @@ RESULT_SIGNED = Condition(
     lambda f: not documents.signed_results_required() or f.result_signed,
     gettext_lazy("Kết quả chưa được ký số."),
 )
+ASSURED = Condition(
+    lambda f: f.applicant_assurance >= f.assurance_needed,
+    lambda f: (
+        _(
+            "Thủ tục này yêu cầu tài khoản định danh điện tử mức %(level)s để nộp trực tuyến; hãy đăng nhập "
+            "bằng tài khoản định danh điện tử (VNeID) mức %(level)s."
+        )
+        % {"level": f.assurance_needed}
+    ),
+)
 OVERDUE = Condition(lambda f: f.overdue, gettext_lazy("Hồ sơ chưa quá hạn."), quiet=True)
 NOT_APOLOGIZED = Condition(
     lambda f: not f.dossier.apologized,
@@ -345,7 +382,8 @@ TRANSITIONS: dict[Act, Transition] = {
         # The applicant
         _t(Operation.EDIT, [Status.DRAFT, Status.SUPPLEMENT], [], is_applicant),
         _t(Operation.DELETE_DRAFT, [Status.DRAFT], [], is_applicant),
-        _t(ActionType.SUBMIT, [Status.DRAFT], [Status.SUBMITTED], is_applicant),
+        _t(ActionType.SUBMIT, [Status.DRAFT], [Status.SUBMITTED], is_applicant, ASSURED),
+        _t(Operation.CLAIM, set(Status) - {Status.DRAFT}, [], is_verified_owner),
         _t(
             ActionType.SUPPLEMENT,
             [Status.SUPPLEMENT],
@@ -454,7 +492,7 @@ def judge(action: Act, user: User | None, facts: Facts) -> Verdict:
         return Verdict(action, False)
     for condition in transition.conditions:
         if not condition.test(facts):
-            return Verdict(action, False, "" if condition.quiet else str(condition.message))
+            return Verdict(action, False, "" if condition.quiet else condition.explain(facts))
     return Verdict(action, True)
 
 
@@ -468,8 +506,16 @@ def check(action: Act, user: User | None, facts: Facts) -> Transition:
         raise WrongState(_status_message(action, facts.status))
     for condition in transition.conditions:
         if not condition.test(facts):
-            raise WrongState(str(condition.message))
+            raise WrongState(condition.explain(facts))
     return transition
+
+
+def check_conditions(action: Act, facts: Facts) -> None:
+    """WrongState if the dossier does not meet ``action``'s conditions (for a service that creates and
+    acts at once, where there is no row to lock yet)."""
+    for condition in TRANSITIONS[action].conditions:
+        if not condition.test(facts):
+            raise WrongState(condition.explain(facts))
 
 
 def offer(user: User | None, dossier: Dossier | Facts, actions=None) -> dict[Act, Verdict]:

@@ -75,6 +75,20 @@ def get_visible(user: User, *, code: str | None = None, pk: int | None = None, p
     return dossier
 
 
+def claimable_by(user: User) -> QuerySet[Dossier]:
+    """Dossiers submitted under ``user``'s verified identity number by an account not verified for it,
+    which ``user`` may claim (rules.is_verified_owner asks the same of one dossier)."""
+    if not (user.is_authenticated and user.kind != AccountKind.STAFF and user.identity_verified):
+        return Dossier.objects.none()
+    return (
+        _list_related(Dossier.objects.filter(applicant_identity=user.identity_number))
+        .exclude(status=Status.DRAFT)
+        .exclude(applicant=user)
+        .exclude(applicant__identity_number=user.identity_number, applicant__identity_assurance__gt=0)
+        .order_by("-submitted_at", "-id")
+    )
+
+
 def for_applicant(user: User) -> QuerySet[Dossier]:
     return _list_related(Dossier.objects.filter(applicant=user)).order_by("-created_at", "-id")
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from motcua.accounts import identity
 from motcua.agencies.models import AdministrativeUnit
 from motcua.catalog import fees
 from motcua.catalog.constants import FieldKind
@@ -337,6 +338,10 @@ def review(request, public_id):
             "problems": problems.for_dossier(dossier, errors, page=form_page),
             "form_page": form_page,
             "delivery_section": reverse("portal:dossier_form", args=[dossier.public_id]) + "#nhan-ket-qua",
+            "submit_verdict": rules.judge(ActionType.SUBMIT, request.user, rules.Facts(dossier, request.user))
+            if dossier.status == Status.DRAFT
+            else None,
+            "identity_providers": identity.providers(),
             **_fee_context(dossier),
         },
         status=status,

@@ -3,6 +3,7 @@ from django.urls import path
 from motcua.portal import (
     account_views,
     dossier_views,
+    identity_views,
     notification_views,
     payment_views,
     rating_views,
@@ -47,6 +48,11 @@ urlpatterns = [
     path("xac-thuc/", verify_views.verify, name="verify"),
     path("xac-thuc/<str:code>", verify_views.verify_code, name="verify_code"),
     path("dang-nhap/", views.login_view, name="login"),
-    path("dang-xuat/", views.logout_view, name="logout"),
+    path("dang-xuat/", identity_views.logout_view, name="logout"),
+    path("dang-nhap/dinh-danh/<str:provider>/", identity_views.identity_start, name="identity_start"),
+    path(
+        "dang-nhap/dinh-danh/<str:provider>/ve/", identity_views.identity_callback, name="identity_callback"
+    ),
+    path("ho-so-cua-toi/nhan-ho-so/", identity_views.claim_dossiers, name="claim_dossiers"),
     path("dang-ky/", views.register_view, name="register"),
 ]

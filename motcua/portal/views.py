@@ -2,7 +2,7 @@ from pathlib import PurePath
 from urllib.parse import urlsplit
 
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
+from motcua.accounts import identity
 from motcua.accounts.constants import AccountKind
 from motcua.accounts.services import LoginError, LoginThrottled, Registration, log_in, register_account
 from motcua.catalog.models import Field
@@ -152,16 +153,11 @@ def login_view(request):
             return redirect(_landing(request, user))
     if form.errors and status == 200:
         status = 400
-    response = render(request, "portal/login.html", {"form": form, "next": _next_url(request)}, status=status)
+    context = {"form": form, "next": _next_url(request), "identity_providers": identity.providers()}
+    response = render(request, "portal/login.html", context, status=status)
     if status == 429:
         response["Retry-After"] = str(getattr(request, "login_wait", 60))
     return response
-
-
-@require_POST
-def logout_view(request):
-    logout(request)
-    return redirect("portal:home")
 
 
 @require_http_methods(["GET", "POST"])

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.accounts.constants import Role
 from motcua.catalog.constants import (
     YES_NO_CHOICES,
+    AssuranceLevel,
     DateRule,
     DocumentForm,
     FeeCharging,
@@ -131,6 +132,14 @@ class ProcedureVersion(models.Model):
         _("bổ sung hồ sơ thì tính lại thời hạn"),
         default=True,
         help_text=_("Bỏ chọn nếu thời hạn tiếp tục tính (không tính lại) sau khi công dân bổ sung hồ sơ."),
+    )
+    min_assurance_level = models.PositiveSmallIntegerField(
+        _("mức độ định danh tối thiểu để nộp trực tuyến"),
+        choices=AssuranceLevel.choices,
+        default=AssuranceLevel.ANY,
+        help_text=_(
+            "Người nộp phải đăng nhập bằng tài khoản định danh điện tử (VNeID) đã xác thực ở mức này trở lên."
+        ),
     )
     applicants = models.TextField(_("đối tượng thực hiện"), blank=True)
     description = models.TextField(_("trình tự thực hiện"), blank=True)

@@ -12,6 +12,7 @@ the admin and commands all call these functions.
 from motcua.dossiers.services.applicant import (
     add_document,
     check_complete,
+    claim_dossier,
     delete_draft,
     missing_documents,
     receiving_agencies,
@@ -46,6 +47,7 @@ __all__ = [
     "approve",
     "attach_result",
     "check_complete",
+    "claim_dossier",
     "consult",
     "delete_draft",
     "forward",
