@@ -231,7 +231,9 @@ def progress_item(dossier: Dossier, action: Action) -> dict[str, str]:
             "NgayBatDau": national_date(
                 step.started_at if step is not None and step.started_at else action.at
             ),
-            "NgayKetThucTheoQuyDinh": national_date(step.due_at if step is not None else dossier.due_at),
+            "NgayKetThucTheoQuyDinh": national_date(
+                (step.due_at if step is not None else None) or dossier.due_at
+            ),
         }
 
 
