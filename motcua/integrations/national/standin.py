@@ -11,7 +11,7 @@ refuses: the session, the unit, the required fields, the dates (``yyyyMMddHHmmss
 restart loses nothing. ``GET /`` lists the dossiers it holds with their status history;
 ``GET /hoso.json[?mahoso=]`` the same as JSON, for tests. ``POST /control`` ``{"expire_sessions":
 true}`` ends every session (the adapter must log in again), ``{"fail_next": N}`` answers the next N
-calls with a system error (-1).
+calls with a system error (-1), ``{"reset": true}`` forgets everything held (tests).
 
 Error codes (our choice; no public source lists them): -1 system error, -2 session invalid or expired,
 1 unknown service, 2 invalid data, 3 already exists, 4 not found, 5 login refused.
@@ -94,6 +94,8 @@ class NationalPortalStandin:
         with self.lock:
             if body.get("expire_sessions"):
                 self.sessions.clear()
+            if body.get("reset"):
+                self.db.executescript("DELETE FROM dossier; DELETE FROM progress; DELETE FROM call;")
             if "fail_next" in body:
                 self.fail_next = max(0, int(body["fail_next"]))
             return {"fail_next": self.fail_next, "sessions": len(self.sessions)}

@@ -94,7 +94,7 @@ def national_portal(national_standin, settings):
     """The sync on, to the session's stand-in (running, no failures pending, a fresh session)."""
     if national_standin.process is None:
         national_standin.start()
-    national_standin.control(fail_next=0)
+    national_standin.control(fail_next=0, reset=True)
     settings.MOTCUA_NATIONAL_PORTAL_URL = national_standin.url
     client_module._clients.clear()
     yield national_standin
