@@ -1,5 +1,12 @@
 """Reads of the integrations app for the faces and the reports."""
 
+from motcua.dossiers.models import Dossier
+from motcua.integrations.models import NationalSync
 from motcua.integrations.national.sync import state_of, sync_rate
 
-__all__ = ["state_of", "sync_rate"]
+__all__ = ["national_sync_of", "state_of", "sync_rate"]
+
+
+def national_sync_of(dossier: Dossier) -> NationalSync | None:
+    """The dossier's sync with the national portal, for the staff page (None: not synced)."""
+    return NationalSync.objects.filter(dossier_id=dossier.pk).first()

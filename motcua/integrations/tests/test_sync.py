@@ -4,6 +4,7 @@ sync rate show where each dossier stands."""
 
 import datetime
 
+from django.test import Client
 from django.utils import timezone
 
 from motcua.api.tests.test_dossiers_api import client_for
@@ -143,3 +144,21 @@ def test_the_sync_rate_is_synced_over_received(office, national_portal, committe
 
     assert rate == {"received": 2, "synced": 1, "rate": 0.5}
     assert NationalSync.objects.get(dossier=first).state == SyncState.SYNCED
+
+
+def test_the_staff_page_shows_the_sync_state(office, national_portal, committed):
+    with committed():
+        dossier = submitted(office)
+    national_portal.control(fail_next=1)
+    with committed():
+        services.receive(dossier, actor=office.reception)
+    client = Client()
+    client.force_login(office.reception)
+
+    page = client.get(f"/can-bo/ho-so/{dossier.code}/").content.decode()
+
+    assert "Đồng bộ Cổng Dịch vụ công quốc gia" in page
+    assert "Đồng bộ không thành công, sẽ thử lại" in page and "Thử lại lúc" in page
+    sync.sync_due(force=True)
+    page = client.get(f"/can-bo/ho-so/{dossier.code}/").content.decode()
+    assert "Đã đồng bộ" in page and "lần gần nhất lúc" in page
