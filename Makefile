@@ -12,6 +12,8 @@ TSA_PORT ?= 8790
 SIGNER_PORT ?= 8791
 # The SMS gateway's stand-in (motcua.notifications): its page is the demo's "phone".
 SMS_PORT ?= 8792
+# The national public-service portal's stand-in (motcua.integrations): dossiers sync to it.
+NATIONAL_PORTAL_PORT ?= 8794
 # Development and tests run with DEBUG on; production leaves it off (motcua/settings.py refuses to start
 # with DEBUG off and no DJANGO_SECRET_KEY).
 export DJANGO_DEBUG ?= 1
@@ -42,6 +44,7 @@ demo: export MOTCUA_VNPAY_URL ?= http://$(HOST):$(VNPAY_PORT)
 demo: export MOTCUA_SIGNING_TSA_URL ?= http://127.0.0.1:$(TSA_PORT)/
 demo: export MOTCUA_SIGNING_REMOTE_URL ?= http://127.0.0.1:$(SIGNER_PORT)
 demo: export MOTCUA_SMS_URL ?= http://127.0.0.1:$(SMS_PORT)
+demo: export MOTCUA_NATIONAL_PORTAL_URL ?= http://127.0.0.1:$(NATIONAL_PORTAL_PORT)
 demo: $(STAMP)
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py import_units
@@ -55,7 +58,7 @@ demo: $(STAMP)
 	@echo "Serving $(MOTCUA_PUBLIC_URL)/ (staff: $(MOTCUA_PUBLIC_URL)/can-bo/, API: $(MOTCUA_PUBLIC_URL)/api/docs);" \
 	  "logins above, password motcua-demo. Payment stand-ins: $(MOTCUA_NATIONAL_PAYMENT_URL)," \
 	  "$(MOTCUA_VNPAY_URL); remote signer: http://127.0.0.1:$(SIGNER_PORT)/; SMS phone:" \
-	  "$(MOTCUA_SMS_URL)/. Ctrl+C stops."
+	  "$(MOTCUA_SMS_URL)/; national portal: $(MOTCUA_NATIONAL_PORTAL_URL)/. Ctrl+C stops."
 	$(BIN)/python manage.py signing_tsa --port $(TSA_PORT) & tsa=$$!; \
 	$(BIN)/python manage.py signing_standin --port $(SIGNER_PORT) & signer=$$!; \
 	trap "kill $$tsa $$signer" EXIT; \
@@ -64,9 +67,11 @@ demo: $(STAMP)
 	  --url $(MOTCUA_NATIONAL_PAYMENT_URL) --quiet & national=$$!; \
 	$(BIN)/python manage.py payment_standin --gateway vnpay --host $(HOST) --port $(VNPAY_PORT) --quiet & vnpay=$$!; \
 	$(BIN)/python manage.py sms_standin --port $(SMS_PORT) --quiet & sms=$$!; \
+	$(BIN)/python manage.py national_standin --port $(NATIONAL_PORTAL_PORT) --data var/national-portal.sqlite3 \
+	  --quiet & portal=$$!; \
 	$(BIN)/python manage.py relay_events & relay=$$!; \
 	$(BIN)/python manage.py db_worker & worker=$$!; \
-	trap "kill $$tsa $$signer $$national $$vnpay $$sms $$relay $$worker" EXIT; \
+	trap "kill $$tsa $$signer $$national $$vnpay $$sms $$portal $$relay $$worker" EXIT; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP) lint

@@ -32,6 +32,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, host: str, port: int, data: str, quiet: bool, **options):
         database = data or str(Path(tempfile.mkdtemp(prefix="motcua-national-")) / "portal.sqlite3")
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
         app = NationalPortalStandin(
             username=settings.MOTCUA_NATIONAL_PORTAL_USERNAME,
             password=settings.MOTCUA_NATIONAL_PORTAL_PASSWORD,
