@@ -187,7 +187,7 @@ def dossier_item(dossier: Dossier) -> dict[str, Any]:
             "HinhThuc": str(national["HinhThuc"]),
             "NgayKetThucXuLy": national_date(dossier.finished_at),
             "NgayTuChoi": national_date(refused_at),
-            "DonViXuLy": dossier.deciding_agency.name if dossier.deciding_agency_id else "",
+            "DonViXuLy": dossier.deciding_agency.name if dossier.deciding_agency is not None else "",
             "NoiNopHoSo": dossier.receiving_agency.name if dossier.receiving_agency_id else "",
             "GhiChu": "",
             "KenhThucHien": str(national["KenhThucHien"] or ""),
@@ -225,7 +225,7 @@ def progress_item(dossier: Dossier, action: Action) -> dict[str, str]:
             "NguoiXuLy": who,
             "ChucDanh": _title(action),
             "ThoiDiemXuLy": national_date(action.at),
-            "PhongBanXuLy": action.agency.name if action.agency_id else "",
+            "PhongBanXuLy": action.agency.name if action.agency is not None else "",
             "NoiDungXuLy": content[:2000],
             "TrangThai": str(int(action.status_after)),
             "NgayBatDau": national_date(
