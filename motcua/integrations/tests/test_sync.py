@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from motcua.api.tests.test_dossiers_api import client_for
 from motcua.dossiers import services
+from motcua.dossiers.events import relay
 from motcua.dossiers.tests.factories import submitted
 from motcua.integrations.constants import SyncState
 from motcua.integrations.models import NationalSync
@@ -162,3 +163,15 @@ def test_the_staff_page_shows_the_sync_state(office, national_portal, committed)
     sync.sync_due(force=True)
     page = client.get(f"/can-bo/ho-so/{dossier.code}/").content.decode()
     assert "Đã đồng bộ" in page and "lần gần nhất lúc" in page
+
+
+def test_through_the_outbox_the_relay_queues_the_sync(office, national_portal, settings, committed):
+    settings.MOTCUA_EVENT_DELIVERY = "outbox"
+    with committed():
+        dossier = submitted(office)
+    assert not NationalSync.objects.exists()  # the event waits in the outbox
+
+    relay(batch=100)
+
+    assert NationalSync.objects.get(dossier=dossier).state == SyncState.SYNCED
+    assert national_portal.dossier(dossier.code)["item"]["TrangThaiHoSo"] == "1"
