@@ -122,10 +122,11 @@ class NationalPortalStandin:
                 answer: dict[str, Any] = {"error_code": 0, "message": "Thành công", "result": result}
         except Refused as exc:
             answer = {"error_code": exc.code, "message": str(exc), "result": []}
-        self.db.execute(
-            "INSERT INTO call (service, body, error_code) VALUES (?, ?, ?)",
-            (service, json.dumps(body, ensure_ascii=False), answer["error_code"]),
-        )
+        with self.lock:  # one connection shared by the server's threads
+            self.db.execute(
+                "INSERT INTO call (service, body, error_code) VALUES (?, ?, ?)",
+                (service, json.dumps(body, ensure_ascii=False), answer["error_code"]),
+            )
         return answer
 
     @staticmethod
