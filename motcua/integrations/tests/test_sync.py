@@ -7,7 +7,7 @@ import datetime
 from django.test import Client
 from django.utils import timezone
 
-from motcua.api.tests.test_dossiers_api import client_for
+from motcua.accounts.tests.factories import PASSWORD
 from motcua.dossiers import services
 from motcua.dossiers.events import relay
 from motcua.dossiers.tests.factories import submitted
@@ -15,6 +15,15 @@ from motcua.integrations.constants import SyncState
 from motcua.integrations.models import NationalSync
 from motcua.integrations.national import sync
 from motcua.integrations.national.mapping import dossier_item
+
+
+def client_for(user) -> Client:
+    """A client with the bearer token ``user`` gets from POST /api/auth/token."""
+    answer = Client().post(
+        "/api/auth/token", {"username": user.username, "password": PASSWORD}, content_type="application/json"
+    )
+    assert answer.status_code == 200, answer.content
+    return Client(headers={"Authorization": f"Bearer {answer.json()['access_token']}"})
 
 
 def _process(office, dossier, committed):
