@@ -226,6 +226,7 @@ def _fresh_detail(request: HttpRequest, dossier: Dossier) -> dict:
         "steps": [],
         "missing_documents": [],
         "allowed_actions": _allowed(request, dossier),
+        "national_sync": integration_selectors.state_of_new(),
     }
 
 
