@@ -16,6 +16,8 @@ SMS_PORT ?= 8792
 EXCHANGE_PORT ?= 8793
 # The national identity's OpenID Connect stand-in (VNeID-style login); the browser goes there.
 IDENTITY_PORT ?= 8795
+# The national public-service portal's stand-in (motcua.integrations): dossiers sync to it.
+NATIONAL_PORTAL_PORT ?= 8794
 # Development and tests run with DEBUG on; production leaves it off (motcua/settings.py refuses to start
 # with DEBUG off and no DJANGO_SECRET_KEY).
 export DJANGO_DEBUG ?= 1
@@ -48,6 +50,7 @@ demo: export MOTCUA_SIGNING_REMOTE_URL ?= http://127.0.0.1:$(SIGNER_PORT)
 demo: export MOTCUA_SMS_URL ?= http://127.0.0.1:$(SMS_PORT)
 demo: export MOTCUA_EXCHANGE_BACKBONE_URL ?= http://127.0.0.1:$(EXCHANGE_PORT)
 demo: export MOTCUA_VNEID_ISSUER ?= http://$(HOST):$(IDENTITY_PORT)
+demo: export MOTCUA_NATIONAL_PORTAL_URL ?= http://127.0.0.1:$(NATIONAL_PORTAL_PORT)
 demo: $(STAMP)
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py import_units
@@ -62,7 +65,8 @@ demo: $(STAMP)
 	  "logins above, password motcua-demo. Payment stand-ins: $(MOTCUA_NATIONAL_PAYMENT_URL)," \
 	  "$(MOTCUA_VNPAY_URL); remote signer: http://127.0.0.1:$(SIGNER_PORT)/; SMS phone:" \
 	  "$(MOTCUA_SMS_URL)/; document exchange backbone: $(MOTCUA_EXCHANGE_BACKBONE_URL)/;" \
-	  "national identity (VNeID) stand-in: $(MOTCUA_VNEID_ISSUER)/. Ctrl+C stops."
+	  "national identity (VNeID) stand-in: $(MOTCUA_VNEID_ISSUER)/;" \
+	  "national portal: $(MOTCUA_NATIONAL_PORTAL_URL)/. Ctrl+C stops."
 	$(BIN)/python manage.py signing_tsa --port $(TSA_PORT) & tsa=$$!; \
 	$(BIN)/python manage.py signing_standin --port $(SIGNER_PORT) & signer=$$!; \
 	trap "kill $$tsa $$signer" EXIT; \
@@ -75,9 +79,11 @@ demo: $(STAMP)
 	$(BIN)/python manage.py exchange_poll --forever & poller=$$!; \
 	$(BIN)/python manage.py identity_standin --host $(HOST) --port $(IDENTITY_PORT) \
 	  --url $(MOTCUA_VNEID_ISSUER) & identity=$$!; \
+	$(BIN)/python manage.py national_standin --port $(NATIONAL_PORTAL_PORT) --data var/national-portal.sqlite3 \
+	  --quiet & portal=$$!; \
 	$(BIN)/python manage.py relay_events & relay=$$!; \
 	$(BIN)/python manage.py db_worker & worker=$$!; \
-	trap "kill $$tsa $$signer $$national $$vnpay $$sms $$backbone $$poller $$identity $$relay $$worker" EXIT; \
+	trap "kill $$tsa $$signer $$national $$vnpay $$sms $$backbone $$poller $$identity $$portal $$relay $$worker" EXIT; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP) lint

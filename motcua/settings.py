@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "motcua.exchange",
     "motcua.notifications",
     "motcua.reports",
+    "motcua.integrations",
     "motcua.portal",
     "motcua.backoffice",
     "motcua.api",
@@ -325,6 +326,25 @@ MOTCUA_EXCHANGE_TIMEOUT_SECONDS = float(os.environ.get("MOTCUA_EXCHANGE_TIMEOUT_
 MOTCUA_EXCHANGE_RETRY_MINUTES = [
     int(m) for m in env_list("MOTCUA_EXCHANGE_RETRY_MINUTES", "1,5,15,60,240,720,1440")
 ]
+# The national public-service portal (DVCQG) through its provincial adapter (motcua.integrations.national):
+# dossiers sync out when the address is set; ``make demo`` points it at the stand-in (manage.py
+# national_standin). Nothing here points at a government host.
+MOTCUA_NATIONAL_PORTAL_URL = os.environ.get("MOTCUA_NATIONAL_PORTAL_URL", "")
+# Paths of the adapter's login and integration endpoints under that address.
+MOTCUA_NATIONAL_PORTAL_AUTH_PATH = os.environ.get("MOTCUA_NATIONAL_PORTAL_AUTH_PATH", "/auth")
+MOTCUA_NATIONAL_PORTAL_INTEGRATION_PATH = os.environ.get(
+    "MOTCUA_NATIONAL_PORTAL_INTEGRATION_PATH", "/integration"
+)
+MOTCUA_NATIONAL_PORTAL_USERNAME = os.environ.get("MOTCUA_NATIONAL_PORTAL_USERNAME", "motcua-demo")
+MOTCUA_NATIONAL_PORTAL_PASSWORD = os.environ.get(
+    "MOTCUA_NATIONAL_PORTAL_PASSWORD", "motcua-demo" if DEBUG else ""
+)
+# The province's unit code at the national portal (madonvi).
+MOTCUA_NATIONAL_PORTAL_MADONVI = os.environ.get("MOTCUA_NATIONAL_PORTAL_MADONVI", "000.00.00.H99")
+MOTCUA_NATIONAL_PORTAL_TIMEOUT_SECONDS = float(os.environ.get("MOTCUA_NATIONAL_PORTAL_TIMEOUT_SECONDS", "10"))
+# Waits between failed syncs of a dossier, in minutes; after the last, every last wait (never given up:
+# the 766 index counts every dossier synced).
+MOTCUA_NATIONAL_RETRY_MINUTES = [int(m) for m in env_list("MOTCUA_NATIONAL_RETRY_MINUTES", "1,5,30,120,720")]
 
 
 def _origin(url: str) -> str:

@@ -150,7 +150,18 @@ class MissingDocumentOut(Schema):
     name: str
 
 
+class NationalSyncOut(Schema):
+    """Where the dossier stands with the national public-service portal (motcua.integrations)."""
+
+    state: Literal["pending", "synced", "failed"] | None = Field(
+        description="pending: changes not yet sent; synced: the portal holds the dossier as it is; "
+        "failed: the last attempt failed and is retried. null: not synced (sync off, or a draft)."
+    )
+    synced_at: datetime.datetime | None = Field(description="When the portal last accepted the dossier.")
+
+
 class DossierDetail(DossierOut):
+    national_sync: NationalSyncOut
     timeline: list[ActionOut]
     attachments: list[AttachmentOut]
     steps: list[DossierStepOut]

@@ -63,6 +63,7 @@ from motcua.dossiers.constants import Status as DossierStatus
 from motcua.dossiers.downloads import attachment_response
 from motcua.dossiers.errors import DossierError, InvalidInput
 from motcua.dossiers.models import Attachment, Dossier
+from motcua.integrations import selectors as integration_selectors
 from motcua.payments import services as payments
 
 router = Router(auth=BearerToken(), tags=["dossiers"])
@@ -199,6 +200,7 @@ def _detail(request: HttpRequest, dossier: Dossier) -> dict:
         ],
         "missing_documents": [{"id": d.pk, "name": d.name} for d in services.missing_documents(dossier)],
         "allowed_actions": _allowed(request, dossier),
+        "national_sync": integration_selectors.state_of(dossier),
     }
 
 
@@ -224,6 +226,7 @@ def _fresh_detail(request: HttpRequest, dossier: Dossier) -> dict:
         "steps": [],
         "missing_documents": [],
         "allowed_actions": _allowed(request, dossier),
+        "national_sync": integration_selectors.state_of_new(),
     }
 
 

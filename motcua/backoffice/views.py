@@ -37,6 +37,7 @@ from motcua.dossiers.constants import OPEN_STATUSES, ActionType, AttachmentKind,
 from motcua.dossiers.downloads import attachment_response
 from motcua.dossiers.errors import DossierError, InvalidInput
 from motcua.dossiers.models import Attachment, Dossier
+from motcua.integrations import selectors as integration_selectors
 from motcua.notifications import selectors as notification_selectors
 from motcua.notifications import services as notification_services
 from motcua.payments import selectors as payment_selectors
@@ -235,6 +236,7 @@ def _render_dossier(request, dossier: Dossier, *, failed=None, error: DossierErr
             "ledger": payment_selectors.ledger(dossier),
             "online_payments": list(payment_selectors.online_payments(dossier)[:20]),
             "rating": survey_selectors.rating_of(dossier),
+            "national_sync": integration_selectors.national_sync_of(dossier),
             "timeline": timeline,
             "deadline": deadlines.explain(dossier),
             "notifications_sent": list(notification_selectors.of_dossier(dossier)[:100]),

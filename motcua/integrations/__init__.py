@@ -1,0 +1,1 @@
+"""Integrations with national systems, above dossiers: the national public-service portal (``national``)."""
