@@ -10,4 +10,4 @@ class ExchangeConfig(AppConfig):
     def ready(self) -> None:
         # The transport plugins register themselves; the receivers follow the documents' events.
         from motcua.exchange import receivers  # noqa: F401
-        from motcua.exchange.transports import backbone, direct  # noqa: F401
+        from motcua.exchange.transports import backbone, direct, local  # noqa: F401

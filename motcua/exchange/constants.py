@@ -61,3 +61,4 @@ class Transport(models.TextChoices):
 
     DIRECT = "direct", _("Trực tiếp giữa hai hệ thống")
     BACKBONE = "backbone", _("Trục liên thông văn bản quốc gia")
+    LOCAL = "local", _("Trong cùng hệ thống")

@@ -126,9 +126,12 @@ class Package(models.Model):
         verbose_name_plural = _("gói tin liên thông")
         ordering = ["-created_at", "-id"]
         constraints = [
-            # The same package delivered twice (a retry after a lost answer) is received once.
+            # The same package delivered twice (a retry after a lost answer) is received once by each
+            # of our agencies it is for.
             models.UniqueConstraint(
-                fields=["peer", "sha256"], condition=Q(direction="in"), name="incoming_package_once"
+                fields=["peer", "agency", "sha256"],
+                condition=Q(direction="in"),
+                name="incoming_package_once",
             ),
         ]
         indexes = [

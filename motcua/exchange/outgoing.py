@@ -140,7 +140,7 @@ def send_document(
     """Queue the document's package for each electronic recipient that is a peer (in the caller's
     transaction). Recipients that are not on the exchange are returned to the caller by
     ``unreachable``."""
-    recipients = [(r, services.active_peer(r.organ_id)) for r in _electronic(document)]
+    recipients = [(r, services.peer_for(r.organ_id)) for r in _electronic(document)]
     recipients = [(r, peer) for r, peer in recipients if peer is not None]
     if not recipients:
         # No recipient on the exchange: nothing to sign or send (unreachable() lists them).
@@ -175,7 +175,7 @@ def send_document(
 
 def unreachable(document: OfficialDocument) -> list[Recipient]:
     """Electronic recipients that are not active peers: nothing can be sent to them."""
-    return [r for r in _electronic(document) if services.active_peer(r.organ_id) is None]
+    return [r for r in _electronic(document) if services.peer_for(r.organ_id) is None]
 
 
 def _may_change(document: OfficialDocument, actor: User) -> None:
@@ -252,7 +252,7 @@ def send_status(
     the document did not come over the exchange."""
     if not document.received_electronically or not document.exchange_id:
         return None
-    peer = services.active_peer(document.sender_organ_id)
+    peer = services.peer_for(document.sender_organ_id)
     if peer is None:
         return None
     if actor is None:

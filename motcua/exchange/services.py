@@ -25,7 +25,7 @@ from django.db.models import F, Q
 from motcua.agencies.models import Agency
 from motcua.core import audit, clock
 from motcua.exchange import edxml, schema, signature
-from motcua.exchange.constants import Direction, MessageType, PackageState
+from motcua.exchange.constants import Direction, MessageType, PackageState, Transport
 from motcua.exchange.models import Package, Peer, StatusMessage
 from motcua.exchange.transports import Received, TransportError, plugin
 
@@ -103,7 +103,40 @@ def organization(agency: Agency) -> edxml.Organization:
 
 
 def active_peer(organ_id: str) -> Peer | None:
-    return Peer.objects.filter(organ_id=organ_id, active=True).first()
+    """The active peer of another deployment with this identifier (never one of our own agencies)."""
+    return Peer.objects.filter(organ_id=organ_id, active=True).exclude(transport=Transport.LOCAL).first()
+
+
+def local_peer(organ_id: str) -> Peer | None:
+    """One of our own agencies as the far end of a package (transports.local): its Peer row, made the
+    first time, transport ``local``. None when no agency of ours has this identifier. The row holds no
+    certificate: a local package is checked against the agency's own usable certificate."""
+    agency = our_agencies().filter(code=organ_id).first() if organ_id else None
+    if agency is None:
+        return None
+    peer, _created = Peer.objects.get_or_create(
+        organ_id=organ_id,
+        defaults={"name": agency.name[:255], "transport": Transport.LOCAL, "certificate_pem": ""},
+    )
+    if peer.transport != Transport.LOCAL or not peer.active:
+        return None
+    return peer
+
+
+def peer_for(organ_id: str) -> Peer | None:
+    """Where a package for ``organ_id`` goes: the peer of another deployment, else (one of our own
+    agencies) the local transport; None when the agency is not on the exchange."""
+    return active_peer(organ_id) or local_peer(organ_id)
+
+
+def local_certificate_pem(agency: Agency) -> str:
+    """The certificate our agency signs its packages with now (the one signing_key uses), as PEM."""
+    from motcua.signing import selectors
+
+    certificate = selectors.usable_certificate(agency=agency)
+    if certificate is None or not certificate.certificate_der:
+        return ""
+    return signature.certificate_pem(bytes(certificate.certificate_der)).decode()
 
 
 def queue(
@@ -312,8 +345,10 @@ def _claimed_sender(root) -> str:
     return (node.text or "").strip() if node is not None else ""
 
 
-def check(data: bytes) -> tuple[Peer, edxml.Package | edxml.StatusMessage]:
-    """The peer and the content of a package that may be received; Refused (audited) otherwise."""
+def check(data: bytes, *, local: bool = False) -> tuple[Peer, edxml.Package | edxml.StatusMessage]:
+    """The peer and the content of a package that may be received; Refused (audited) otherwise.
+    ``local``: handed over by transports.local, from one of our own agencies (checked against its own
+    certificate); from anywhere else a sender must be a peer of another deployment."""
     try:
         root = edxml.read_xml(data)
     except edxml.MalformedPackage as exc:
@@ -321,11 +356,17 @@ def check(data: bytes) -> tuple[Peer, edxml.Package | edxml.StatusMessage]:
     sender = _claimed_sender(root)
     if not sender:
         raise _refuse(422, "edXMLHeader/MessageHeader/From/OrganId is missing.", data=data)
-    peer = active_peer(sender)
+    peer = local_peer(sender) if local else active_peer(sender)
     if peer is None:
         raise _refuse(403, f"{sender} is not an agency we exchange with.", data=data, sender=sender)
+    certificate = peer.certificate_pem
+    if local:
+        agency = our_agencies().get(code=sender)
+        certificate = local_certificate_pem(agency)
+        if not certificate:
+            raise _refuse(422, f"{sender} has no certificate to check its signature.", data=data, sender=sender)
     try:
-        signed = signature.verify(root, peer.certificate_pem)
+        signed = signature.verify(root, certificate)
     except signature.BadSignature as exc:
         raise _refuse(422, str(exc), data=data, sender=sender) from None
     try:
@@ -341,7 +382,8 @@ def check(data: bytes) -> tuple[Peer, edxml.Package | edxml.StatusMessage]:
 def our_agencies():
     """The agencies this system works for: every agency except those configured as peers (a
     deployment keeps the agencies it writes to as agencies too)."""
-    return Agency.objects.exclude(code="").exclude(code__in=Peer.objects.values("organ_id"))
+    remote = Peer.objects.exclude(transport=Transport.LOCAL).values("organ_id")
+    return Agency.objects.exclude(code="").exclude(code__in=remote)
 
 
 def our_agency(organ_ids: list[str]) -> Agency | None:
@@ -356,15 +398,17 @@ class Receipt:
     duplicate: bool = False
 
 
-def receive(data: bytes, *, reference: str = "") -> Receipt:
-    """Receive a package (from the direct endpoint, or pulled from the backbone): check it, store it as
-    received, and apply it (a document filed, a status recorded). Refused when it may not be received."""
-    peer, content = check(data)
+def receive(data: bytes, *, reference: str = "", local: bool = False, to: str = "") -> Receipt:
+    """Receive a package (from the direct endpoint, pulled from the backbone, or handed over by the
+    local transport): check it, store it as received, and apply it (a document filed, a status
+    recorded). Refused when it may not be received. ``to``: the one of our agencies it was sent to
+    (the local transport knows it; one package may name several of ours)."""
+    peer, content = check(data, local=local)
     if isinstance(content, edxml.StatusMessage):
         recipients = [content.response_for.organ_id]
     else:
         recipients = [to.organ_id for to in content.header.to]
-    agency = our_agency(recipients)
+    agency = our_agency([to] if to and to in recipients else recipients)
     if agency is None:
         raise _refuse(
             422,
@@ -373,7 +417,7 @@ def receive(data: bytes, *, reference: str = "") -> Receipt:
             sender=peer.organ_id,
         )
     digest = Package.digest(data)
-    existing = Package.objects.filter(direction=Direction.IN, peer=peer, sha256=digest).first()
+    existing = Package.objects.filter(direction=Direction.IN, peer=peer, agency=agency, sha256=digest).first()
     if existing is not None:
         return Receipt(existing, duplicate=True)
     try:
@@ -383,7 +427,9 @@ def receive(data: bytes, *, reference: str = "") -> Receipt:
 
             handlers.apply(row, content)
     except IntegrityError:
-        existing = Package.objects.filter(direction=Direction.IN, peer=peer, sha256=digest).first()
+        existing = Package.objects.filter(
+            direction=Direction.IN, peer=peer, agency=agency, sha256=digest
+        ).first()
         if existing is None:
             raise
         return Receipt(existing, duplicate=True)

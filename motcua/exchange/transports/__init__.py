@@ -5,8 +5,11 @@
 - ``backbone`` (motcua.exchange.transports.backbone): the national document exchange backbone (trục
   liên thông văn bản quốc gia): send, list received, get, update status; messages of type ``edoc`` or
   ``status``. Received packages are pulled (``manage.py exchange_poll``).
+- ``local`` (motcua.exchange.transports.local): to another agency of this deployment; the package is
+  handed to services.receive as if it had arrived (a Peer row of transport ``local`` per agency, made
+  by services.local_peer).
 
-A plugin moves bytes; it never touches the database (motcua.exchange.services decides what a package
+A plugin moves bytes; it never touches the database (the local one only through services.receive) (motcua.exchange.services decides what a package
 does). A deployment adds a transport by registering another plugin.
 """
 

@@ -1,0 +1,116 @@
+"""Two agencies of one deployment exchange through the local transport: the issued document is built,
+signed, stored as sent and received by the other agency as if it had arrived; its status messages
+come back the same way, in order; a recall is accepted. Packages from our own agencies are not taken
+at the API's door."""
+
+import secrets
+
+import pytest
+
+from motcua.documents import services as documents
+from motcua.documents.constants import Direction as DocumentDirection
+from motcua.documents.constants import Status
+from motcua.documents.models import OfficialDocument
+from motcua.documents.tests import factories as document_factories
+from motcua.exchange import edxml, outgoing, schema, services, signature
+from motcua.exchange.constants import Direction, PackageState, Transport
+from motcua.exchange.models import Package, Peer
+from motcua.exchange.tests import factories
+from motcua.signing import services as signing_services
+from motcua.signing import testca
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def keyed(bureau):
+    issued = factories.issued_for(bureau.agency.code, bureau.agency.name)
+    password = secrets.token_urlsafe(8)
+    signing_services.import_pkcs12(
+        testca.pkcs12_bytes(issued, [factories.test_root()], password), password, agency=bureau.agency
+    )
+    return bureau
+
+
+@pytest.fixture
+def justice():
+    return keyed(
+        document_factories.make_bureau(
+            name="Sở Tư pháp", abbreviation="STP", place="Thành phố", code="000.00.15.H59"
+        )
+    )
+
+
+@pytest.fixture
+def ward():
+    return keyed(document_factories.make_bureau(code="000.00.31.H59"))
+
+
+def statuses(document: OfficialDocument) -> list[str]:
+    return list(
+        Package.objects.filter(direction=Direction.IN, message_type="status", document=document)
+        .order_by("id")
+        .values_list("status_code", flat=True)
+    )
+
+
+def incoming_of(bureau) -> OfficialDocument:
+    return OfficialDocument.objects.get(agency=bureau.agency, direction=DocumentDirection.INCOMING)
+
+
+def test_a_document_goes_to_an_agency_of_the_same_deployment_and_its_statuses_come_back(justice, ward):
+    document = document_factories.issued(justice, to=[ward.agency], kind="cong-van")
+    assert outgoing.unreachable(document) == []
+    documents.send(document, actor=justice.clerk)
+    document.refresh_from_db()
+    sent = Package.objects.get(direction=Direction.OUT, message_type="edoc")
+    assert sent.peer.transport == Transport.LOCAL and sent.peer.organ_id == ward.agency.code
+    assert sent.state == PackageState.SENT  # the immediate task backend delivered it after the commit
+    data = bytes(sent.raw)
+    schema.validate(edxml.read_xml(data))
+    signature.verify(data, factories.issued_for(justice.agency.code, "").pem)
+    # Stored as received, byte for byte, as the ward's incoming document.
+    received = Package.objects.get(direction=Direction.IN, message_type="edoc")
+    assert bytes(received.raw) == data and received.agency == ward.agency
+    assert received.peer.organ_id == justice.agency.code
+    incoming = incoming_of(ward)
+    assert (incoming.status, incoming.exchange_id, incoming.sender_notation) == (
+        Status.RECEIVED,
+        document.exchange_id,
+        document.notation,
+    )
+    assert incoming.received_electronically
+    # The ward registers, assigns, processes and closes it: Justice hears 03, 04, 05, 06 in order.
+    documents.register_incoming(incoming, actor=ward.clerk)
+    documents.assign(
+        incoming, actor=ward.leader, officer=ward.specialist, due_on=document_factories.days(5)
+    )
+    documents.start_processing(incoming, actor=ward.specialist)
+    documents.close(incoming, actor=ward.specialist)
+    assert statuses(document) == ["03", "04", "05", "06"]
+    assert not Package.objects.filter(direction=Direction.OUT).exclude(state=PackageState.SENT).exists()
+
+
+def test_a_recall_between_agencies_of_one_deployment_is_accepted(justice, ward):
+    document = document_factories.issued(justice, to=[ward.agency], kind="cong-van")
+    documents.send(document, actor=justice.clerk)
+    incoming = incoming_of(ward)
+    documents.register_incoming(incoming, actor=ward.clerk)
+    document.refresh_from_db()
+    outgoing.recall(document, actor=justice.leader, reason="Sai thành phần nơi nhận")
+    incoming.refresh_from_db()
+    assert incoming.status == Status.RECALLED
+    assert statuses(document) == ["03", "15", "13"]
+
+
+def test_a_package_signed_by_one_of_our_agencies_is_not_taken_at_the_api(justice, ward, client):
+    pkg = factories.package(sender=justice.agency.code, to=ward.agency.code)
+    data = services.seal(edxml.build_package(pkg), services.signing_key(justice.agency))
+    answer = client.post("/api/exchange/edxml", data=data, content_type="application/xml")
+    assert answer.status_code == 403
+    assert not OfficialDocument.objects.filter(agency=ward.agency).exists()
+    # Locally it is received.
+    assert services.receive(data, local=True, to=ward.agency.code).package.agency == ward.agency
+    assert set(Peer.objects.filter(transport=Transport.LOCAL).values_list("organ_id", flat=True)) == {
+        justice.agency.code,
+        ward.agency.code,
+    }
