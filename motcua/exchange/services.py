@@ -364,7 +364,9 @@ def check(data: bytes, *, local: bool = False) -> tuple[Peer, edxml.Package | ed
         agency = our_agencies().get(code=sender)
         certificate = local_certificate_pem(agency)
         if not certificate:
-            raise _refuse(422, f"{sender} has no certificate to check its signature.", data=data, sender=sender)
+            raise _refuse(
+                422, f"{sender} has no certificate to check its signature.", data=data, sender=sender
+            )
     try:
         signed = signature.verify(root, certificate)
     except signature.BadSignature as exc:

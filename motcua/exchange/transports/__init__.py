@@ -9,8 +9,9 @@
   handed to services.receive as if it had arrived (a Peer row of transport ``local`` per agency, made
   by services.local_peer).
 
-A plugin moves bytes; it never touches the database (the local one only through services.receive) (motcua.exchange.services decides what a package
-does). A deployment adds a transport by registering another plugin.
+A plugin moves bytes; it never touches the database (motcua.exchange.services decides what a package
+does; the local plugin reaches it only through services.receive). A deployment adds a transport by
+registering another plugin.
 """
 
 from collections.abc import Callable, Iterable

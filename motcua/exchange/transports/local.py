@@ -24,7 +24,9 @@ class LocalTransport(TransportPlugin):
         try:
             receipt = services.receive(data, local=True, to=peer.organ_id)
         except services.Refused as exc:
-            raise TransportError(f"{peer.organ_id} refused the package: {exc.reason}", permanent=True) from None
+            raise TransportError(
+                f"{peer.organ_id} refused the package: {exc.reason}", permanent=True
+            ) from None
         except Exception as exc:
             logger.exception("local delivery to %s failed", peer.organ_id)
             raise TransportError(f"local delivery to {peer.organ_id} failed: {exc}") from None
