@@ -13,7 +13,7 @@ from motcua.documents.constants import Channel, FileKind, Status, Urgency
 from motcua.documents.models import DocumentAction, OfficialDocument, Recipient
 from motcua.dossiers.errors import InvalidInput, NotAllowed
 from motcua.exchange import edxml, services
-from motcua.exchange.constants import BusinessType, Direction, MessageType, StatusCode
+from motcua.exchange.constants import BusinessType, Direction, MessageType, StatusCode, Transport
 from motcua.exchange.models import Package, StatusMessage
 
 PRIORITY = {Urgency.NORMAL: 0, Urgency.URGENT: 1, Urgency.VERY_URGENT: 2, Urgency.FLASH: 3}
@@ -149,6 +149,10 @@ def send_document(
     try:
         data = services.seal(edxml.build_package(pkg), services.signing_key(document.agency))
     except services.ExchangeError as exc:
+        if all(peer.transport == Transport.LOCAL for _r, peer in recipients):
+            # Only agencies of this deployment, and no certificate to sign with: as before the local
+            # transport, they stay undelivered (pending), the document is not held back.
+            return []
         raise InvalidInput(str(exc)) from None
     if not document.exchange_id:
         OfficialDocument.objects.filter(pk=document.pk).update(exchange_id=pkg.header.document_id)
