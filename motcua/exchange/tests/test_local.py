@@ -100,7 +100,9 @@ def test_a_recall_between_agencies_of_one_deployment_is_accepted(justice, ward):
     assert statuses(document) == ["03", "15", "13"]
 
 
-def test_a_package_signed_by_one_of_our_agencies_is_not_taken_at_the_api(justice, ward, client):
+def test_a_package_signed_by_one_of_our_agencies_is_not_taken_at_the_api(
+    document_types, justice, ward, client
+):
     pkg = factories.package(sender=justice.agency.code, to=ward.agency.code)
     data = services.seal(edxml.build_package(pkg), services.signing_key(justice.agency))
     answer = client.post("/api/exchange/edxml", data=data, content_type="application/xml")
