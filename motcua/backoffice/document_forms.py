@@ -160,6 +160,17 @@ class ReasonForm(NoteForm):
     note = forms.CharField(label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 
 
+class RecallForm(forms.Form):
+    """Recalling a document sent electronically: each recipient answers 15 (done) or 16 (refused)."""
+
+    reason = forms.CharField(
+        label=_("Lý do thu hồi"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=400,
+        error_messages={"required": _("Nhập lý do thu hồi văn bản.")},
+    )
+
+
 class ConfirmForm(forms.Form):
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
 

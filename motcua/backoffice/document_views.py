@@ -25,6 +25,7 @@ from motcua.documents import rules, selectors, services
 from motcua.documents.constants import ActionType, Direction
 from motcua.documents.models import OfficialDocument
 from motcua.dossiers.errors import DossierError
+from motcua.exchange import outgoing as exchange_outgoing
 
 PAGE_SIZE = 50
 
@@ -229,7 +230,7 @@ def _form_for(spec: Spec, document: OfficialDocument, data=None):
     return spec.form(data, **kwargs)
 
 
-def _render_document(request, document: OfficialDocument, *, failed=None, status=200):
+def _render_document(request, document: OfficialDocument, *, failed=None, recall_form=None, status=200):
     facts = rules.Facts(document, request.user)
     offered = rules.offer(request.user, facts)
     items = []
@@ -251,6 +252,9 @@ def _render_document(request, document: OfficialDocument, *, failed=None, status
     answer = offered.get(ActionType.ANSWER)
     edit = rules.may(request.user, ActionType.EDIT, facts)
     failed_form = failed[1] if failed is not None else None
+    if recall_form is not None:
+        failed_form = recall_form
+    may_recall = exchange_outgoing.may_change(document, request.user) if document.is_outgoing else False
     return render(
         request,
         "backoffice/document.html",
@@ -268,6 +272,7 @@ def _render_document(request, document: OfficialDocument, *, failed=None, status
             "assignments": document.assignments.select_related("officer", "department"),
             "answered_by": document.answered_by.all(),
             "problems": problems_of(failed_form) if failed_form is not None else [],
+            "recall_form": (recall_form or forms.RecallForm()) if may_recall else None,
         },
         status=status,
     )
@@ -313,6 +318,25 @@ def _call(spec: Spec, document: OfficialDocument, user, form) -> None:
             ActionType.REGISTER: services.register_incoming,
             ActionType.START_PROCESSING: services.start_processing,
         }[action](document, actor=user, expected_revision=revision)
+
+
+@staff_required
+@require_POST
+def document_recall(request, pk: int):
+    """Recall a document sent electronically (edXML business type 1), with the reason."""
+    document = _get(request, pk)
+    if not exchange_outgoing.may_change(document, request.user):
+        raise PermissionDenied
+    form = forms.RecallForm(request.POST)
+    if not form.is_valid():
+        return _render_document(request, document, recall_form=form, status=400)
+    try:
+        exchange_outgoing.recall(document, actor=request.user, reason=form.cleaned_data["reason"])
+    except DossierError as error:
+        form.add_error("reason", str(error))
+        return _render_document(request, document, recall_form=form, status=409)
+    messages.success(request, _("Đã gửi yêu cầu thu hồi văn bản đến nơi nhận."))
+    return redirect("backoffice:document", pk=document.pk)
 
 
 @staff_required

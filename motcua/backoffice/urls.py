@@ -39,5 +39,6 @@ urlpatterns += [
     path("van-ban/<int:pk>/sua/", document_views.edit_draft, name="document_edit"),
     path("van-ban/<int:pk>/tra-loi/", document_views.answer, name="document_answer"),
     path("van-ban/<int:pk>/tep/<int:file_id>/", document_views.document_file, name="document_file"),
+    path("van-ban/<int:pk>/thu-hoi/", document_views.document_recall, name="document_recall"),
     path("van-ban/<int:pk>/<slug:action>/", document_views.document_action, name="document_action"),
 ]

@@ -182,6 +182,16 @@ def unreachable(document: OfficialDocument) -> list[Recipient]:
     return [r for r in _electronic(document) if services.peer_for(r.organ_id) is None]
 
 
+def may_change(document: OfficialDocument, actor: User) -> bool:
+    """Whether ``actor`` may recall, update or replace the sent ``document`` (asked by the page, checked
+    again by ``recall``/``update``/``replace``)."""
+    try:
+        _may_change(document, actor)
+    except NotAllowed:
+        return False
+    return any(r.channel == Channel.ELECTRONIC for r in document.recipients.all())
+
+
 def _may_change(document: OfficialDocument, actor: User) -> None:
     facts = document_rules.facts_of(document, actor)
     if document.status != Status.SENT or not (

@@ -114,3 +114,31 @@ def test_a_package_signed_by_one_of_our_agencies_is_not_taken_at_the_api(
     assert list(Peer.objects.filter(transport=Transport.LOCAL).values_list("organ_id", flat=True)) == [
         justice.agency.code
     ]
+
+
+def test_the_leader_recalls_a_sent_document_from_its_page(justice, ward, client):
+    """The staff page offers the recall to the sender's leader once the document is sent; a recall
+    without a reason is refused naming the field; with one, the recipient recalls it (15, 13)."""
+    document = document_factories.issued(justice, to=[ward.agency], kind="cong-van")
+    page = f"/can-bo/van-ban/{document.pk}/"
+    client.force_login(justice.leader)
+    assert "Thu hồi văn bản đã gửi" not in client.get(page).content.decode()  # not sent yet
+    documents.send(document, actor=justice.clerk)
+    incoming = incoming_of(ward)
+    documents.register_incoming(incoming, actor=ward.clerk)
+    assert "Thu hồi văn bản đã gửi" in client.get(page).content.decode()
+
+    refused = client.post(f"{page}thu-hoi/", {"reason": "  "})
+    assert refused.status_code == 400
+    assert "Nhập lý do thu hồi văn bản." in refused.content.decode()
+    assert statuses(document) == ["03"]
+
+    client.force_login(ward.clerk)  # another agency's clerk may not recall it
+    assert client.post(f"{page}thu-hoi/", {"reason": "Nhầm"}).status_code in (403, 404)
+
+    client.force_login(justice.leader)
+    answer = client.post(f"{page}thu-hoi/", {"reason": "Sai thành phần nơi nhận"})
+    assert answer.status_code == 302 and answer["Location"] == page
+    incoming.refresh_from_db()
+    assert incoming.status == Status.RECALLED
+    assert statuses(document) == ["03", "15", "13"]
