@@ -161,7 +161,10 @@ def _sums(
     with connection.cursor() as cursor:
         cursor.execute(sql, part_params)
         rows = cursor.fetchall()
-    return [{c: (v or 0) if c in measures else v for c, v in zip(columns, row, strict=True)} for row in rows]
+    # Sums of integers: PostgreSQL gives SUM(bigint) as numeric (a Decimal), SQLite an int.
+    return [
+        {c: int(v or 0) if c in measures else v for c, v in zip(columns, row, strict=True)} for row in rows
+    ]
 
 
 def _day(value: Any) -> datetime.date:
