@@ -956,6 +956,9 @@ class Builder:
                     str(v.id),
                     str(receiving),
                     nullable(current_step),
+                    "in_person",  # result_delivery: handed over at the counter
+                    "",  # delivery_address
+                    "",  # postal_tracking_number
                 )
             )
         )
@@ -972,7 +975,7 @@ COLUMNS = {
         "created_at, submitted_at, received_at, counted_from, due_at, original_due_at, finished_at, "
         "returned_at, closed_at, paused_since, apologized, fee_due, revision, updated_at, applicant_id, "
         "deciding_agency_id, holder_agency_id, holder_user_id, procedure_version_id, receiving_agency_id, "
-        "current_step_id",
+        "current_step_id, result_delivery, delivery_address, postal_tracking_number",
     ),
     "step": (
         "dossiers_step",
