@@ -43,9 +43,12 @@ dossier_changed = Signal()
 
 # Events that are not actions of the history, published by the apps above (their names, for the
 # subscribers): a result's digital signature completed (motcua.signing; data: the attachment); the
-# applicant's satisfaction rating given or changed (motcua.surveys; the reports count it).
+# applicant's satisfaction rating given or changed (motcua.surveys; the reports count it); the
+# national portal holding the dossier (motcua.integrations).
 RESULT_SIGNED = "result_signed"
 RATED = "rated"
+# The national portal holds the dossier for the first time (motcua.integrations; the reports count it).
+NATIONAL_SYNCED = "national_synced"
 
 OUTBOX = "outbox"
 ON_COMMIT = "on_commit"

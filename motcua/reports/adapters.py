@@ -5,12 +5,16 @@
   reports' receiver refreshes the dossier's facts like any other event.
 - ``reused_of``: a paper taken from the data store (kho dữ liệu điện tử) instead of the applicant;
   the system has no data store yet, so no dossier reuses one.
+- ``synced_of``: the dossiers the national portal holds (motcua.integrations: created there by a
+  successful sync). The first successful sync publishes the dossier event ``national_synced``, on which
+  the reports' receiver refreshes the dossier's facts.
 """
 
 import datetime
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from motcua.integrations.models import NationalSync
 from motcua.surveys.models import Rating
 
 
@@ -35,3 +39,13 @@ def ratings_of(dossier_ids: Collection[int]) -> dict[int, RatingFact]:
 def reused_of(dossier_ids: Collection[int]) -> set[int]:
     """Those of these dossiers with at least one paper reused from the data store."""
     return set()
+
+
+def synced_of(dossier_ids: Collection[int]) -> set[int]:
+    """Those of these dossiers the national portal holds: synced at least once (a later change waiting
+    to be sent does not take the dossier off the portal)."""
+    return set(
+        NationalSync.objects.filter(
+            dossier_id__in=list(dossier_ids), synced_at__isnull=False, created_on_portal=True
+        ).values_list("dossier_id", flat=True)
+    )

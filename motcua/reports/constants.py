@@ -8,6 +8,7 @@ RECEIVED_MEASURES = [
     "received_counter",
     "received_post",
     "published",  # received and given a code: anyone can look it up (tra cứu)
+    "synced_national",  # received and held by the national portal (DVCQG): motcua.integrations
     "fee_bearing",  # received and owing a fee
     "paid_online",  # of those, paid (partly or wholly) through a payment gateway
     "digitised",  # received with its papers as electronic files (uploaded or scanned)

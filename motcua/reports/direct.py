@@ -132,6 +132,11 @@ class Direct:
             "received_counter": lambda: self.received().filter(channel="counter").count(),
             "received_post": lambda: self.received().filter(channel="post").count(),
             "published": lambda: self.received().filter(code__isnull=False).exclude(code="").count(),
+            "synced_national": lambda: (
+                self.received()
+                .filter(national_sync__synced_at__isnull=False, national_sync__created_on_portal=True)
+                .count()
+            ),
             "fee_bearing": lambda: self.fee_bearing().count(),
             "paid_online": lambda: (
                 self.fee_bearing()

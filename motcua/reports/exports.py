@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
-from motcua.reports import selectors
+from motcua.reports import scoring, selectors
 from motcua.reports.views_data import Dashboard, issuer, kind_name
 
 TITLE = "BÁO CÁO TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH"
@@ -94,18 +94,30 @@ def indicator_rows(board: Dashboard) -> list[list[Any]]:
     return rows
 
 
+DAY = Decimal(86400)
+
+
 def score_rows(board: Dashboard) -> list[list[Any]]:
+    """The score's groups and components; a component counted in seconds (2.2: the legal time against
+    the time taken) is written in days, as the dashboard shows it, with "(ngày)" after its name."""
+    in_seconds = {
+        c.code
+        for g in scoring.configuration(board.score.index, board.score.version).groups
+        for c in g.components
+        if c.numerator.endswith("_seconds")
+    }
     rows: list[list[Any]] = []
     for group in board.score.groups:
         rows.append([group.name, group.code, "", None, None, None, None, group.points, group.max])
         for c in group.components:
+            days = c.code in in_seconds
             rows.append(
                 [
                     "",
                     c.code,
-                    c.name,
-                    c.numerator,
-                    c.denominator,
+                    f"{c.name} (ngày)" if days else c.name,
+                    (Decimal(c.numerator) / DAY).quantize(Decimal("0.1")) if days else c.numerator,
+                    (Decimal(c.denominator) / DAY).quantize(Decimal("0.1")) if days else c.denominator,
                     c.ratio,
                     c.target,
                     c.points,

@@ -57,6 +57,7 @@ class Facts:
     channel: str
     received_day: datetime.date | None = None
     published: bool = False
+    synced_national: bool = False
     fee_bearing: bool = False
     paid_online: bool = False
     digitised: bool = False
@@ -191,6 +192,7 @@ def compute(scope: Q, related_scope: Q) -> dict[int, Facts]:
     ids = [row[0] for row in rows]
     ratings = adapters.ratings_of(ids)
     reused = adapters.reused_of(ids)
+    synced = adapters.synced_of(ids)
 
     facts = {}
     for (
@@ -235,6 +237,7 @@ def compute(scope: Q, related_scope: Q) -> dict[int, Facts]:
             channel=channel,
             received_day=local_day(received_at, zone),
             published=received and bool(code),
+            synced_national=received and pk in synced,
             fee_bearing=fee_bearing,
             paid_online=fee_bearing and pk in paid_online,
             digitised=received and pk in digitised,
@@ -267,7 +270,7 @@ def contributions(f: Facts) -> Iterable[tuple[datetime.date, str, int]]:
     if f.received_day is not None:
         day = f.received_day
         yield day, RECEIVED[Channel(f.channel)], 1
-        for name in ("published", "fee_bearing", "paid_online", "digitised", "reused"):
+        for name in ("published", "synced_national", "fee_bearing", "paid_online", "digitised", "reused"):
             if getattr(f, name):
                 yield day, name, 1
     if f.finished_day is not None:

@@ -415,6 +415,15 @@ INDICATORS = [
     Indicator("refused", _("Từ chối tiếp nhận"), "dossiers", COUNT, "refused"),
     Indicator("withdrawn", _("Công dân rút hồ sơ"), "dossiers", COUNT, "withdrawn"),
     Indicator("stopped", _("Dừng xử lý"), "dossiers", COUNT, "stopped"),
+    Indicator("synced_national", _("Đồng bộ lên Cổng DVC quốc gia"), "dossiers", COUNT, "synced_national"),
+    Indicator(
+        "synced_national_share",
+        _("Tỷ lệ hồ sơ đồng bộ lên Cổng DVC quốc gia"),
+        "dossiers",
+        PERCENT,
+        "synced_national",
+        "received",
+    ),
     Indicator(
         "average_processing_days",
         _("Thời gian giải quyết trung bình (ngày)"),
@@ -649,6 +658,7 @@ _RECEIVED = {
     "received_counter": Q(channel="counter"),
     "received_post": Q(channel="post"),
     "published": Q(published=True),
+    "synced_national": Q(synced_national=True),
     "fee_bearing": Q(fee_bearing=True),
     "paid_online": Q(paid_online=True),
     "digitised": Q(digitised=True),

@@ -227,6 +227,11 @@ def test_the_xlsx_carries_the_numbers_of_the_page(client, demo):
     total = selectors.score(unit, period)
     for group in total.groups:
         assert score[group.code][7] == pytest.approx(float(group.points))
+    # The time component (2.2) in days, as the page shows it, not in seconds.
+    timing = next(c for g in total.groups for c in g.components if c.code == "2.2")
+    assert score["2.2"][2].endswith("(ngày)")
+    assert score["2.2"][3] == pytest.approx(timing.numerator / 86400, abs=0.05)
+    assert score["2.2"][4] == pytest.approx(timing.denominator / 86400, abs=0.05)
 
 
 def test_the_csv_is_utf8_with_a_byte_order_mark_and_the_same_numbers(client, demo):

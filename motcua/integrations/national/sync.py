@@ -25,6 +25,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from motcua.core import audit
+from motcua.dossiers import events
 from motcua.dossiers.constants import Status
 from motcua.dossiers.models import Dossier
 from motcua.integrations.constants import SyncState
@@ -122,6 +123,8 @@ def sync(
         row.save()
         if first:
             audit.record("integrations.national_synced", obj=dossier, summary=dossier.code or "")
+            # The portal holds it now: the reports count it (766, transparency).
+            events.publish(dossier.pk, events.NATIONAL_SYNCED, dossier.status)
         return row.state
 
 

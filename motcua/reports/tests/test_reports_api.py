@@ -67,7 +67,7 @@ def test_the_score_has_six_groups_with_their_components(office, people):
         ("MDHL", 18),
         ("MDSH", 22),
     ]
-    assert body["total"] == sum(g["points"] for g in body["groups"]) and body["version"] == "1"
+    assert body["total"] == sum(g["points"] for g in body["groups"]) and body["version"] == "2"
     component = body["groups"][0]["components"][0]
     assert set(component) == {
         "code",

@@ -1,5 +1,7 @@
 """The Decision 766 scores of two communes' committees for March 2026, worked out by hand from a small
-fixed dataset (configuration d766 v1: motcua/reports/scoring/d766-v1.json), and their ranking.
+fixed dataset (configuration d766 v2: motcua/reports/scoring/d766-v2.json), and their ranking; and
+the same month scored again with v1 (1.2 counted dossiers with a public code, not those the national
+portal holds): a rule change re-scores history, each version the same way every time.
 
 Each component: full points when numerator ÷ denominator reaches the target, else ratio ÷ target ×
 points, rounded half up to 0.01; no data (denominator 0) is full points, except satisfaction (zero).
@@ -16,6 +18,8 @@ from motcua.agencies.tests.factories import AgencyFactory, UnitFactory
 from motcua.catalog.services import create_procedure, publish_version
 from motcua.dossiers.constants import AttachmentKind, SignatureState, Status
 from motcua.dossiers.models import Attachment, Dossier
+from motcua.integrations.constants import SyncState
+from motcua.integrations.models import NationalSync
 from motcua.payments.models import LedgerEntry
 from motcua.reports import selectors
 from motcua.reports.facts import rebuild
@@ -68,6 +72,7 @@ def dossier(
     result=None,
     papers=False,
     paid_online=False,
+    synced=True,
 ):
     d = Dossier.objects.create(
         procedure_version=version,
@@ -104,6 +109,10 @@ def dossier(
             content_type="application/pdf",
             extension=".pdf",
             signature_state=SignatureState.SIGNED if result == "signed" else SignatureState.UNSIGNED,
+        )
+    if synced:  # the national portal holds it (motcua.integrations)
+        NationalSync.objects.create(
+            dossier=d, state=SyncState.SYNCED, created_on_portal=True, synced_at=received
         )
     if paid_online:
         LedgerEntry.objects.create(dossier=d, kind="charge", label="Lệ phí", amount=fee)
@@ -173,8 +182,8 @@ def communes(db):
         fee=10000,
         papers=True,
     )
-    # a4 counter P3 in progress, owes 5,000 đ.
-    dossier(p3, a, "A-4", channel="counter", received=at(3, 15), due=at(3, 30), fee=5000)
+    # a4 counter P3 in progress, owes 5,000 đ, not yet on the national portal.
+    dossier(p3, a, "A-4", channel="counter", received=at(3, 15), due=at(3, 30), fee=5000, synced=False)
     # a5 in February only: online P1, 2 days for 3, unsigned result, not paid online.
     dossier(
         p1,
@@ -202,8 +211,9 @@ def communes(db):
         closed_at=at(3, 5, 15),
     )
 
-    # B: b1 counter P2 received 31 March 23:30 local time (16:30 UTC), in progress;
-    dossier(p2, b, "B-1", channel="counter", received=at(3, 31, 23, 30), due=at(4, 3))
+    # B: b1 counter P2 received 31 March 23:30 local time (16:30 UTC), in progress, not yet on the
+    # national portal;
+    dossier(p2, b, "B-1", channel="counter", received=at(3, 31, 23, 30), due=at(4, 3), synced=False)
     # b2 online P1 received 1 April 00:10 local time (31 March 17:10 UTC): April's;
     dossier(p1, b, "B-2", channel="online", received=at(4, 1, 0, 10), due=at(4, 3), fee=10000, papers=True)
     # b3 online P1 received 1 March 00:05 local time (28 February UTC), result ready 9 h 55 min later
@@ -234,11 +244,11 @@ def test_commune_a_by_hand(communes):
     s = selectors.score(unit_from_key("000.01.01.H59"), MARCH)
     p = points(s)
     # CKMB 1.1: complete procedures 2 (P1, P2) of 3: 2/3 < 100 % → 2/3 × 10 = 6.666… → 6.67.
-    # CKMB 1.2: published (with a code) 4 of 4 received (a1–a4) → 8.
+    # CKMB 1.2: on the national portal a1, a2, a3 of 4 received (a1–a4): 3/4 × 8 = 6.00.
     assert (p["1.1"], p["1.2"], s.group("CKMB").points) == (
         Decimal("6.67"),
-        Decimal("8.00"),
-        Decimal("14.67"),
+        Decimal("6.00"),
+        Decimal("12.67"),
     )
     # TDGQ 2.1: done in March a1, a2, a3; on time a1, a3: 2/3 × 16 = 10.666… → 10.67.
     # TDGQ 2.2: legal time 4 + 7 + 3 = 14 days, taken 2 + 17 + 2 = 21 days: 14/21 × 4 = 2.666… → 2.67.
@@ -267,8 +277,8 @@ def test_commune_a_by_hand(communes):
         Decimal("3.00"),
     )
     assert s.group("MDSH").points == Decimal("12.63")
-    # 14.67 + 13.34 + 11.33 + 6.00 + 0 + 12.63
-    assert s.total == Decimal("57.97") and s.version == "1"
+    # 12.67 + 13.34 + 11.33 + 6.00 + 0 + 12.63
+    assert s.total == Decimal("55.97") and s.version == "2"
     assert [g.max for g in s.groups] == [18, 20, 12, 10, 18, 22]
 
 
@@ -278,8 +288,8 @@ def test_commune_b_by_hand_counts_local_days(communes):
     # Received in March (local time): b1 (31 March 23:30) and b3 (1 March 00:05); not b2 (1 April 00:10).
     figures = {f.code: f for f in selectors.indicators(unit_from_key("000.02.01.H59"), MARCH)}
     assert figures["received"].value == 2 and figures["received_online"].value == 1
-    # CKMB: P1, P2 complete 2/2 → 10; published 2/2 → 8.
-    assert s.group("CKMB").points == Decimal("18.00")
+    # CKMB: P1, P2 complete 2/2 → 10; on the national portal b3 of b1, b3: 1/2 × 8 = 4.
+    assert s.group("CKMB").points == Decimal("14.00")
     # TDGQ: b3 on time 1/1 → 16; legal 2 days for 9 h 55 min taken (ratio 4.8) → 4.
     assert s.group("TDGQ").points == Decimal("20.00")
     # CLGQ: online procedures 2/2 → 4; used P1 of P1, P2: 50 % → 4; online dossiers 1/2: 50 % → 4.
@@ -293,25 +303,36 @@ def test_commune_b_by_hand_counts_local_days(communes):
         Decimal("0.00"),
         Decimal("6.00"),
     )
-    # 18 + 20 + 12 + 10 + 0 + 15.75
-    assert s.total == Decimal("75.75")
+    # 14 + 20 + 12 + 10 + 0 + 15.75
+    assert s.total == Decimal("71.75")
+
+
+def test_version_1_scores_the_same_month_its_own_way(communes):
+    """v1's 1.2: dossiers given a code anyone can look up, 4 of 4 (A) and 2 of 2 (B) → 8 each."""
+    a = selectors.score(unit_from_key("000.01.01.H59"), MARCH, version="1")
+    b = selectors.score(unit_from_key("000.02.01.H59"), MARCH, version="1")
+    assert (a.version, points(a)["1.2"], a.total) == ("1", Decimal("8.00"), Decimal("57.97"))
+    assert (b.version, points(b)["1.2"], b.total) == ("1", Decimal("8.00"), Decimal("75.75"))
+    # Scored again, the same.
+    assert selectors.score(unit_from_key("000.01.01.H59"), MARCH, version="1") == a
 
 
 def test_ranking_with_the_previous_month(communes):
     rows = selectors.ranking("commune_committee", MARCH)
     # February: B has no dossier: full points where there is no data, but 3.2 (online procedures
     # used) is 0 of 2 → 0, MDHL 0: 18 + 20 + (4 + 0 + 4) + 10 + 0 + 22 = 78.
-    # A: a5 only: CKMB 6.67 + 8; TDGQ 16 + 4; CLGQ 3.33 + 4 (P1 used, 1 of 2) + 4; TTTT 2 + 0 (not
-    # paid online); MDSH 6 + 6 + 0 + 0 (unsigned): 14.67 + 20 + 11.33 + 2 + 0 + 12 = 60.
+    # A: a5 only (on the national portal): CKMB 6.67 + 8; TDGQ 16 + 4; CLGQ 3.33 + 4 (P1 used, 1 of
+    # 2) + 4; TTTT 2 + 0 (not paid online); MDSH 6 + 6 + 0 + 0 (unsigned): 14.67 + 20 + 11.33 + 2 + 0
+    # + 12 = 60.
     assert [(r.unit.key, r.total, r.rank, r.previous_total, r.previous_rank) for r in rows] == [
-        ("000.02.01.H59", Decimal("75.75"), 1, Decimal("78.00"), 1),
-        ("000.01.01.H59", Decimal("57.97"), 2, Decimal("60.00"), 2),
+        ("000.02.01.H59", Decimal("71.75"), 1, Decimal("78.00"), 1),
+        ("000.01.01.H59", Decimal("55.97"), 2, Decimal("60.00"), 2),
     ]
     evaluation = selectors.national_evaluation("commune_committee", MARCH)
     assert evaluation[0] == {
         "departmentCode": "000.01.01.H59",
         "departmentName": "UBND phường Minh Xuân",
-        "score": 57.97,
+        "score": 55.97,
         "totalReceived": 4,
         "totalOnTime": 2,
         "totalOverdue": 1,
