@@ -106,6 +106,14 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--reset", action="store_true", help="delete the dossiers already there first")
+    parser.add_argument(
+        "--copies",
+        type=int,
+        default=1,
+        help="generate dossiers/copies dossiers in Python, then copy them copies - 1 times in SQL "
+        "(new ids, codes and public ids; the same dates and contents): for millions of dossiers on a "
+        "busy machine, where generating each in Python takes hours",
+    )
     return parser.parse_args()
 
 
@@ -1033,6 +1041,47 @@ def drop_secondary(cursor) -> list[str]:
     )
 
 
+# A copy's new value of a column (``{k}``: the copy's number, ``{dossier}``, ``{step}``: the highest id
+# generated in Python); the other columns are copied as they are.
+COPY_EXPRESSIONS = {
+    "dossier": {
+        "id": "id + {k} * {dossier}",
+        "public_id": "gen_random_uuid()",
+        "code": "code || '.' || {k}",
+        "current_step_id": "current_step_id + {k} * {step}",
+    },
+    "step": {"id": "id + {k} * {step}", "dossier_id": "dossier_id + {k} * {dossier}"},
+    "action": {
+        "id": "id + {k} * {action}",
+        "dossier_id": "dossier_id + {k} * {dossier}",
+        "step_id": "step_id + {k} * {step}",
+    },
+    "pause": {"id": "id + {k} * {pause}", "dossier_id": "dossier_id + {k} * {dossier}"},
+}
+
+
+def replicate(cursor, copies: int) -> Counter[str]:
+    """Copy the dossiers generated in Python, with their steps, actions and pauses, ``copies - 1``
+    times in SQL (the secondary indexes are dropped at this point); the rows added per table."""
+    added: Counter[str] = Counter()
+    highest = {}
+    for key, (table, _columns) in COLUMNS.items():
+        cursor.execute(f"SELECT COALESCE(max(id), 0) FROM {table}")
+        highest[key] = cursor.fetchone()[0]
+    for k in range(1, copies):
+        for key, (table, columns) in COLUMNS.items():
+            names = [name.strip() for name in columns.split(",")]
+            select = ", ".join(
+                COPY_EXPRESSIONS[key].get(name.strip('"'), name).format(k=k, **highest) for name in names
+            )
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT {select} FROM {table} WHERE id <= {highest[key]}"
+            )
+            added[key] += cursor.rowcount
+        print(f"    copy {k} of {copies - 1}: {added['dossier']:,} dossiers added", flush=True)
+    return added
+
+
 def produce(plans: list[Plan], builder: Builder, batch: int, out_queue: queue.Queue) -> None:
     try:
         for start in range(0, len(plans), batch):
@@ -1080,6 +1129,10 @@ def load(args: argparse.Namespace, plans: list[Plan], builder: Builder) -> dict[
             )
         producer.join()
         timings["copy"] = time.perf_counter() - started
+        if args.copies > 1:
+            started = time.perf_counter()
+            rows_loaded.update(replicate(cursor, args.copies))
+            timings["copies"] = time.perf_counter() - started
         # Daily sequences, consistent with the codes.
         lines = [f"{agency}\t{day.isoformat()}\t{last}" for (agency, day), last in builder.sequences.items()]
         with cursor.copy("COPY dossiers_dailysequence (agency_id, day, last) FROM STDIN") as copy:
@@ -1136,7 +1189,10 @@ def main() -> int:
     first = today - datetime.timedelta(days=round(args.months * 30.44))
     clock = Clock(first - datetime.timedelta(days=200), today + datetime.timedelta(days=1))
     started = time.perf_counter()
+    total = args.dossiers
+    args.dossiers = total // max(1, args.copies)
     plans = build_plans(args, ref, clock, now)
+    args.dossiers = total
     print(f"  planned          {len(plans):,} dossiers since {first}, {time.perf_counter() - started:.1f} s")
 
     builder = Builder(ref, clock, now, args.seed)
@@ -1154,6 +1210,10 @@ def main() -> int:
         f"  indexes + FKs    {timings['indexes and foreign keys']:.1f} s "
         f"({int(timings['statements'])} statements)"
     )
+    if "copies" in timings:
+        print(f"  copied in SQL    {args.copies - 1} times, {timings['copies']:.1f} s")
+        for key in list(builder.counts):
+            builder.counts[key] *= args.copies
     print(f"  ANALYZE          {timings['analyze']:.1f} s")
     print(f"  load in all      {load_seconds:.1f} s, {total_rows / load_seconds:,.0f} rows/s")
     print(
@@ -1169,7 +1229,8 @@ def main() -> int:
     )
     overdue = builder.counts["overdue (open, due passed)"]
     print(
-        f"  open (inbox)     {open_inbox:,} ({open_inbox / len(plans):.1%}), overdue {overdue:,} "
+        f"  open (inbox)     {open_inbox:,} ({open_inbox / (len(plans) * max(1, args.copies)):.1%}), "
+        f"overdue {overdue:,} "
         f"({overdue / max(open_inbox, 1):.1%} of the open ones)"
     )
     with connection.cursor() as cursor:

@@ -48,17 +48,24 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=40, help="timings of each figure per period")
     parser.add_argument("--actions", type=int, default=300, help="receptions timed (half with the update)")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the aggregates even if present")
+    parser.add_argument(
+        "--copies",
+        type=int,
+        default=1,
+        help="fill dossiers/copies dossiers and copy them in SQL (bench/dossiers_fill.py --copies); the "
+        "aggregates are then rebuilt from the first copy and copied likewise (the same facts, new ids)",
+    )
     return parser.parse_args()
 
 
-def ensure_dossiers(n: int) -> None:
+def ensure_dossiers(n: int, copies: int) -> None:
     from motcua.dossiers.models import Dossier
 
     existing = Dossier.objects.count()
     if existing >= n:
         print(f"  dossiers         {existing:,} already there")
         return
-    command = [sys.executable, str(HERE / "dossiers_fill.py"), "--dossiers", str(n)]
+    command = [sys.executable, str(HERE / "dossiers_fill.py"), "--dossiers", str(n), "--copies", str(copies)]
     if existing:
         command.append("--reset")
     print(f"  filling          {' '.join(command[1:])}")
@@ -67,7 +74,58 @@ def ensure_dossiers(n: int) -> None:
     print(f"  filled           {n:,} dossiers in {time.perf_counter() - started:.0f} s")
 
 
-def ensure_aggregates(force: bool) -> None:
+def rebuild_from_copies(copies: int) -> dict[str, int]:
+    """The aggregates of a database filled with ``--copies``: dossier ``id + k × N`` (k < copies) is a
+    copy of dossier ``id`` (N the highest id generated in Python, the dossiers' total ÷ copies): the
+    first N dossiers' facts are computed as ``facts.rebuild`` computes them, copied for the other
+    dossiers with their ids, and the daily and monthly sums multiplied by ``copies``."""
+    from django.db import connection, transaction
+    from django.db.models import Max, Q
+
+    from motcua.dossiers.models import Dossier
+    from motcua.reports import facts
+    from motcua.reports.models import DayFigures, DossierFacts, MonthFigures
+
+    highest = Dossier.objects.aggregate(hi=Max("pk"))["hi"] or 0
+    template = highest // copies
+    sums: facts.Sums = {}
+    done = 0
+    with transaction.atomic():
+        facts._empty_tables()
+        for start in range(1, template + 1, 10_000):
+            end = min(start + 10_000, template + 1)
+            batch = facts.compute(Q(pk__gte=start, pk__lt=end), Q(dossier_id__gte=start, dossier_id__lt=end))
+            for f in batch.values():
+                facts.add(sums, f)
+            facts.save_facts(batch.values())
+            done += len(batch)
+            if (start // 10_000) % 10 == 0:
+                print(f"    {done:,} facts computed", flush=True)
+        columns = ", ".join(facts.COLUMNS)
+        select = ", ".join(
+            f"dossier_id + %s * {template}" if name == "dossier_id" else name for name in facts.COLUMNS
+        )
+        table = DossierFacts._meta.db_table
+        with connection.cursor() as cursor:
+            for k in range(1, copies):
+                cursor.execute(
+                    f"INSERT INTO {table} ({columns}) SELECT {select} FROM {table} WHERE dossier_id <= %s",
+                    [k, template],
+                )
+                print(f"    facts copy {k} of {copies - 1}", flush=True)
+        scaled = {key: [value * copies for value in values] for key, values in sums.items()}
+        facts._insert(DayFigures, scaled)
+        months = facts.by_month(scaled)
+        facts._insert(MonthFigures, months)
+        # A check against the dossiers themselves: every received dossier counted once.
+        received = Dossier.objects.filter(received_at__isnull=False).exclude(status=0).count()
+        summed = sum(v[0] + v[1] + v[2] for v in scaled.values())
+        print(f"    check: {received:,} received dossiers, {summed:,} in the daily sums", flush=True)
+        assert received == summed, "the copied aggregates do not match the dossiers"
+    return {"dossiers": done * copies, "days": len(scaled), "months": len(months)}
+
+
+def ensure_aggregates(force: bool, copies: int) -> None:
     from django.db import connection
 
     from motcua.dossiers.constants import Status
@@ -81,7 +139,10 @@ def ensure_aggregates(force: bool) -> None:
         print(f"  aggregates       {have:,} dossiers' facts already there")
     else:
         started = time.perf_counter()
-        counts = facts.rebuild(batch=10_000, progress=lambda line: print(f"    {line}", flush=True))
+        if copies > 1:
+            counts = rebuild_from_copies(copies)
+        else:
+            counts = facts.rebuild(batch=10_000, progress=lambda line: print(f"    {line}", flush=True))
         seconds = time.perf_counter() - started
         print(
             f"  rebuild          {counts['dossiers']:,} dossiers' facts, {counts['days']:,} daily and "
@@ -216,8 +277,8 @@ def main() -> int:
     print("Reports benchmark")
     print(f"  database         {database_description()}")
     prepare_database()
-    ensure_dossiers(args.dossiers)
-    ensure_aggregates(args.rebuild)
+    ensure_dossiers(args.dossiers, args.copies)
+    ensure_aggregates(args.rebuild, args.copies)
     time_figures(args.repeat)
     time_actions(args.actions)
     print(f"\n  load average     {load_average()}")
