@@ -7,7 +7,7 @@ import base64
 import binascii
 import datetime
 
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Form, Router, Schema, Status
 from pydantic import Field
@@ -70,7 +70,7 @@ def client_token(request: HttpRequest, credentials: Form[ClientCredentials]):
     wait = ratelimit.blocked("client_token", address, rate)
     if wait:
         body = {"detail": ratelimit.too_many_requests_message(wait), "errors": {}}
-        response = router.api.create_response(request, body, status=429)
+        response = JsonResponse(body, status=429, json_dumps_params={"ensure_ascii": False})
         response["Retry-After"] = str(wait)
         return response
     try:

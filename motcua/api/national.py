@@ -42,7 +42,7 @@ def national_dossier(request: HttpRequest, ref: str):
     """Scope ``national.sync`` for API clients; officers of the dossier's agencies. ``ref``: the code."""
     if client_of(request) is None and request.auth.kind != AccountKind.STAFF:
         return Status(403, {"detail": _("Chỉ cán bộ được xem hồ sơ ở dạng đồng bộ."), "errors": {}})
-    dossier = load_dossier(request, ref, purpose="api:national_dossier", scope=ClientScope.NATIONAL_SYNC)
+    dossier = load_dossier(request, ref, purpose="api:national_dossier")
     actions = list(
         dossier.actions.select_related("actor", "agency", "step").prefetch_related("actor__memberships")
     )
