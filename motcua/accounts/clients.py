@@ -23,6 +23,7 @@ from motcua.accounts.constants import ClientScope
 from motcua.accounts.models import ApiClient, ApiClientToken, User
 from motcua.core import audit, clock
 
+NO_GRACE = datetime.timedelta(0)
 # Client tokens start with this, so that a bearer token is looked up in one table only.
 TOKEN_PREFIX = "mcc_"
 

@@ -74,10 +74,13 @@ class BearerToken(HttpBearer):
                 request.api_client = client  # type: ignore[attr-defined]
                 if self.scope is None or not client_may(client, self.scope):
                     refused = ScopeRefused(client, self.scope)
+                    match = getattr(request, "resolver_match", None)
+                    ref = str(match.kwargs.get("ref", "")) if match is not None else ""
                     access_log.record_read(
                         request,
                         purpose=f"{request.method} {request.path}"[:100],
                         object_type="operation",
+                        codes=[ref.strip().upper()[:60]] if ref else [],
                         allowed=False,
                         reason=refused.message,
                     )

@@ -166,13 +166,16 @@ def test_a_rotated_secret_keeps_the_old_one_for_the_grace_period_only(office):
 # Scopes: each allowed and refused
 
 
+STALE = {"revision": 999}
+
+
 def _calls(office):
     dossier = received(office)
     year = timezone.localdate().year
     return {
         ClientScope.CATALOGUE_READ: ("get", "/api/procedures/1.001193", None),
         ClientScope.DOSSIERS_READ: ("get", f"/api/dossiers/{dossier.code}", None),
-        ClientScope.DOSSIERS_ACT: ("post", f"/api/dossiers/{dossier.code}/actions/forward", {"revision": 999}),
+        ClientScope.DOSSIERS_ACT: ("post", f"/api/dossiers/{dossier.code}/actions/forward", STALE),
         ClientScope.NATIONAL_SYNC: ("get", f"/api/national/dossiers/{dossier.code}", None),
         ClientScope.REPORTS_READ: (
             "get",
@@ -230,6 +233,7 @@ def test_a_client_without_the_scope_is_refused_and_its_attempt_logged(office):
     row = refused_rows("may-khach").get()
     assert row.purpose == f"GET /api/dossiers/{dossier.code}" and "dossiers.read" in row.reason
     assert row.user is None and row.client == new.client
+    assert row.code_list == [dossier.code]  # the supervisor finds the attempt by the dossier's code
 
 
 def test_operations_for_people_only_refuse_every_client(office):
