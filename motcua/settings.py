@@ -193,6 +193,13 @@ MOTCUA_TRUSTED_PROXIES = int(os.environ.get("MOTCUA_TRUSTED_PROXIES", "0"))
 
 # API bearer tokens: lifetime in days. They end with a password change, a deactivation, or DELETE.
 MOTCUA_API_TOKEN_DAYS = int(os.environ.get("MOTCUA_API_TOKEN_DAYS", "30"))
+# Machine clients of the API (motcua.accounts.clients): the lifetime of a token from
+# POST /api/auth/client-token, how long a rotated secret still works, failed exchanges per address.
+MOTCUA_CLIENT_TOKEN_MINUTES = int(os.environ.get("MOTCUA_CLIENT_TOKEN_MINUTES", "15"))
+MOTCUA_CLIENT_ROTATION_GRACE_HOURS = int(os.environ.get("MOTCUA_CLIENT_ROTATION_GRACE_HOURS", "24"))
+MOTCUA_CLIENT_TOKEN_FAILURE_RATE = os.environ.get("MOTCUA_CLIENT_TOKEN_FAILURE_RATE", "20/h")
+# Personal-data access log rows older than this many days go with `manage.py prune_access_log`.
+MOTCUA_ACCESS_LOG_DAYS = int(os.environ.get("MOTCUA_ACCESS_LOG_DAYS", "1825"))
 # How long an Idempotency-Key's first answer is replayed (motcua.api.idempotency).
 MOTCUA_IDEMPOTENCY_HOURS = int(os.environ.get("MOTCUA_IDEMPOTENCY_HOURS", "24"))
 

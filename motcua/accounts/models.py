@@ -1,11 +1,13 @@
 import hashlib
+from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from motcua.accounts.constants import AccountKind, Role
+from motcua.accounts.constants import AccessChannel, AccountKind, Role
+from motcua.core import clock
 
 
 class User(AbstractUser):
@@ -136,3 +138,144 @@ class LinkedIdentity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} · {self.identity_number} · {self.user}"
+
+
+class ApiClient(models.Model):
+    """A machine client of the API (ứng dụng kết nối): the national portal's adapter, a reporting tool,
+    another province's system. It exchanges its id and secret for a short-lived bearer token
+    (POST /api/auth/client-token) and may do what its scopes allow, on the dossiers of its agencies
+    (docs/decisions/0011-api-clients.md). Only the secret's SHA-256 is kept; it is shown once."""
+
+    name = models.CharField(_("tên ứng dụng"), max_length=200)
+    client_id = models.SlugField(
+        _("mã ứng dụng (client_id)"),
+        max_length=64,
+        unique=True,
+        help_text=_("Chữ thường không dấu, số và dấu gạch ngang, ví dụ cong-dvcqg."),
+    )
+    secret_digest = models.CharField(max_length=64, editable=False)
+    # After a rotation the previous secret still works for MOTCUA_CLIENT_ROTATION_GRACE_HOURS.
+    previous_secret_digest = models.CharField(max_length=64, blank=True, editable=False)
+    previous_secret_valid_until = models.DateTimeField(null=True, blank=True, editable=False)
+    secret_rotated_at = models.DateTimeField(_("đổi khóa bí mật lúc"), null=True, blank=True, editable=False)
+    scopes = models.JSONField(_("phạm vi được cấp"), default=list, blank=True)
+    agencies = models.ManyToManyField(
+        "agencies.Agency",
+        verbose_name=_("cơ quan được xem hồ sơ"),
+        blank=True,
+        related_name="+",
+        help_text=_("Để trống: không xem hồ sơ của cơ quan nào (trừ khi được xem toàn tỉnh)."),
+    )
+    province_wide = models.BooleanField(
+        _("xem toàn tỉnh"), default=False, help_text=_("Xem hồ sơ, báo cáo của mọi cơ quan.")
+    )
+    acting_user = models.ForeignKey(
+        User,
+        verbose_name=_("cán bộ chịu trách nhiệm"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": AccountKind.STAFF},
+        help_text=_(
+            "Với phạm vi xử lý hồ sơ: các thao tác được thực hiện nhân danh cán bộ này, theo đúng vai trò "
+            "của cán bộ."
+        ),
+    )
+    is_active = models.BooleanField(_("đang hoạt động"), default=True)
+    expires_at = models.DateTimeField(
+        _("hết hạn lúc"), null=True, blank=True, help_text=_("Để trống: không hết hạn.")
+    )
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    last_token_at = models.DateTimeField(
+        _("lấy khóa truy cập gần nhất"), null=True, blank=True, editable=False
+    )
+
+    class Meta:
+        verbose_name = _("ứng dụng kết nối API")
+        verbose_name_plural = _("ứng dụng kết nối API")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.client_id})"
+
+    @property
+    def scope_set(self) -> frozenset[str]:
+        return frozenset(self.scopes or ())
+
+    @cached_property
+    def agency_ids(self) -> frozenset[int]:
+        """The agencies whose dossiers the client sees (read once per request)."""
+        return frozenset(self.agencies.values_list("pk", flat=True))
+
+
+class ApiClientToken(models.Model):
+    """A bearer token an API client got for its id and secret; only its SHA-256 is stored."""
+
+    client = models.ForeignKey(ApiClient, on_delete=models.CASCADE, related_name="tokens")
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("khóa truy cập của ứng dụng")
+        verbose_name_plural = _("khóa truy cập của ứng dụng")
+
+    def __str__(self) -> str:
+        return f"{self.client_id} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class AccessLogEntry(models.Model):
+    """One read of personal data (nhật ký truy cập dữ liệu cá nhân) by an officer or an API client:
+    who, what (dossier codes and the identity numbers in them), through which page or operation, when,
+    from where, and whether it was allowed. A list writes one row with every code it showed.
+
+    ``codes`` and ``identities`` are space-separated with a space at each end, so that one code is
+    found with ``contains=" CODE "`` (motcua.accounts.access_log)."""
+
+    at = models.DateTimeField(_("thời điểm"), default=clock.now, db_index=True)
+    user = models.ForeignKey(
+        User, verbose_name=_("cán bộ"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    client = models.ForeignKey(
+        ApiClient,
+        verbose_name=_("ứng dụng"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    channel = models.CharField(_("kênh"), max_length=8, choices=AccessChannel.choices)
+    purpose = models.CharField(_("trang / thao tác"), max_length=100)
+    object_type = models.CharField(_("loại dữ liệu"), max_length=40)
+    codes = models.TextField(_("mã hồ sơ"), blank=True)
+    identities = models.TextField(_("số định danh"), blank=True)
+    count = models.PositiveIntegerField(_("số bản ghi"), default=0)
+    address = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
+    allowed = models.BooleanField(_("được phép"), default=True)
+    reason = models.CharField(_("lý do từ chối"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("nhật ký truy cập dữ liệu cá nhân")
+        verbose_name_plural = _("nhật ký truy cập dữ liệu cá nhân")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "at"], name="accesslog_user_at"),
+            models.Index(fields=["client", "at"], name="accesslog_client_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.purpose} {self.codes.strip()[:60]}"
+
+    def save(self, *args, **kwargs):
+        if self.pk:
+            raise ValueError("Access log entries are append-only.")
+        super().save(*args, **kwargs)
+
+    @property
+    def code_list(self) -> list[str]:
+        return self.codes.split()
+
+    @property
+    def identity_list(self) -> list[str]:
+        return self.identities.split()

@@ -8,12 +8,14 @@ Someone else's dossier is a 404, never a 403, so that codes and ids cannot be pr
 import base64
 import binascii
 import datetime
+import functools
 import uuid
 from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,11 +23,12 @@ from ninja import File, Form, NinjaAPI, Path, Query, Router, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
-from motcua.accounts.constants import AccountKind
+from motcua.accounts import access_log
+from motcua.accounts.constants import AccountKind, ClientScope
 from motcua.accounts.models import User
 from motcua.agencies.models import Agency
 from motcua.agencies.selectors import agency_by_code
-from motcua.api.auth import BearerToken
+from motcua.api.auth import BearerToken, client_of
 from motcua.api.dossier_schemas import (
     ApologyIn,
     AttachmentOut,
@@ -55,13 +58,13 @@ from motcua.api.idempotency import OPENAPI_PARAMETER
 from motcua.api.schemas import ErrorOut, Message
 from motcua.catalog.models import RequiredDocument
 from motcua.catalog.selectors import current_version
-from motcua.core import ratelimit
+from motcua.core import audit, ratelimit
 from motcua.core.http import client_address
 from motcua.dossiers import delivery, rules, selectors, services
 from motcua.dossiers.constants import NATIONAL_STATUS, ActionType, ResultDelivery
 from motcua.dossiers.constants import Status as DossierStatus
 from motcua.dossiers.downloads import attachment_response
-from motcua.dossiers.errors import DossierError, InvalidInput
+from motcua.dossiers.errors import DossierError, InvalidInput, NotAllowed
 from motcua.dossiers.models import Attachment, Dossier
 from motcua.integrations import selectors as integration_selectors
 from motcua.payments import services as payments
@@ -73,6 +76,9 @@ _mounted: list[NinjaAPI] = []  # the API install() mounted the router on, for cr
 IDEMPOTENT = {"parameters": [OPENAPI_PARAMETER]}
 # What every endpoint that reaches a dossier may answer besides success.
 ERRORS: dict[int, Any] = {401: Message, 403: ErrorOut, 404: Message, 409: ErrorOut, 422: ErrorOut}
+# Operations open to API clients name their scope (motcua.api.auth); the others are for people only.
+READ = BearerToken(ClientScope.DOSSIERS_READ)
+ACT = BearerToken(ClientScope.DOSSIERS_ACT)
 
 
 def install(api: NinjaAPI) -> None:
@@ -92,13 +98,56 @@ def install(api: NinjaAPI) -> None:
 # Translation helpers
 
 
-def _dossier(request: HttpRequest, ref: str) -> Dossier:
-    """The dossier by code, or by public id (the only reference a draft has), if the caller may see it."""
+def load_dossier(request: HttpRequest, ref: str, *, purpose: str = "") -> Dossier:
+    """The dossier by code, or by public id (the only reference a draft has), if the caller may see it:
+    a person as motcua.dossiers.selectors says, an API client the dossiers of its agencies. With a
+    ``purpose``, a refusal (404) to an officer or a client is written to the access log."""
+    client = client_of(request)
     try:
-        public_id = uuid.UUID(ref)
-    except ValueError:
-        return selectors.get_visible(request.auth, code=ref.strip().upper())
-    return selectors.get_visible(request.auth, public_id=public_id)
+        try:
+            lookup: dict[str, Any] = {"public_id": uuid.UUID(ref)}
+        except ValueError:
+            lookup = {"code": ref.strip().upper()}
+        if client is not None:
+            return selectors.get_visible_to_client(client, **lookup)
+        return selectors.get_visible(request.auth, **lookup)
+    except Http404:
+        if purpose:
+            access_log.record_read(
+                request, purpose=purpose, codes=[ref[:60]], allowed=False, reason="not visible / not found"
+            )
+        raise
+
+
+def _dossier(request: HttpRequest, ref: str) -> Dossier:
+    return load_dossier(request, ref)
+
+
+def _actor(request: HttpRequest, dossier: Dossier) -> User:
+    """Who acts: the person calling, or for an API client with dossiers.act on a dossier of its agencies,
+    its responsible officer (whose roles the rule table then asks, as for anyone)."""
+    client = client_of(request)
+    if client is None:
+        return request.auth
+    if client.acting_user is None or not client.acting_user.is_active:
+        raise NotAllowed(_("Ứng dụng kết nối chưa có cán bộ chịu trách nhiệm nên không thể xử lý hồ sơ."))
+    if not rules.client_acts_on_dossier.test(client, dossier):
+        raise NotAllowed(_("Ông/bà không có quyền thực hiện việc này đối với hồ sơ này."))
+    return client.acting_user
+
+
+def _on_behalf(view: Callable) -> Callable:
+    """An officer's action called by an API client leaves the client's id in every audit entry."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        client = client_of(request)
+        if client is None:
+            return view(request, *args, **kwargs)
+        with audit.on_behalf_of(client=client.client_id):
+            return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def _agency(agency: Agency | None) -> dict | None:
@@ -152,11 +201,16 @@ def _summary(dossier: Dossier) -> dict:
 
 
 def _audience(request: HttpRequest) -> str:
+    if client_of(request) is not None:
+        return "staff"
     user = request.auth
     return "staff" if getattr(user, "kind", "") == "staff" else "applicant"
 
 
 def _allowed(request: HttpRequest, dossier: Dossier) -> list[str]:
+    client = client_of(request)
+    if client is not None:
+        return [action.value for action in rules.client_allowed(client, dossier)]
     return [action.value for action in rules.allowed(request.auth, dossier)]
 
 
@@ -325,13 +379,25 @@ def lookup(request: HttpRequest, code: str):
 # Lists and the applicant's side
 
 
-@router.get("", response={200: DossierPage, 401: Message, 422: ErrorOut})
+@router.get("", response={200: DossierPage, 401: Message, 422: ErrorOut}, auth=READ)
 def list_dossiers(request: HttpRequest, filters: Query[DossierFilters]):
-    """An applicant's own dossiers, newest first; an officer's inbox, soonest deadline first."""
+    """An applicant's own dossiers, newest first; an officer's inbox, soonest deadline first; an API
+    client's (scope ``dossiers.read``) the dossiers of its agencies, newest first. Officers' and
+    clients' lists are written to the access log."""
+    answer = _list(request, filters)
+    if access_log.is_logged(request):
+        access_log.record_read(
+            request, purpose="api:list_dossiers", object_type="dossier_list", dossiers=answer.pop("_rows")
+        )
+    answer.pop("_rows", None)
+    return answer
+
+
+def _list(request: HttpRequest, filters: DossierFilters) -> dict:
     user = request.auth
     size = filters.size
     after = _decode_cursor(filters.after)
-    if user.kind == AccountKind.STAFF:
+    if client_of(request) is None and user.kind == AccountKind.STAFF:
         page = selectors.inbox(
             user,
             selectors.InboxFilters(
@@ -345,8 +411,17 @@ def list_dossiers(request: HttpRequest, filters: Query[DossierFilters]):
             after=after[0] if after else None,
             size=size,
         )
-        return {"results": [_summary(d) for d in page.rows], "next": _encode_cursor(page.next_cursor)}
-    dossiers = selectors.for_applicant(user)
+        return {
+            "results": [_summary(d) for d in page.rows],
+            "next": _encode_cursor(page.next_cursor),
+            "_rows": page.rows,
+        }
+    client = client_of(request)
+    dossiers = selectors.for_client(client) if client is not None else selectors.for_applicant(user)
+    if client is not None and filters.agency:
+        dossiers = dossiers.filter(
+            Q(receiving_agency__code=filters.agency) | Q(holder_agency__code=filters.agency)
+        )
     if filters.status is not None:
         dossiers = dossiers.filter(status=filters.status)
     if filters.procedure:
@@ -358,7 +433,8 @@ def list_dossiers(request: HttpRequest, filters: Query[DossierFilters]):
         dossiers = dossiers.filter(created_at__lte=created).exclude(created_at=created, pk__gte=pk)
     rows = list(dossiers[: size + 1])
     cursor = f"{rows[size - 1].created_at.isoformat()}_{rows[size - 1].pk}" if len(rows) > size else None
-    return {"results": [_summary(d) for d in rows[:size]], "next": _encode_cursor(cursor)}
+    rows = rows[:size]
+    return {"results": [_summary(d) for d in rows], "next": _encode_cursor(cursor), "_rows": rows}
 
 
 @router.post("", response={201: DossierSaved, **ERRORS}, openapi_extra=IDEMPOTENT)
@@ -414,10 +490,14 @@ def create_dossier(request: HttpRequest, body: DossierCreate):
     return Status(201, {**_detail(request, dossier), "errors": errors})
 
 
-@router.get("/{ref}", response={200: DossierDetail, **ERRORS})
+@router.get("/{ref}", response={200: DossierDetail, **ERRORS}, auth=READ)
 def get_dossier(request: HttpRequest, ref: str):
-    """One dossier with its history, files and steps; ``ref`` is its code or its id."""
-    return _detail(request, _dossier(request, ref))
+    """One dossier with its history, files and steps; ``ref`` is its code or its id. API clients: scope
+    ``dossiers.read``, a dossier of their agencies. Officers' and clients' reads are logged."""
+    dossier = load_dossier(request, ref, purpose="api:get_dossier")
+    answer = _detail(request, dossier)
+    access_log.record_read(request, purpose="api:get_dossier", dossiers=[dossier])
+    return answer
 
 
 @router.delete("/{ref}", response={204: None, **ERRORS})
@@ -465,13 +545,21 @@ def upload_file(
     return Status(201, _attachment(attachment))
 
 
-@router.get("/{ref}/files/{attachment_id}", response={200: None, **ERRORS})
+@router.get("/{ref}/files/{attachment_id}", response={200: None, **ERRORS}, auth=READ)
 def download_file(request: HttpRequest, ref: str, attachment_id: Path[RecordId]):
-    """The file itself, to whoever may see the dossier."""
-    dossier = _dossier(request, ref)
+    """The file itself, to whoever may see the dossier (API clients: scope ``dossiers.read``)."""
+    dossier = load_dossier(request, ref, purpose="api:download_file")
     attachment = dossier.attachments.filter(pk=attachment_id).first()
-    if attachment is None or not selectors.can_download(request.auth, attachment):
+    client = client_of(request)
+    if client is not None:
+        may = attachment is not None and rules.client_reads_dossier.test(client, dossier)
+    else:
+        may = attachment is not None and selectors.can_download(request.auth, attachment)
+    if not may:
         raise Http404
+    access_log.record_read(
+        request, purpose=f"api:download_file:{attachment_id}", object_type="attachment", dossiers=[dossier]
+    )
     return attachment_response(attachment, inline=False)
 
 
@@ -505,41 +593,60 @@ def withdraw(request: HttpRequest, ref: str, body: WithdrawIn):
 # Officers' actions: POST /{ref}/actions/{action}
 
 
-@router.post("/{ref}/actions/receive", response={200: DossierDetail, **ERRORS}, tags=["dossier actions"])
+@router.post(
+    "/{ref}/actions/receive", response={200: DossierDetail, **ERRORS}, tags=["dossier actions"], auth=ACT
+)
+@_on_behalf
 def receive(request: HttpRequest, ref: str, body: NoteIn):
     """Receive (tiếp nhận): the dossier gets its code, due date and receipt (form 01)."""
     dossier = _dossier(request, ref)
-    services.receive(dossier, actor=request.auth, note=body.note, expected_revision=body.revision)
+    services.receive(dossier, actor=_actor(request, dossier), note=body.note, expected_revision=body.revision)
     return _detail(request, dossier)
 
 
 @router.post(
-    "/{ref}/actions/request_supplement", response={200: DossierDetail, **ERRORS}, tags=["dossier actions"]
+    "/{ref}/actions/request_supplement",
+    response={200: DossierDetail, **ERRORS},
+    tags=["dossier actions"],
+    auth=ACT,
 )
+@_on_behalf
 def request_supplement(request: HttpRequest, ref: str, body: SupplementIn):
     """Ask for everything missing at once (form 02); the clock stops if the dossier was received."""
     dossier = _dossier(request, ref)
     services.request_supplement(
-        dossier, actor=request.auth, items=body.items, note=body.note, expected_revision=body.revision
+        dossier,
+        actor=_actor(request, dossier),
+        items=body.items,
+        note=body.note,
+        expected_revision=body.revision,
     )
     return _detail(request, dossier)
 
 
-@router.post("/{ref}/actions/refuse", response={200: DossierDetail, **ERRORS}, tags=["dossier actions"])
+@router.post(
+    "/{ref}/actions/refuse", response={200: DossierDetail, **ERRORS}, tags=["dossier actions"], auth=ACT
+)
+@_on_behalf
 def refuse(request: HttpRequest, ref: str, body: ReasonsIn):
     """Refuse at reception (form 03)."""
     dossier = _dossier(request, ref)
-    services.refuse(dossier, actor=request.auth, reasons=body.reasons, expected_revision=body.revision)
+    services.refuse(
+        dossier, actor=_actor(request, dossier), reasons=body.reasons, expected_revision=body.revision
+    )
     return _detail(request, dossier)
 
 
-@router.post("/{ref}/actions/forward", response={200: DossierDetail, **ERRORS}, tags=["dossier actions"])
+@router.post(
+    "/{ref}/actions/forward", response={200: DossierDetail, **ERRORS}, tags=["dossier actions"], auth=ACT
+)
+@_on_behalf
 def forward(request: HttpRequest, ref: str, body: ForwardIn):
     """Finish the current step and pass the dossier on, to the next unit or to a named officer."""
     dossier = _dossier(request, ref)
     services.forward(
         dossier,
-        actor=request.auth,
+        actor=_actor(request, dossier),
         to_user=_officer(body.to_user),
         note=body.note,
         expected_revision=body.revision,
@@ -547,21 +654,29 @@ def forward(request: HttpRequest, ref: str, body: ForwardIn):
     return _detail(request, dossier)
 
 
-@router.post("/{ref}/actions/send_back", response={200: DossierDetail, **ERRORS}, tags=["dossier actions"])
+@router.post(
+    "/{ref}/actions/send_back", response={200: DossierDetail, **ERRORS}, tags=["dossier actions"], auth=ACT
+)
+@_on_behalf
 def send_back(request: HttpRequest, ref: str, body: NoteIn):
     """Return the dossier to the previous step, saying why."""
     dossier = _dossier(request, ref)
-    services.send_back(dossier, actor=request.auth, note=body.note, expected_revision=body.revision)
+    services.send_back(
+        dossier, actor=_actor(request, dossier), note=body.note, expected_revision=body.revision
+    )
     return _detail(request, dossier)
 
 
-@router.post("/{ref}/actions/consult", response={200: DossierDetail, **ERRORS}, tags=["dossier actions"])
+@router.post(
+    "/{ref}/actions/consult", response={200: DossierDetail, **ERRORS}, tags=["dossier actions"], auth=ACT
+)
+@_on_behalf
 def consult(request: HttpRequest, ref: str, body: ConsultIn):
     """Ask another unit's opinion (xin ý kiến) within ``days`` working days."""
     dossier = _dossier(request, ref)
     services.consult(
         dossier,
-        actor=request.auth,
+        actor=_actor(request, dossier),
         agency=_agency_by_code(body.agency, "agency"),
         question=body.question,
         days=body.days,
@@ -571,26 +686,38 @@ def consult(request: HttpRequest, ref: str, body: ConsultIn):
 
 
 @router.post(
-    "/{ref}/actions/request_payment", response={200: DossierDetail, **ERRORS}, tags=["dossier actions"]
+    "/{ref}/actions/request_payment",
+    response={200: DossierDetail, **ERRORS},
+    tags=["dossier actions"],
+    auth=ACT,
 )
+@_on_behalf
 def request_payment(request: HttpRequest, ref: str, body: PaymentRequestIn):
     """Ask the applicant to pay the fees (status 6)."""
     dossier = _dossier(request, ref)
     services.request_payment(
-        dossier, actor=request.auth, amount=body.amount, note=body.note, expected_revision=body.revision
+        dossier,
+        actor=_actor(request, dossier),
+        amount=body.amount,
+        note=body.note,
+        expected_revision=body.revision,
     )
     return _detail(request, dossier)
 
 
 @router.post(
-    "/{ref}/actions/record_payment", response={200: DossierDetail, **ERRORS}, tags=["dossier actions"]
+    "/{ref}/actions/record_payment",
+    response={200: DossierDetail, **ERRORS},
+    tags=["dossier actions"],
+    auth=ACT,
 )
+@_on_behalf
 def record_payment(request: HttpRequest, ref: str, body: PaymentIn):
     """Record a payment (cash, bank transfer) with its ledger line and receipt; processing continues."""
     dossier = _dossier(request, ref)
     payments.record_counter_payment(
         dossier,
-        actor=request.auth,
+        actor=_actor(request, dossier),
         amount=body.amount,
         method=body.method,
         reference=body.reference,
@@ -599,13 +726,16 @@ def record_payment(request: HttpRequest, ref: str, body: PaymentIn):
     return _detail(request, dossier)
 
 
-@router.post("/{ref}/actions/approve", response={200: DossierDetail, **ERRORS}, tags=["dossier actions"])
+@router.post(
+    "/{ref}/actions/approve", response={200: DossierDetail, **ERRORS}, tags=["dossier actions"], auth=ACT
+)
+@_on_behalf
 def approve(request: HttpRequest, ref: str, body: ForwardIn):
     """A leader approves (phê duyệt); the dossier moves on if a step follows."""
     dossier = _dossier(request, ref)
     services.approve(
         dossier,
-        actor=request.auth,
+        actor=_actor(request, dossier),
         note=body.note,
         to_user=_officer(body.to_user),
         expected_revision=body.revision,
@@ -614,8 +744,12 @@ def approve(request: HttpRequest, ref: str, body: ForwardIn):
 
 
 @router.post(
-    "/{ref}/actions/attach_result", response={200: DossierDetail, **ERRORS}, tags=["dossier actions"]
+    "/{ref}/actions/attach_result",
+    response={200: DossierDetail, **ERRORS},
+    tags=["dossier actions"],
+    auth=ACT,
 )
+@_on_behalf
 def attach_result(
     request: HttpRequest,
     ref: str,
@@ -629,7 +763,7 @@ def attach_result(
     _checked_file(
         lambda: services.attach_result(
             dossier,
-            actor=request.auth,
+            actor=_actor(request, dossier),
             upload=file,
             name=file.name if file is not None else "",
             expected_revision=revision,
@@ -638,24 +772,33 @@ def attach_result(
     return _detail(request, dossier)
 
 
-@router.post("/{ref}/actions/mark_ready", response={200: DossierDetail, **ERRORS}, tags=["dossier actions"])
+@router.post(
+    "/{ref}/actions/mark_ready", response={200: DossierDetail, **ERRORS}, tags=["dossier actions"], auth=ACT
+)
+@_on_behalf
 def mark_ready(request: HttpRequest, ref: str, body: NoteIn):
     """The result is ready (status 9) and goes back to the one-stop unit."""
     dossier = _dossier(request, ref)
-    services.mark_ready(dossier, actor=request.auth, note=body.note, expected_revision=body.revision)
+    services.mark_ready(
+        dossier, actor=_actor(request, dossier), note=body.note, expected_revision=body.revision
+    )
     return _detail(request, dossier)
 
 
 @router.post(
-    "/{ref}/actions/return_result", response={200: DossierDetail, **ERRORS}, tags=["dossier actions"]
+    "/{ref}/actions/return_result",
+    response={200: DossierDetail, **ERRORS},
+    tags=["dossier actions"],
+    auth=ACT,
 )
+@_on_behalf
 def return_result(request: HttpRequest, ref: str, body: ReturnIn):
     """Hand the result to the applicant (status 10) the way they chose (`result_delivery`): by post,
     with the parcel's `tracking_number` (422 on `tracking_number` without it)."""
     dossier = _dossier(request, ref)
     services.return_result(
         dossier,
-        actor=request.auth,
+        actor=_actor(request, dossier),
         note=body.note,
         tracking_number=body.tracking_number,
         expected_revision=body.revision,
@@ -663,21 +806,29 @@ def return_result(request: HttpRequest, ref: str, body: ReturnIn):
     return _detail(request, dossier)
 
 
-@router.post("/{ref}/actions/stop", response={200: DossierDetail, **ERRORS}, tags=["dossier actions"])
+@router.post(
+    "/{ref}/actions/stop", response={200: DossierDetail, **ERRORS}, tags=["dossier actions"], auth=ACT
+)
+@_on_behalf
 def stop(request: HttpRequest, ref: str, body: ReasonsIn):
     """Stop processing (form 05) while no result has been issued."""
     dossier = _dossier(request, ref)
-    services.stop(dossier, actor=request.auth, reasons=body.reasons, expected_revision=body.revision)
+    services.stop(
+        dossier, actor=_actor(request, dossier), reasons=body.reasons, expected_revision=body.revision
+    )
     return _detail(request, dossier)
 
 
-@router.post("/{ref}/actions/apologize", response={200: DossierDetail, **ERRORS}, tags=["dossier actions"])
+@router.post(
+    "/{ref}/actions/apologize", response={200: DossierDetail, **ERRORS}, tags=["dossier actions"], auth=ACT
+)
+@_on_behalf
 def apologize(request: HttpRequest, ref: str, body: ApologyIn):
     """Apologise for an overdue dossier with a new appointment (form 04), once."""
     dossier = _dossier(request, ref)
     services.apologize(
         dossier,
-        actor=request.auth,
+        actor=_actor(request, dossier),
         reasons=body.reasons,
         new_due_at=_aware(body.new_due_at),
         expected_revision=body.revision,
@@ -686,15 +837,21 @@ def apologize(request: HttpRequest, ref: str, body: ApologyIn):
 
 
 @router.post(
-    "/{ref}/actions/reply_consultation", response={200: DossierDetail, **ERRORS}, tags=["dossier actions"]
+    "/{ref}/actions/reply_consultation",
+    response={200: DossierDetail, **ERRORS},
+    tags=["dossier actions"],
+    auth=ACT,
 )
+@_on_behalf
 def reply_consultation(request: HttpRequest, ref: str, body: ReplyIn):
     """Answer a consultation (xin ý kiến) addressed to one of the officer's units."""
     dossier = _dossier(request, ref)
     step = dossier.steps.filter(pk=body.consultation).first()
     if step is None:
         raise _invalid("consultation", _("Không tìm thấy yêu cầu xin ý kiến."))
-    services.reply_consultation(step, actor=request.auth, answer=body.answer, expected_revision=body.revision)
+    services.reply_consultation(
+        step, actor=_actor(request, dossier), answer=body.answer, expected_revision=body.revision
+    )
     return _detail(request, dossier)
 
 

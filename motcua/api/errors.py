@@ -15,6 +15,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from motcua.api.auth import ScopeRefused
 from motcua.api.schemas import ErrorOut
 
 log = logging.getLogger(__name__)
@@ -103,6 +104,11 @@ def install(api: NinjaAPI) -> None:
         response["WWW-Authenticate"] = "Bearer"
         return response
 
+    @api.exception_handler(ScopeRefused)
+    def scope_refused(request, exc):
+        body = {"detail": exc.message, "errors": {}, "required_scope": exc.scope}
+        return api.create_response(request, body, status=403)
+
     @api.exception_handler(HttpError)
     def http_error(request, exc):
         if exc.status_code == 400:
@@ -141,6 +147,10 @@ def document_errors(schema: dict) -> None:
                 responses.setdefault("400", _response("Bad Request: the body cannot be read."))
             if operation.get("security"):
                 responses.setdefault("401", _response("Unauthorized: no valid bearer token."))
+                # An API client whose scopes do not open the operation (motcua.api.auth).
+                responses.setdefault(
+                    "403", _response("Forbidden: an API client without the scope (`required_scope`).")
+                )
             if takes_input or method != "get":
                 responses.setdefault("422", _response("A value is refused; `errors` names the field."))
 

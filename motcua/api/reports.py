@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from motcua.accounts.constants import ClientScope
 from motcua.api.auth import BearerToken
 from motcua.api.schemas import ErrorOut
 from motcua.reports import access, selectors
@@ -224,11 +225,13 @@ def _score_out(s: Score) -> dict[str, Any]:
     }
 
 
+# People as motcua.reports.access says; API clients with reports.read, for the units of their agencies.
+REPORTS = BearerToken(ClientScope.REPORTS_READ)
 FORBIDDEN = _("Bạn không có quyền xem báo cáo của đơn vị này.")
 ERRORS = {401: ErrorOut, 403: ErrorOut, 422: ErrorOut}
 
 
-@router.get("/indicators", response={200: ReportIndicatorsOut, **ERRORS}, auth=BearerToken(), by_alias=True)
+@router.get("/indicators", response={200: ReportIndicatorsOut, **ERRORS}, auth=REPORTS, by_alias=True)
 def indicators(request: HttpRequest, q: Query[ReportIndicatorQuery]):
     """Every indicator of the unit for the period with its numerator and denominator, beside the previous
     period's value (the same length just before: the previous month, quarter, year)."""
@@ -258,7 +261,7 @@ def indicators(request: HttpRequest, q: Query[ReportIndicatorQuery]):
     }
 
 
-@router.get("/score", response={200: ReportScoreOut, **ERRORS}, auth=BearerToken(), by_alias=True)
+@router.get("/score", response={200: ReportScoreOut, **ERRORS}, auth=REPORTS, by_alias=True)
 def score(request: HttpRequest, q: Query[ReportUnitQuery]):
     """The Decision 766 score: six groups (CKMB, TDGQ, CLGQ, TTTT, MDHL, MDSH) with their components
     (raw numerator and denominator, target, points) and the total out of 100."""
@@ -275,7 +278,7 @@ def score(request: HttpRequest, q: Query[ReportUnitQuery]):
     }
 
 
-@router.get("/service-quality", response={200: ReportScoreOut, **ERRORS}, auth=BearerToken(), by_alias=True)
+@router.get("/service-quality", response={200: ReportScoreOut, **ERRORS}, auth=REPORTS, by_alias=True)
 def service_quality(request: HttpRequest, q: Query[ReportUnitQuery]):
     """The nine service-quality indicators of Circular 01/2018 art. 13, scored like the 766 components."""
     try:
@@ -296,7 +299,7 @@ def _kind(kind: str) -> str:
     return kind
 
 
-@router.get("/ranking", response={200: ReportRankingOut, **ERRORS}, auth=BearerToken(), by_alias=True)
+@router.get("/ranking", response={200: ReportRankingOut, **ERRORS}, auth=REPORTS, by_alias=True)
 def ranking(request: HttpRequest, q: Query[ReportRankingQuery]):
     """The units of one kind in order of their Decision 766 total, with their rank and total in the
     previous period (equal totals share a rank)."""
@@ -325,7 +328,7 @@ def ranking(request: HttpRequest, q: Query[ReportRankingQuery]):
     }
 
 
-@router.get("/evaluation", response={200: ReportEvaluationOut, **ERRORS}, auth=BearerToken())
+@router.get("/evaluation", response={200: ReportEvaluationOut, **ERRORS}, auth=REPORTS)
 def evaluation(request: HttpRequest, q: Query[ReportRankingQuery]):
     """The national portal's evaluation answer for the units of one kind: items {departmentCode, score,
     totalReceived, totalOnTime, totalOverdue}; totalOnTime and totalOverdue: done on time and late in the

@@ -5,17 +5,20 @@ from django.utils.translation import gettext as _
 from ninja import Query, Schema, Status, Swagger
 from pydantic import Field
 
+from motcua.accounts.constants import ClientScope
 from motcua.accounts.selectors import tokens_of
 from motcua.accounts.services import LoginError, LoginThrottled, issue_token, log_in, revoke_token
 from motcua.agencies import selectors as units
 from motcua.agencies.models import AdministrativeUnit
 from motcua.api import errors
 from motcua.api.auth import BearerToken
+from motcua.api.clients import router as clients_router
 from motcua.api.documents import router as documents_router
 from motcua.api.dossier_search import router as dossier_search_router
 from motcua.api.dossiers import install as install_dossiers
 from motcua.api.exchange import documents_router as document_edxml_router
 from motcua.api.exchange import router as exchange_router
+from motcua.api.national import router as national_router
 from motcua.api.official_documents import router as official_documents_router
 from motcua.api.payments import router as payments_router
 from motcua.api.ratings import router as ratings_router
@@ -40,7 +43,12 @@ api = errors.MotcuaApi(
     title="motcua API",
     version="1",
     description="Dịch vụ công trực tuyến một cửa: danh mục thủ tục, đơn vị hành chính, tài khoản. "
-    "Online public services: procedure catalogue, administrative units, accounts.",
+    "Online public services: procedure catalogue, administrative units, accounts.\n\n"
+    "Machine clients (ứng dụng kết nối) get a token with POST /api/auth/client-token and may call the "
+    "operations whose scope they hold: catalogue.read (procedures, units), dossiers.read (dossiers of "
+    "their agencies: list, detail, files), dossiers.act (officers' actions, in the name of their "
+    "responsible officer), national.sync (/national/dossiers/{ref}), reports.read (/reports). Every "
+    "read of personal data by an officer or a client is written to the access log.",
     urls_namespace="api",
     # Swagger UI's files come from this site ("ninja" in INSTALLED_APPS), and it asks no online
     # validator to check the schema: /api/docs works without internet.
@@ -49,6 +57,10 @@ api = errors.MotcuaApi(
 
 
 errors.install(api)
+
+# The catalogue and the units are public; a client that sends its token needs catalogue.read.
+CATALOGUE = BearerToken(ClientScope.CATALOGUE_READ, optional=True)
+PUBLIC = {"security": [{}]}  # the token is optional: the empty requirement is the anonymous caller
 
 
 def _summary(v: ProcedureVersion) -> dict:
@@ -80,7 +92,13 @@ class ProcedureFilters(Schema):
     page_size: int = Field(20, ge=1, le=100, description="Procedures per page, 1 to 100.")
 
 
-@api.get("/procedures", response={200: ProcedurePage, 422: ErrorOut}, tags=["catalogue"])
+@api.get(
+    "/procedures",
+    response={200: ProcedurePage, 422: ErrorOut},
+    tags=["catalogue"],
+    auth=CATALOGUE,
+    openapi_extra=PUBLIC,
+)
 def list_procedures(request: HttpRequest, filters: Query[ProcedureFilters]):
     """Published procedures, searched without regard to case, diacritics or small typos."""
     versions = search_procedures(
@@ -96,7 +114,13 @@ def list_procedures(request: HttpRequest, filters: Query[ProcedureFilters]):
     }
 
 
-@api.get("/procedures/{code}", response={200: ProcedureDetail, 404: Message}, tags=["catalogue"])
+@api.get(
+    "/procedures/{code}",
+    response={200: ProcedureDetail, 404: Message},
+    tags=["catalogue"],
+    auth=CATALOGUE,
+    openapi_extra=PUBLIC,
+)
 def get_procedure(request: HttpRequest, code: str, version: int | None = Query(None, ge=1, le=2**31 - 1)):
     """One procedure: the version in force, or an earlier published ``version``."""
     v = procedure_version(code, version)
@@ -152,7 +176,9 @@ def _unit(u: AdministrativeUnit, parent_code: str | None = None) -> dict:
     }
 
 
-@api.get("/units", response={200: UnitList, 404: Message}, tags=["units"])
+@api.get(
+    "/units", response={200: UnitList, 404: Message}, tags=["units"], auth=CATALOGUE, openapi_extra=PUBLIC
+)
 def list_units(request: HttpRequest, parent: str = ""):
     """The unit tree: provinces without ``parent``; the units under ``parent`` (a unit code) otherwise."""
     if not parent:
@@ -169,7 +195,13 @@ def list_units(request: HttpRequest, parent: str = ""):
     }
 
 
-@api.get("/units/{code}", response={200: UnitOut, 404: Message}, tags=["units"])
+@api.get(
+    "/units/{code}",
+    response={200: UnitOut, 404: Message},
+    tags=["units"],
+    auth=CATALOGUE,
+    openapi_extra=PUBLIC,
+)
 def get_unit(request: HttpRequest, code: str):
     unit = units.find_unit(code, current=False)
     if unit is None:
@@ -230,6 +262,8 @@ def me(request: HttpRequest):
     }
 
 
+api.add_router("/auth", clients_router)  # /auth/client-token
+api.add_router("/national", national_router)
 api.add_router("/dossiers/search", dossier_search_router)  # before /dossiers/{ref}
 api.add_router("/dossiers", payments_router)  # /dossiers/{ref}/payments, before the dossier router
 api.add_router("/dossiers", ratings_router)  # /dossiers/{ref}/rating, likewise

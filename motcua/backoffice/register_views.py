@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from motcua.accounts import access_log
 from motcua.agencies.models import Agency
 from motcua.backoffice.views import staff_required
 from motcua.dossiers import notices, register, selectors
@@ -57,6 +58,7 @@ def control_slip(request, ref: str):
     """Form 06 as it stands now, for whoever may see the dossier; built from its history, not stored."""
     dossier = _dossier(request.user, ref)
     pdf = notices.render_control_slip(dossier, printed_at=timezone.now())
+    access_log.record_read(request, purpose="backoffice:control_slip", dossiers=[dossier])
     name = f"mau-06-{dossier.code or dossier.public_id}.pdf"
     return _private(HttpResponse(pdf, content_type="application/pdf"), filename=name, inline=True)
 
@@ -160,6 +162,9 @@ def register_page(request):
     page = register.register_page(
         request.user, form.chosen_agency, form.chosen_period, after=request.GET.get("after") or None
     )
+    access_log.record_read(
+        request, purpose="backoffice:register", object_type="dossier_list", dossiers=page.rows
+    )
     return _render_register(request, form, agencies, page=page)
 
 
@@ -184,6 +189,9 @@ def register_export(request, fmt: str):
             % {"counter": exc.count, "limit": exc.limit},
         )
         return _render_register(request, form, agencies, status=400)
+    access_log.record_read(
+        request, purpose=f"backoffice:register_export:{fmt}", object_type="dossier_list", dossiers=rows
+    )
     heading = register.Heading(agency=agency, period=period, printed_at=timezone.now())
     name = f"so-theo-doi-{agency.code}-{period.first:%Y%m%d}-{period.last:%Y%m%d}.{fmt}"
     response: HttpResponseBase

@@ -5,6 +5,7 @@ be bookmarked or shared with a colleague."""
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from motcua.accounts import access_log
 from motcua.agencies.models import Agency
 from motcua.backoffice.forms import DossierSearchForm
 from motcua.backoffice.views import PAGE_SIZE, staff_required
@@ -26,6 +27,9 @@ def search_dossiers(request):
         except InvalidInput:
             # A cursor this page did not hand out (edited or truncated link): start from the first page.
             page = search(request.user, query, size=PAGE_SIZE)
+        access_log.record_read(
+            request, purpose="backoffice:search", object_type="dossier_list", dossiers=page.rows
+        )
     return render(
         request,
         "backoffice/search.html",

@@ -42,3 +42,10 @@ urlpatterns += [
     path("van-ban/<int:pk>/thu-hoi/", document_views.document_recall, name="document_recall"),
     path("van-ban/<int:pk>/<slug:action>/", document_views.document_action, name="document_action"),
 ]
+
+from motcua.backoffice import access_log_views  # noqa: E402
+
+urlpatterns += [
+    path("nhat-ky-truy-cap/", access_log_views.access_log_page, name="access_log"),
+    path("nhat-ky-truy-cap/tai-ve.csv", access_log_views.access_log_export, name="access_log_export"),
+]

@@ -19,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from motcua.accounts import access_log
 from motcua.accounts.constants import AccountKind, Role
 from motcua.accounts.selectors import visible_agencies
 from motcua.agencies.models import AdministrativeUnit, Agency
@@ -126,6 +127,9 @@ def reception(request):
         after=request.GET.get("after") or None,
         size=QUEUE_SIZE,
     )
+    access_log.record_read(
+        request, purpose="backoffice:reception", object_type="dossier_list", dossiers=page.rows
+    )
     counts = _document_counts(page.rows)
     for dossier in page.rows:
         dossier.document_count = counts.get(dossier.pk, 0)
@@ -164,6 +168,9 @@ def inbox(request):
         mine=bool(values.get("mine")),
     )
     page = selectors.inbox(request.user, filters, after=request.GET.get("after") or None, size=PAGE_SIZE)
+    access_log.record_read(
+        request, purpose="backoffice:inbox", object_type="dossier_list", dossiers=page.rows
+    )
     now = clock.now()
     for dossier in page.rows:
         _flag_deadline(dossier, now)
@@ -248,7 +255,20 @@ def _render_dossier(request, dossier: Dossier, *, failed=None, error: DossierErr
 @staff_required
 @require_GET
 def dossier_detail(request, ref: str):
-    return _render_dossier(request, _get_dossier(request.user, ref))
+    try:
+        dossier = _get_dossier(request.user, ref)
+    except Http404:
+        access_log.record_read(
+            request,
+            purpose="backoffice:dossier",
+            codes=[ref[:60]],
+            allowed=False,
+            reason="not visible / not found",
+        )
+        raise
+    response = _render_dossier(request, dossier)
+    access_log.record_read(request, purpose="backoffice:dossier", dossiers=[dossier])
+    return response
 
 
 @staff_required
@@ -298,6 +318,9 @@ def download(request, ref: str, attachment_id: int):
     attachment = dossier.attachments.filter(pk=attachment_id).first()
     if attachment is None or not selectors.can_download(request.user, attachment):
         raise Http404
+    access_log.record_read(
+        request, purpose=f"backoffice:download:{attachment_id}", object_type="attachment", dossiers=[dossier]
+    )
     return attachment_response(attachment, inline=True)
 
 

@@ -73,6 +73,21 @@ def hit(scope: str, key: str, rate: Rate | None, *, now: float | None = None) ->
     return 0 if hits <= rate.count else max(int(ends - now), 1)
 
 
+def blocked(scope: str, key: str, rate: Rate | None, *, now: float | None = None) -> int:
+    """Without counting: 0 if ``key`` is within ``rate`` in the current window, otherwise the seconds
+    until the window ends (to refuse before the work when only failures are counted with ``hit``)."""
+    if rate is None:
+        return 0
+    now = time.time() if now is None else now
+    window = int(now // rate.seconds)
+    hits = (
+        RateCounter.objects.filter(scope=scope, key=key[:100], window_index=window)
+        .values_list("hits", flat=True)
+        .first()
+    )
+    return 0 if (hits or 0) < rate.count else max(int((window + 1) * rate.seconds - now), 1)
+
+
 def rate_of(setting: str) -> Rate | None:
     return parse_rate(str(getattr(settings, setting, "") or ""))
 

@@ -23,8 +23,9 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from motcua.accounts.constants import AccountKind, Role
+from motcua.accounts.constants import AccountKind, ClientScope, Role
 from motcua.accounts.models import Membership, User
+from motcua.accounts.rules import client_has_scope, client_sees_agency, is_usable_client
 from motcua.catalog.models import RequiredDocument
 from motcua.core import clock
 from motcua.dossiers import documents
@@ -259,6 +260,39 @@ def is_verified_owner(user: User, facts: Facts) -> bool:
 @rules.predicate
 def before_reception(user: User, facts: Facts) -> bool:
     return facts.status == Status.SUBMITTED
+
+
+# ---------------------------------------------------------------------------------------------
+# API clients (motcua.accounts.clients): which dossiers a client sees, and what it may do to them.
+# selectors.visible_to_client is the same rule as a query, for lists.
+
+
+@rules.predicate
+def client_sees_dossier(client, dossier: "Dossier | Facts") -> bool:
+    """The dossier is received, held or decided by one of the client's agencies (or the client is
+    province-wide); never a draft."""
+    dossier = dossier.dossier if isinstance(dossier, Facts) else dossier
+    if dossier.status == Status.DRAFT:
+        return False
+    return any(
+        client_sees_agency(client, agency_id)
+        for agency_id in (dossier.receiving_agency_id, dossier.holder_agency_id, dossier.deciding_agency_id)
+        if agency_id is not None
+    )
+
+
+client_reads_dossier = is_usable_client & client_has_scope(ClientScope.DOSSIERS_READ) & client_sees_dossier
+client_acts_on_dossier = is_usable_client & client_has_scope(ClientScope.DOSSIERS_ACT) & client_sees_dossier
+rules.add_rule("client.read_dossier", client_reads_dossier)
+rules.add_rule("client.act_on_dossier", client_acts_on_dossier)
+
+
+def client_allowed(client, dossier: Dossier) -> list[Act]:
+    """The actions an API client may take on ``dossier``: its responsible officer's (``acting_user``),
+    when the client has dossiers.act and sees the dossier; none otherwise."""
+    if client.acting_user is None or not client_acts_on_dossier.test(client, dossier):
+        return []
+    return allowed(client.acting_user, dossier)
 
 
 # ---------------------------------------------------------------------------------------------

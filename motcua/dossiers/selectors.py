@@ -14,7 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from motcua.accounts.constants import AccountKind
-from motcua.accounts.models import User
+from motcua.accounts.models import ApiClient, User
 from motcua.accounts.selectors import visible_agencies
 from motcua.dossiers.constants import (
     NATIONAL_STATUS,
@@ -64,6 +64,35 @@ def visible_to(user: User) -> QuerySet[Dossier]:
         | Q(deciding_agency__in=agencies)
         | Exists(consulted)
     )
+
+
+def visible_to_client(client: ApiClient) -> QuerySet[Dossier]:
+    """Every dossier an API client sees: those its agencies receive, hold or decide (every one if it is
+    province-wide), never a draft. The scope itself (dossiers.read) is the caller's to ask; one dossier
+    is judged the same way by ``rules.client_sees_dossier``."""
+    dossiers = Dossier.objects.exclude(status=Status.DRAFT)
+    if client.province_wide:
+        return dossiers
+    agencies = list(client.agency_ids)
+    if not agencies:
+        return Dossier.objects.none()
+    return dossiers.filter(
+        Q(receiving_agency__in=agencies) | Q(holder_agency__in=agencies) | Q(deciding_agency__in=agencies)
+    )
+
+
+def get_visible_to_client(client: ApiClient, *, code: str | None = None, public_id=None) -> Dossier:
+    """The dossier if the client sees it; a 404 otherwise (whether or not it exists)."""
+    lookup = {"code": code.strip().upper()} if code else {"public_id": public_id}
+    dossier = _list_related(visible_to_client(client)).filter(**lookup).first()
+    if dossier is None:
+        raise Http404
+    return dossier
+
+
+def for_client(client: ApiClient) -> QuerySet[Dossier]:
+    """The client's dossiers, newest first."""
+    return _list_related(visible_to_client(client)).order_by("-created_at", "-id")
 
 
 def get_visible(user: User, *, code: str | None = None, pk: int | None = None, public_id=None) -> Dossier:

@@ -6,11 +6,14 @@
   units that agency serves in (an officer of a commune's committee reads the commune, and the province).
 - Anyone, without logging in, reads the province's headline figures (``selectors.headline``): the
   programme publishes them, as the national portal publishes every province's index.
+- An API client with the reports.read scope reads its agencies' units (all if province-wide), rankings
+  and the evaluation shape.
 - Rankings and the national portal's evaluation shape: every member of staff (they compare units of
   the province with each other; the national portal publishes the same scores).
 """
 
 from motcua.accounts.constants import AccountKind, Role
+from motcua.accounts.models import ApiClient
 from motcua.agencies.models import Agency
 from motcua.reports.units import ReportUnit, agency_ids, unit_from_key
 
@@ -29,7 +32,23 @@ def is_province_admin(user) -> bool:
     )
 
 
+def client_may_read(client: ApiClient, unit: ReportUnit) -> bool:
+    """An API client (scope reports.read, asked by the API) reads the units of its agencies and below,
+    every unit if it is province-wide (accounts.rules.client_sees_agency)."""
+    if client.province_wide:
+        return True
+    wanted = agency_ids(unit)
+    if not wanted:
+        return False
+    mine: set[int] = set()
+    for agency in Agency.objects.filter(pk__in=client.agency_ids):
+        mine |= agency_ids(unit_from_key(agency.code))
+    return wanted <= mine
+
+
 def may_read(user, unit: ReportUnit) -> bool:
+    if isinstance(user, ApiClient):
+        return client_may_read(user, unit)
     if not is_staff_member(user):
         return False
     if is_province_admin(user):
@@ -47,4 +66,5 @@ def may_read(user, unit: ReportUnit) -> bool:
 
 
 def may_rank(user) -> bool:
-    return is_staff_member(user)
+    """Staff, and API clients with reports.read (the API asks the scope)."""
+    return isinstance(user, ApiClient) or is_staff_member(user)

@@ -3,8 +3,13 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from motcua.demo.clients import seed_api_clients
 from motcua.demo.dossiers import DEFAULT_COUNT
 from motcua.demo.seed import DEMO_PASSWORD, USERS, load_demo
+
+
+def client_secret_line(client, secret: str) -> str:
+    return f"client_secret={secret}  scopes: {' '.join(client.scopes)} ({client.name})"
 
 
 class Command(BaseCommand):
@@ -45,3 +50,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Site: {site}/   Staff: {site}/can-bo/   Admin: {site}/quan-tri/   API: {site}/api/docs"
         )
+        self.stdout.write("")
+        self.stdout.write(
+            f"Demo API clients (POST {site}/api/auth/client-token with grant_type=client_credentials; "
+            "the secrets are shown only now, new ones at each load_demo):"
+        )
+        for client, secret in seed_api_clients():
+            self.stdout.write(f"  {client.client_id:<14} {client_secret_line(client, secret)}")
