@@ -6,8 +6,6 @@ and media of the environment it runs in (DATABASE_URL, MOTCUA_VAR_DIR)."""
 import json
 from pathlib import Path
 
-from django.db import transaction
-
 from motcua.accounts.models import User
 from motcua.agencies.models import Agency
 from motcua.agencies.tests.factories import AgencyFactory
@@ -16,7 +14,6 @@ from motcua.documents import services as documents
 from motcua.documents.constants import ActionType, Direction
 from motcua.documents.models import OfficialDocument
 from motcua.documents.tests import factories as document_factories
-from motcua.exchange import outgoing
 from motcua.exchange.constants import Direction as PackageDirection
 from motcua.exchange.models import Package, Peer, StatusMessage
 from motcua.signing import services as signing_services
@@ -125,9 +122,12 @@ def sender_view(args: dict) -> dict:
 def recall(args: dict) -> dict:
     _agency, users = _bureau()
     document = OfficialDocument.objects.get(pk=args["id"])
-    with transaction.atomic():
-        queued = outgoing.recall(document, actor=users["Nguyễn Lãnh Đạo"], reason=args["reason"])
-    return {"packages": [p.pk for p in queued]}
+    documents.recall_sent(document, actor=users["Nguyễn Lãnh Đạo"], reason=args["reason"])
+    return {
+        "packages": list(
+            Package.objects.filter(document=document, business_type=1).values_list("pk", flat=True)
+        )
+    }
 
 
 STEPS = {f.__name__: f for f in (seed, use_transport, issue_and_send, incoming, handle, sender_view, recall)}

@@ -94,7 +94,7 @@ def test_a_recall_between_agencies_of_one_deployment_is_accepted(justice, ward):
     incoming = incoming_of(ward)
     documents.register_incoming(incoming, actor=ward.clerk)
     document.refresh_from_db()
-    outgoing.recall(document, actor=justice.leader, reason="Sai thành phần nơi nhận")
+    documents.recall_sent(document, actor=justice.leader, reason="Sai thành phần nơi nhận")
     incoming.refresh_from_db()
     assert incoming.status == Status.RECALLED
     assert statuses(document) == ["03", "15", "13"]
@@ -128,16 +128,16 @@ def test_the_leader_recalls_a_sent_document_from_its_page(justice, ward, client)
     documents.register_incoming(incoming, actor=ward.clerk)
     assert "Thu hồi văn bản đã gửi" in client.get(page).content.decode()
 
-    refused = client.post(f"{page}thu-hoi/", {"reason": "  "})
+    refused = client.post(f"{page}thu-hoi/", {"thu-hoi-reason": "  "})
     assert refused.status_code == 400
     assert "Nhập lý do thu hồi văn bản." in refused.content.decode()
     assert statuses(document) == ["03"]
 
     client.force_login(ward.clerk)  # another agency's clerk may not recall it
-    assert client.post(f"{page}thu-hoi/", {"reason": "Nhầm"}).status_code in (403, 404)
+    assert client.post(f"{page}thu-hoi/", {"thu-hoi-reason": "Nhầm"}).status_code in (403, 404)
 
     client.force_login(justice.leader)
-    answer = client.post(f"{page}thu-hoi/", {"reason": "Sai thành phần nơi nhận"})
+    answer = client.post(f"{page}thu-hoi/", {"thu-hoi-reason": "Sai thành phần nơi nhận"})
     assert answer.status_code == 302 and answer["Location"] == page
     incoming.refresh_from_db()
     assert incoming.status == Status.RECALLED
