@@ -66,12 +66,12 @@ def publish(document_id: int, action: str, status: str, data: dict | None = None
             document_id=document_id,
             business=data["business"],
             reason=data.get("reason", ""),
-            actor_id=data.get("actor"),
+            actor_id=data.get("requested_by"),
         )
     if action == "send":
         document_issued.send(
             sender="documents",
             document_id=document_id,
             channels=data.get("channels", []),
-            actor_id=data.get("actor"),
+            actor_id=data.get("requested_by"),
         )

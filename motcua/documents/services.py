@@ -486,7 +486,7 @@ def send(
         change.data["channels"] = sorted(channels)
         change.data["recipients"] = list(row.recipients.values_list("pk", flat=True))
         if row.replaces_id:
-            change.data.update(replaces=row.replaces_id, actor=actor.pk)
+            change.data.update(replaces=row.replaces_id, requested_by=actor.pk)
     return document
 
 
@@ -504,7 +504,7 @@ def recall_sent(
     type 1, sent by motcua.exchange on ``events.document_resent``); each answers 15 and 13, or 16."""
     with acting(document, actor, ActionType.RECALL_SENT, expected_revision=expected_revision) as change:
         change.note = _reason(reason, _("lý do thu hồi"))
-        change.data.update(business="recall", reason=change.note, actor=actor.pk)
+        change.data.update(business="recall", reason=change.note, requested_by=actor.pk)
     return document
 
 
@@ -552,7 +552,7 @@ def update_sent(
         changes = _corrected(row, correction)
         if not changes:
             raise _invalid("summary", _("Chưa có thông tin nào thay đổi so với văn bản đã gửi."))
-        change.data.update(business="update", reason=change.note, actor=actor.pk, changes=changes)
+        change.data.update(business="update", reason=change.note, requested_by=actor.pk, changes=changes)
     return document
 
 

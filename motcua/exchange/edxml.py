@@ -618,15 +618,15 @@ def parse_package(root: etree._Element) -> Package:
         raw = b.text("BussinessDocType") or "0"
         if raw not in {str(v) for v in BusinessType.values}:
             raise MalformedPackage(f"{b.path}/BussinessDocType must be 0, 1, 2 or 3, not {raw!r}.")
-        info = b.maybe("BussinessDocumentInfo")
+        changed = b.maybe("BussinessDocumentInfo")
         replacements = b.maybe("ReplacementInfoList")
         business = Business(
             doc_type=BusinessType(int(raw)),
             reason=b.text("BussinessDocReason"),
             staff_info=_read_staff(b.maybe("StaffInfo")),
             paper=b.integer("Paper"),
-            document_info_changed=info is not None and info.integer("DocumentInfo") == 1,
-            receivers_changed=info is not None and info.integer("DocumentReceiver") == 1,
+            document_info_changed=changed is not None and changed.integer("DocumentInfo") == 1,
+            receivers_changed=changed is not None and changed.integer("DocumentReceiver") == 1,
             replacements=[
                 _read_replacement(r)
                 for r in (replacements.children("ReplacementInfo") if replacements is not None else [])
