@@ -3,6 +3,7 @@ the status messages of an incoming one, each built, signed by the agency, valida
 recipient on the exchange (services.queue, in the caller's transaction)."""
 
 import datetime
+import logging
 
 from django.utils.translation import gettext as _
 
@@ -14,6 +15,8 @@ from motcua.dossiers.errors import InvalidInput
 from motcua.exchange import edxml, services
 from motcua.exchange.constants import BusinessType, Direction, MessageType, StatusCode, Transport
 from motcua.exchange.models import Package, StatusMessage
+
+logger = logging.getLogger(__name__)
 
 PRIORITY = {Urgency.NORMAL: 0, Urgency.URGENT: 1, Urgency.VERY_URGENT: 2, Urgency.FLASH: 3}
 URGENCY = {v: k for k, v in PRIORITY.items()} | {4: Urgency.FLASH}
@@ -241,7 +244,16 @@ def send_status(
         description=description[:1000],
         staff_info=_staff(actor, document),
     )
-    data = services.seal(edxml.build_status(status), services.signing_key(document.agency))
+    try:
+        key = services.signing_key(document.agency)
+    except services.ExchangeError as exc:
+        if peer.transport == Transport.LOCAL:
+            # One of our own agencies, and no certificate to sign with: as for its documents, the
+            # status is not sent rather than the officer's step refused.
+            logger.warning("status %s of document %s not sent: %s", code, document.pk, exc)
+            return None
+        raise InvalidInput(str(exc)) from None
+    data = services.seal(edxml.build_status(status), key)
     row = services.queue(
         peer=peer,
         agency=document.agency,
