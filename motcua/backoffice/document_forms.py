@@ -169,6 +169,37 @@ class RecallForm(forms.Form):
         max_length=400,
         error_messages={"required": _("Nhập lý do thu hồi văn bản.")},
     )
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class UpdateSentForm(forms.Form):
+    """Correcting the details of a document sent electronically (edXML update): each recipient
+    accepts (15) or refuses (16)."""
+
+    summary = forms.CharField(
+        label=_("Trích yếu nội dung"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    urgency = forms.ChoiceField(label=_("Độ khẩn"), choices=Urgency.choices)
+    due_on = forms.DateField(label=_("Hạn trả lời (nếu có)"), required=False, widget=DATE_INPUT)
+    reason = forms.CharField(
+        label=_("Lý do cập nhật"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=400,
+        error_messages={"required": _("Nhập lý do cập nhật văn bản.")},
+    )
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ReplaceSentForm(forms.Form):
+    """Starting a document that replaces one sent electronically (edXML replacement)."""
+
+    reason = forms.CharField(
+        label=_("Lý do thay thế"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=400,
+        error_messages={"required": _("Nhập lý do thay thế văn bản.")},
+    )
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class ConfirmForm(forms.Form):

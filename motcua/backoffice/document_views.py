@@ -25,7 +25,6 @@ from motcua.documents import rules, selectors, services
 from motcua.documents.constants import ActionType, Direction
 from motcua.documents.models import OfficialDocument
 from motcua.dossiers.errors import DossierError
-from motcua.exchange import outgoing as exchange_outgoing
 
 PAGE_SIZE = 50
 
@@ -215,9 +214,80 @@ SPECS = [
         forms.ReasonForm,
         True,
     ),
+    Spec(
+        ActionType.ACCEPT_AMENDMENT,
+        "dong-y-thay-doi",
+        gettext_lazy("Đồng ý cập nhật, thay thế"),
+        gettext_lazy("Đồng ý"),
+        forms.NoteForm,
+    ),
+    Spec(
+        ActionType.REFUSE_AMENDMENT,
+        "tu-choi-thay-doi",
+        gettext_lazy("Từ chối cập nhật, thay thế"),
+        gettext_lazy("Từ chối"),
+        forms.ReasonForm,
+        True,
+    ),
 ]
 BY_SLUG = {s.slug: s for s in SPECS}
 BY_ACTION = {s.action: s for s in SPECS}
+
+
+@dataclass(frozen=True)
+class SentSpec:
+    """A change the sender makes to a document it sent electronically (edXML business 1, 2, 3)."""
+
+    action: ActionType
+    slug: str
+    title: Any
+    intro: Any
+    button: Any
+    form: type
+    danger: bool = False
+
+
+SENT_SPECS = [
+    SentSpec(
+        ActionType.UPDATE_SENT,
+        "cap-nhat",
+        gettext_lazy("Cập nhật thông tin văn bản đã gửi"),
+        gettext_lazy(
+            "Sửa trích yếu, độ khẩn, hạn trả lời (văn bản đã ký giữ nguyên); mỗi nơi nhận điện tử "
+            "đồng ý (15) hoặc từ chối (16)."
+        ),
+        gettext_lazy("Gửi cập nhật"),
+        forms.UpdateSentForm,
+    ),
+    SentSpec(
+        ActionType.REPLACE_SENT,
+        "thay-the",
+        gettext_lazy("Thay thế văn bản đã gửi"),
+        gettext_lazy(
+            "Tạo dự thảo văn bản thay thế; khi phát hành và gửi, nơi nhận điện tử đồng ý (15) hoặc "
+            "từ chối (16) thay văn bản này bằng văn bản mới."
+        ),
+        gettext_lazy("Soạn văn bản thay thế"),
+        forms.ReplaceSentForm,
+    ),
+    SentSpec(
+        ActionType.RECALL_SENT,
+        "thu-hoi",
+        gettext_lazy("Thu hồi văn bản đã gửi"),
+        gettext_lazy("Nơi nhận điện tử được yêu cầu thu hồi; mỗi nơi trả lời đồng ý (15) hoặc từ chối (16)."),
+        gettext_lazy("Thu hồi văn bản"),
+        forms.RecallForm,
+        True,
+    ),
+]
+SENT_BY_SLUG = {s.slug: s for s in SENT_SPECS}
+
+
+def _sent_form(spec: SentSpec, document: OfficialDocument, data=None):
+    initial: dict[str, Any] = {"revision": document.revision}
+    if spec.form is forms.UpdateSentForm:
+        initial.update(summary=document.summary, urgency=document.urgency, due_on=document.due_on)
+    return spec.form(data, initial=initial, prefix=spec.slug)
 
 
 def _form_for(spec: Spec, document: OfficialDocument, data=None):
@@ -230,7 +300,7 @@ def _form_for(spec: Spec, document: OfficialDocument, data=None):
     return spec.form(data, **kwargs)
 
 
-def _render_document(request, document: OfficialDocument, *, failed=None, recall_form=None, status=200):
+def _render_document(request, document: OfficialDocument, *, failed=None, sent_failed=None, status=200):
     facts = rules.Facts(document, request.user)
     offered = rules.offer(request.user, facts)
     items = []
@@ -249,12 +319,27 @@ def _render_document(request, document: OfficialDocument, *, failed=None, recall
                 "failed": failed is not None and failed[0] == spec,
             }
         )
+    sent_items = []
+    for spec in SENT_SPECS:
+        verdict = offered.get(spec.action)
+        if verdict is None:
+            continue
+        form = None
+        if verdict.allowed:
+            failed_here = sent_failed is not None and sent_failed[0] == spec
+            form = sent_failed[1] if failed_here else _sent_form(spec, document)
+        sent_items.append(
+            {
+                "spec": spec,
+                "form": form,
+                "url": reverse(f"backoffice:document_{spec.slug}", args=[document.pk]),
+                "reason": verdict.reason,
+                "failed": sent_failed is not None and sent_failed[0] == spec,
+            }
+        )
     answer = offered.get(ActionType.ANSWER)
     edit = rules.may(request.user, ActionType.EDIT, facts)
-    failed_form = failed[1] if failed is not None else None
-    if recall_form is not None:
-        failed_form = recall_form
-    may_recall = exchange_outgoing.may_change(document, request.user) if document.is_outgoing else False
+    failed_form = failed[1] if failed is not None else sent_failed[1] if sent_failed is not None else None
     return render(
         request,
         "backoffice/document.html",
@@ -272,7 +357,10 @@ def _render_document(request, document: OfficialDocument, *, failed=None, recall
             "assignments": document.assignments.select_related("officer", "department"),
             "answered_by": document.answered_by.all(),
             "problems": problems_of(failed_form) if failed_form is not None else [],
-            "recall_form": (recall_form or forms.RecallForm()) if may_recall else None,
+            "sent_actions": sent_items,
+            "amendments": document.amendments.select_related("replacement", "decided_by"),
+            "replaced_by": document.replaced_by.all(),
+            "remote_answers": selectors.remote_answers(document) if document.is_outgoing else [],
         },
         status=status,
     )
@@ -310,6 +398,10 @@ def _call(spec: Spec, document: OfficialDocument, user, form) -> None:
         )
     elif action == ActionType.CLOSE:
         services.close(document, actor=user, note=note, expected_revision=revision)
+    elif action == ActionType.ACCEPT_AMENDMENT:
+        services.accept_amendment(document, actor=user, note=note, expected_revision=revision)
+    elif action == ActionType.REFUSE_AMENDMENT:
+        services.refuse_amendment(document, actor=user, note=note, expected_revision=revision)
     else:
         {
             ActionType.SIGN: services.sign,
@@ -322,21 +414,52 @@ def _call(spec: Spec, document: OfficialDocument, user, form) -> None:
 
 @staff_required
 @require_POST
-def document_recall(request, pk: int):
-    """Recall a document sent electronically (edXML business type 1), with the reason."""
+def sent_change(request, pk: int, change: str):
+    """Recall, correct or replace a document sent electronically (edXML business type 1, 2, 3), with
+    the reason; the rule table decides who may (its leader or clerk). A replacement starts as a draft:
+    its page comes next."""
     document = _get(request, pk)
-    if not exchange_outgoing.may_change(document, request.user):
+    spec = SENT_BY_SLUG.get(change)
+    if spec is None:
+        raise Http404
+    if spec.action not in rules.offer(request.user, document, [spec.action]):
         raise PermissionDenied
-    form = forms.RecallForm(request.POST)
+    form = _sent_form(spec, document, request.POST)
     if not form.is_valid():
-        return _render_document(request, document, recall_form=form, status=400)
+        return _render_document(request, document, sent_failed=(spec, form), status=400)
+    data = form.cleaned_data
+    target = document
     try:
-        exchange_outgoing.recall(document, actor=request.user, reason=form.cleaned_data["reason"])
+        if spec.action == ActionType.RECALL_SENT:
+            services.recall_sent(
+                document, actor=request.user, reason=data["reason"], expected_revision=data.get("revision")
+            )
+        elif spec.action == ActionType.UPDATE_SENT:
+            services.update_sent(
+                document,
+                actor=request.user,
+                reason=data["reason"],
+                correction=services.Correction(
+                    summary=data["summary"], urgency=data["urgency"], due_on=data.get("due_on")
+                ),
+                expected_revision=data.get("revision"),
+            )
+        else:
+            target = services.start_replacement(
+                document, actor=request.user, reason=data["reason"], expected_revision=data.get("revision")
+            )
     except DossierError as error:
-        form.add_error("reason", str(error))
-        return _render_document(request, document, recall_form=form, status=409)
-    messages.success(request, _("Đã gửi yêu cầu thu hồi văn bản đến nơi nhận."))
-    return redirect("backoffice:document", pk=document.pk)
+        add_errors(form, error)
+        return _render_document(request, document, sent_failed=(spec, form), status=error.status_code)
+    messages.success(
+        request,
+        {
+            ActionType.RECALL_SENT: _("Đã gửi yêu cầu thu hồi văn bản đến nơi nhận."),
+            ActionType.UPDATE_SENT: _("Đã gửi thông tin cập nhật đến nơi nhận."),
+            ActionType.REPLACE_SENT: _("Đã tạo dự thảo văn bản thay thế."),
+        }[spec.action],
+    )
+    return redirect(_url(target))
 
 
 @staff_required

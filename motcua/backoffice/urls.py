@@ -39,7 +39,13 @@ urlpatterns += [
     path("van-ban/<int:pk>/sua/", document_views.edit_draft, name="document_edit"),
     path("van-ban/<int:pk>/tra-loi/", document_views.answer, name="document_answer"),
     path("van-ban/<int:pk>/tep/<int:file_id>/", document_views.document_file, name="document_file"),
-    path("van-ban/<int:pk>/thu-hoi/", document_views.document_recall, name="document_recall"),
+    # A sent document recalled, corrected or replaced by its sender (before the generic actions).
+    *(
+        path(
+            f"van-ban/<int:pk>/{slug}/", document_views.sent_change, {"change": slug}, name=f"document_{slug}"
+        )
+        for slug in ("thu-hoi", "cap-nhat", "thay-the")
+    ),
     path("van-ban/<int:pk>/<slug:action>/", document_views.document_action, name="document_action"),
 ]
 

@@ -27,6 +27,7 @@ class Status(models.TextChoices):
     CLOSED = "closed", _("Hoàn thành")
     REFUSED = "refused", _("Từ chối nhận")
     RECALLED = "recalled", _("Bị thu hồi")
+    REPLACED = "replaced", _("Đã được thay thế")
 
 
 OUTGOING_STATUSES = (
@@ -46,6 +47,7 @@ INCOMING_STATUSES = (
     Status.CLOSED,
     Status.REFUSED,
     Status.RECALLED,
+    Status.REPLACED,
 )
 # An incoming document still to be dealt with: its deadline counts (overdue when passed).
 OPEN_INCOMING = (Status.RECEIVED, Status.REGISTERED, Status.ASSIGNED, Status.PROCESSING)
@@ -71,6 +73,14 @@ class ActionType(models.TextChoices):
     CLOSE = "close", _("Hoàn thành xử lý")
     RECALL = "recall", _("Thu hồi theo yêu cầu của nơi gửi")
     REMOTE_STATUS = "remote_status", _("Nơi nhận báo trạng thái")
+    # The sender changes a document it sent electronically (edXML business types 1, 2, 3).
+    RECALL_SENT = "recall_sent", _("Thu hồi văn bản đã gửi")
+    UPDATE_SENT = "update_sent", _("Cập nhật thông tin văn bản đã gửi")
+    REPLACE_SENT = "replace_sent", _("Soạn văn bản thay thế")
+    # The receiver's side of an update or a replacement: asked by the sender, accepted or refused.
+    AMENDMENT_ASKED = "amendment_asked", _("Nơi gửi đề nghị cập nhật, thay thế")
+    ACCEPT_AMENDMENT = "accept_amendment", _("Đồng ý cập nhật, thay thế")
+    REFUSE_AMENDMENT = "refuse_amendment", _("Từ chối cập nhật, thay thế")
 
 
 class Urgency(models.TextChoices):
@@ -120,6 +130,23 @@ class FileKind(models.TextChoices):
     ISSUED = "issued", _("Bản phát hành")
 
 
+class AmendmentKind(models.TextChoices):
+    """What the sender of an incoming document asks (edXML BussinessDocType 2 and 3)."""
+
+    UPDATE = "update", _("Cập nhật thông tin văn bản")
+    REPLACE = "replace", _("Thay thế bằng văn bản mới")
+
+
+class AmendmentState(models.TextChoices):
+    PENDING = "pending", _("Chờ quyết định")
+    ACCEPTED = "accepted", _("Đã đồng ý")
+    REFUSED = "refused", _("Đã từ chối")
+    SUPERSEDED = "superseded", _("Có đề nghị mới hơn")
+
+
+# What an update may change in a document already issued and sent (its signed text stays as it is).
+AMENDABLE_FIELDS = ("summary", "urgency", "due_on")
+
 # The edXML status codes (QCVN 102:2016, INTEGRATIONS.md §4) an incoming document's steps publish: the
 # exchange app sends them back to the sender.
 STATUS_CODES = {
@@ -128,4 +155,19 @@ STATUS_CODES = {
     ActionType.ASSIGN: "04",
     ActionType.START_PROCESSING: "05",
     ActionType.CLOSE: "06",
+    ActionType.ACCEPT_AMENDMENT: "15",
+    ActionType.REFUSE_AMENDMENT: "16",
+}
+
+# What the recipients' status codes mean, for the sender's page.
+REMOTE_STATUS_LABELS = {
+    "01": _("Chờ tiếp nhận"),
+    "02": _("Từ chối tiếp nhận"),
+    "03": _("Đã tiếp nhận"),
+    "04": _("Đã phân công"),
+    "05": _("Đang xử lý"),
+    "06": _("Đã hoàn thành"),
+    "13": _("Đã thu hồi"),
+    "15": _("Đồng ý thu hồi/cập nhật"),
+    "16": _("Từ chối thu hồi/cập nhật"),
 }

@@ -13,7 +13,11 @@ Two derived signals say the same for the common cases:
   recipients' channels (``electronic`` ones are for the exchange);
 - ``document_status`` (document_id, code, description): an incoming document reached a step that the
   sender is told of with an edXML status code (02 refused, 03 received, 04 assigned, 05 processing,
-  06 done; ``constants.STATUS_CODES``).
+  06 done, 15/16 an update or replacement accepted/refused; ``constants.STATUS_CODES``);
+- ``document_resent`` (document_id, business, reason, actor_id): the sender's leader or clerk recalls
+  a sent document (``business`` "recall") or corrects its details ("update"); the recipients on the
+  exchange are sent the package. A replacement is a new document: ``document_issued`` when it is sent
+  (its ``replaces`` names the one it replaces).
 """
 
 from collections.abc import Iterator
@@ -25,6 +29,7 @@ from django.dispatch import Signal
 document_changed = Signal()
 document_issued = Signal()
 document_status = Signal()
+document_resent = Signal()
 
 _muted: ContextVar[bool] = ContextVar("motcua_document_events_muted", default=False)
 
@@ -55,5 +60,18 @@ def publish(document_id: int, action: str, status: str, data: dict | None = None
             code=data["status_code"],
             description=data.get("status_description", ""),
         )
+    if action in ("recall_sent", "update_sent"):
+        document_resent.send(
+            sender="documents",
+            document_id=document_id,
+            business=data["business"],
+            reason=data.get("reason", ""),
+            actor_id=data.get("requested_by"),
+        )
     if action == "send":
-        document_issued.send(sender="documents", document_id=document_id, channels=data.get("channels", []))
+        document_issued.send(
+            sender="documents",
+            document_id=document_id,
+            channels=data.get("channels", []),
+            actor_id=data.get("requested_by"),
+        )

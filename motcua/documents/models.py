@@ -13,6 +13,8 @@ from motcua.core import clock
 from motcua.documents.constants import (
     OPEN_INCOMING,
     ActionType,
+    AmendmentKind,
+    AmendmentState,
     Channel,
     Confidentiality,
     DeliveryState,
@@ -189,6 +191,17 @@ class OfficialDocument(models.Model):
         on_delete=models.SET_NULL,
         related_name="answered_by",
     )
+    # A document that replaces an earlier one (edXML business type 3): outgoing, the one we sent before;
+    # incoming, the one the sender replaced (marked replaced when the replacement is accepted).
+    replaces = models.ForeignKey(
+        "self",
+        verbose_name=_("thay thế văn bản"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="replaced_by",
+    )
+    replace_reason = models.CharField(_("lý do thay thế"), max_length=400, blank=True)
     # Incoming: who sent it, and its number there.
     sender_organ_id = models.CharField(_("mã định danh nơi gửi"), max_length=35, blank=True, db_index=True)
     sender_name = models.CharField(_("nơi gửi"), max_length=255, blank=True)
@@ -286,6 +299,12 @@ class Recipient(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def status_label(self) -> str:
+        from motcua.documents.constants import REMOTE_STATUS_LABELS
+
+        return str(REMOTE_STATUS_LABELS.get(self.status_code, "")) if self.status_code else ""
 
 
 def document_file_path(instance: "DocumentFile", filename: str) -> str:
@@ -401,3 +420,43 @@ class DocumentAction(models.Model):
         if self.pk:
             raise ValueError("Document actions are append-only.")
         super().save(*args, **kwargs)
+
+
+class Amendment(models.Model):
+    """The sender of an incoming document asks to update its details or to replace it by a new one
+    (edXML business type 2 or 3); the receiving agency's clerk or leader accepts (status 15 back) or
+    refuses (16). An update's ``changes`` are ``{field: [current, proposed]}``, applied on acceptance;
+    a replacement's new document is ``replacement`` (filed, linked to this one by ``replaces``)."""
+
+    document = models.ForeignKey(
+        OfficialDocument, verbose_name=_("văn bản"), on_delete=models.CASCADE, related_name="amendments"
+    )
+    kind = models.CharField(_("đề nghị"), max_length=10, choices=AmendmentKind.choices)
+    reason = models.CharField(_("lý do"), max_length=1000, blank=True)
+    changes = models.JSONField(_("nội dung cập nhật"), default=dict, blank=True)
+    replacement = models.ForeignKey(
+        OfficialDocument,
+        verbose_name=_("văn bản thay thế"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    state = models.CharField(
+        _("tình trạng"), max_length=12, choices=AmendmentState.choices, default=AmendmentState.PENDING
+    )
+    staff = models.CharField(_("người đề nghị"), max_length=255, blank=True)
+    asked_at = models.DateTimeField(default=clock.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(_("ý kiến"), blank=True)
+
+    class Meta:
+        verbose_name = _("đề nghị cập nhật, thay thế")
+        verbose_name_plural = _("đề nghị cập nhật, thay thế")
+        ordering = ["asked_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.document} · {self.get_kind_display()} · {self.get_state_display()}"

@@ -24,8 +24,15 @@ from motcua.accounts.constants import AccountKind, Role
 from motcua.accounts.models import Membership, User
 from motcua.core import clock
 from motcua.documents import signatures
-from motcua.documents.constants import ActionType, Direction, ReviewDecision, Status
-from motcua.documents.models import OfficialDocument, Register
+from motcua.documents.constants import (
+    ActionType,
+    AmendmentState,
+    Channel,
+    Direction,
+    ReviewDecision,
+    Status,
+)
+from motcua.documents.models import Amendment, OfficialDocument, Register
 from motcua.dossiers.errors import NotAllowed, WrongState
 from motcua.signing import selectors as signing_selectors
 
@@ -93,6 +100,30 @@ class Facts:
     @cached_property
     def has_recipients(self) -> bool:
         return self.document.pk is not None and self.document.recipients.exists()
+
+    @cached_property
+    def has_electronic_recipients(self) -> bool:
+        return (
+            self.document.pk is not None
+            and self.document.recipients.filter(channel=Channel.ELECTRONIC).exists()
+        )
+
+    @cached_property
+    def replacement_in_progress(self) -> bool:
+        """A replacement of this sent document is being drafted (not sent yet)."""
+        return (
+            self.document.pk is not None
+            and self.document.replaced_by.filter(direction=Direction.OUTGOING)
+            .exclude(status=Status.SENT)
+            .exists()
+        )
+
+    @cached_property
+    def pending_amendment(self) -> Amendment | None:
+        """The sender's latest update or replacement of this incoming document still to be decided."""
+        if self.document.pk is None:
+            return None
+        return self.document.amendments.filter(state=AmendmentState.PENDING).order_by("-id").first()
 
 
 def facts_of(obj: "OfficialDocument | Facts", user: User | None) -> Facts:
@@ -174,6 +205,21 @@ AGENCY_CERTIFICATE = Condition(
     gettext_lazy("Cơ quan chưa có chứng thư số còn hiệu lực để phát hành văn bản điện tử."),
 )
 HAS_RECIPIENTS = Condition(lambda f: f.has_recipients, gettext_lazy("Văn bản chưa có nơi nhận."))
+# Recall, update and replace travel over the exchange: only for documents sent electronically.
+SENT_ELECTRONICALLY = Condition(
+    lambda f: f.has_electronic_recipients,
+    gettext_lazy("Văn bản không gửi qua trục liên thông."),
+    quiet=True,
+)
+NO_REPLACEMENT_IN_PROGRESS = Condition(
+    lambda f: not f.replacement_in_progress,
+    gettext_lazy("Văn bản thay thế đang được soạn thảo; gửi văn bản đó để thay thế."),
+)
+AMENDMENT_PENDING = Condition(
+    lambda f: f.pending_amendment is not None,
+    gettext_lazy("Không có đề nghị cập nhật, thay thế nào chờ quyết định."),
+    quiet=True,
+)
 
 
 # -- the table
@@ -193,6 +239,8 @@ def _t(action, sources, targets, who, *conditions: Condition) -> Transition:
 
 
 OPEN = (Status.REGISTERED, Status.ASSIGNED, Status.PROCESSING)
+# An incoming document its sender may still recall, update or replace.
+CHANGEABLE = (Status.RECEIVED, *OPEN, Status.ANSWERED)
 
 TRANSITIONS: dict[ActionType, Transition] = {
     t.action: t
@@ -219,6 +267,30 @@ TRANSITIONS: dict[ActionType, Transition] = {
         ),
         _t(ActionType.SEND, [Status.ISSUED], [Status.SENT], is_outgoing & is_clerk, HAS_RECIPIENTS),
         _t(ActionType.REMOTE_STATUS, [Status.SENT], [], is_outgoing & is_system),
+        # A document sent electronically: its agency's leader or clerk recalls it, corrects its
+        # details, or starts a new document that replaces it (sent with business type 3 when issued).
+        _t(
+            ActionType.RECALL_SENT,
+            [Status.SENT],
+            [],
+            is_outgoing & (is_leader | is_clerk),
+            SENT_ELECTRONICALLY,
+        ),
+        _t(
+            ActionType.UPDATE_SENT,
+            [Status.SENT],
+            [],
+            is_outgoing & (is_leader | is_clerk),
+            SENT_ELECTRONICALLY,
+        ),
+        _t(
+            ActionType.REPLACE_SENT,
+            [Status.SENT],
+            [],
+            is_outgoing & (is_leader | is_clerk),
+            SENT_ELECTRONICALLY,
+            NO_REPLACEMENT_IN_PROGRESS,
+        ),
         # Incoming
         _t(ActionType.RECEIVE, [Status.RECEIVED], [Status.RECEIVED], is_incoming & (is_clerk | is_system)),
         _t(ActionType.REGISTER, [Status.RECEIVED], [Status.REGISTERED], is_incoming & is_clerk, HAS_REGISTER),
@@ -237,11 +309,21 @@ TRANSITIONS: dict[ActionType, Transition] = {
             [Status.CLOSED],
             is_incoming & (is_handler | is_leader),
         ),
+        _t(ActionType.RECALL, CHANGEABLE, [Status.RECALLED], is_incoming & is_system),
+        _t(ActionType.AMENDMENT_ASKED, CHANGEABLE, [], is_incoming & is_system),
         _t(
-            ActionType.RECALL,
-            [Status.RECEIVED, *OPEN, Status.ANSWERED],
-            [Status.RECALLED],
-            is_incoming & is_system,
+            ActionType.ACCEPT_AMENDMENT,
+            CHANGEABLE,
+            [*CHANGEABLE, Status.REPLACED],
+            is_incoming & (is_clerk | is_leader),
+            AMENDMENT_PENDING,
+        ),
+        _t(
+            ActionType.REFUSE_AMENDMENT,
+            CHANGEABLE,
+            [],
+            is_incoming & (is_clerk | is_leader),
+            AMENDMENT_PENDING,
         ),
     ]
 }
@@ -250,7 +332,14 @@ TRANSITIONS: dict[ActionType, Transition] = {
 PAGE_ACTIONS = tuple(
     a
     for a in TRANSITIONS
-    if a not in (ActionType.CREATE, ActionType.RECEIVE, ActionType.REMOTE_STATUS, ActionType.RECALL)
+    if a
+    not in (
+        ActionType.CREATE,
+        ActionType.RECEIVE,
+        ActionType.REMOTE_STATUS,
+        ActionType.RECALL,
+        ActionType.AMENDMENT_ASKED,
+    )
 )
 
 

@@ -10,7 +10,14 @@ from motcua.accounts.constants import AccountKind, Role
 from motcua.accounts.models import Membership, User
 from motcua.core import clock
 from motcua.core.text import fold
-from motcua.documents.constants import OPEN_INCOMING, Channel, Direction, Status
+from motcua.documents.constants import (
+    OPEN_INCOMING,
+    REMOTE_STATUS_LABELS,
+    ActionType,
+    Channel,
+    Direction,
+    Status,
+)
 from motcua.documents.models import OfficialDocument, Recipient, Register
 
 DOCUMENT_ROLES = (Role.SPECIALIST, Role.CLERK, Role.LEADER, Role.RECEPTION)
@@ -107,6 +114,34 @@ def departments_of(agency) -> list:
 
 def history(document: OfficialDocument):
     return document.actions.select_related("actor").order_by("at", "id")
+
+
+# What the sender changed after sending, and the recipients' answers about it (edXML 13, 15, 16).
+CHANGE_ACTIONS = (ActionType.RECALL_SENT, ActionType.UPDATE_SENT, ActionType.REPLACE_SENT)
+CHANGE_ANSWERS = ("13", "15", "16")
+
+
+def remote_answers(document: OfficialDocument) -> list[dict]:
+    """The sent document's recalls, updates and replacements, each followed by the recipients'
+    answers (accepted, recalled, refused, with what they said), oldest first."""
+    names = dict(document.recipients.values_list("pk", "name"))
+    lines = []
+    for line in history(document).filter(
+        Q(type__in=CHANGE_ACTIONS) | Q(type=ActionType.REMOTE_STATUS, data__status_code__in=CHANGE_ANSWERS)
+    ):
+        code = line.data.get("status_code", "")
+        lines.append(
+            {
+                "at": line.at,
+                "asked": line.type != ActionType.REMOTE_STATUS,
+                "what": line.get_type_display() if not code else REMOTE_STATUS_LABELS.get(code, code),
+                "code": code,
+                "recipient": names.get(line.data.get("recipient"), ""),
+                "note": line.note,
+                "actor": line.actor,
+            }
+        )
+    return lines
 
 
 def matches(text: str, needle: str) -> bool:

@@ -27,8 +27,11 @@ from motcua.agencies.models import Agency
 from motcua.core import audit, clock
 from motcua.documents import events, numbering, rendering, rules, selectors, signatures
 from motcua.documents.constants import (
+    AMENDABLE_FIELDS,
     STATUS_CODES,
     ActionType,
+    AmendmentKind,
+    AmendmentState,
     Channel,
     Confidentiality,
     DeliveryState,
@@ -39,6 +42,7 @@ from motcua.documents.constants import (
     Urgency,
 )
 from motcua.documents.models import (
+    Amendment,
     Assignment,
     DocumentAction,
     DocumentFile,
@@ -481,7 +485,131 @@ def send(
                 recipient.save(update_fields=["state", "sent_at"])
         change.data["channels"] = sorted(channels)
         change.data["recipients"] = list(row.recipients.values_list("pk", flat=True))
+        if row.replaces_id:
+            change.data.update(replaces=row.replaces_id, requested_by=actor.pk)
     return document
+
+
+# -- a sent document changed by its sender (edXML business types 1, 2, 3) --------------------------------
+
+
+def _reason(reason: str | None, label: str) -> str:
+    return _text(reason, "reason", label, limit=400)
+
+
+def recall_sent(
+    document: OfficialDocument, *, actor: User, reason: str, expected_revision: int | None = None
+) -> OfficialDocument:
+    """The leader or the clerk asks the electronic recipients to recall a sent document (business
+    type 1, sent by motcua.exchange on ``events.document_resent``); each answers 15 and 13, or 16."""
+    with acting(document, actor, ActionType.RECALL_SENT, expected_revision=expected_revision) as change:
+        change.note = _reason(reason, _("lý do thu hồi"))
+        change.data.update(business="recall", reason=change.note, requested_by=actor.pk)
+    return document
+
+
+@dataclass
+class Correction:
+    """What an update of a sent document may change (its signed text stays as issued)."""
+
+    summary: str
+    urgency: str = Urgency.NORMAL
+    due_on: datetime.date | None = None
+
+
+def _corrected(row: OfficialDocument, correction: Correction) -> dict[str, list]:
+    proposed = {
+        "summary": _text(correction.summary, "summary", _("trích yếu nội dung"), limit=500),
+        "urgency": _choice(correction.urgency, Urgency, "urgency", Urgency.NORMAL),
+        "due_on": correction.due_on,
+    }
+    changes = {}
+    for name in AMENDABLE_FIELDS:
+        current, new = getattr(row, name), proposed[name]
+        if current != new:
+            changes[name] = [_plain(current), _plain(new)]
+            setattr(row, name, new)
+    return changes
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime.date) else value
+
+
+def update_sent(
+    document: OfficialDocument,
+    *,
+    actor: User,
+    reason: str,
+    correction: Correction,
+    expected_revision: int | None = None,
+) -> OfficialDocument:
+    """The leader or the clerk corrects the details of a sent document (summary, urgency, deadline)
+    and sends them to the electronic recipients (business type 2); each accepts (15) or refuses (16)."""
+    with acting(document, actor, ActionType.UPDATE_SENT, expected_revision=expected_revision) as change:
+        row = change.document
+        change.note = _reason(reason, _("lý do cập nhật"))
+        changes = _corrected(row, correction)
+        if not changes:
+            raise _invalid("summary", _("Chưa có thông tin nào thay đổi so với văn bản đã gửi."))
+        change.data.update(business="update", reason=change.note, requested_by=actor.pk, changes=changes)
+    return document
+
+
+def start_replacement(
+    document: OfficialDocument, *, actor: User, reason: str, expected_revision: int | None = None
+) -> OfficialDocument:
+    """The leader or the clerk starts a new document that replaces a sent one: a draft with the same
+    components and recipients, which is reviewed, signed and issued with its own number, and sent as
+    a replacement (business type 3, naming the replaced one). Returns the draft."""
+    with acting(document, actor, ActionType.REPLACE_SENT, expected_revision=expected_revision) as change:
+        row = change.document
+        change.note = _reason(reason, _("lý do thay thế"))
+        now = change.now
+        draft = OfficialDocument.objects.create(
+            direction=Direction.OUTGOING,
+            agency=row.agency,
+            status=Status.DRAFT,
+            document_type=row.document_type,
+            unit_abbreviation=row.unit_abbreviation,
+            summary=row.summary,
+            body=row.body,
+            place=row.place,
+            urgency=row.urgency,
+            confidentiality=row.confidentiality,
+            signer_title=row.signer_title,
+            signer_name=row.signer_name,
+            due_on=row.due_on,
+            dossier=row.dossier,
+            answers=row.answers,
+            replaces=row,
+            replace_reason=change.note,
+            author=actor,
+            created_at=now,
+            updated_at=now,
+        )
+        Recipient.objects.bulk_create(
+            [
+                Recipient(
+                    document=draft, agency=r.agency, organ_id=r.organ_id, name=r.name, channel=r.channel
+                )
+                for r in row.recipients.order_by("id")
+            ]
+        )
+        for f in row.files.filter(kind__in=(FileKind.BODY, FileKind.ATTACHMENT)).order_by("id"):
+            with f.file.open("rb") as handle:
+                store_file(
+                    draft,
+                    kind=f.kind,
+                    name=f.name,
+                    content=handle.read(),
+                    content_type=f.content_type,
+                    extension=f.extension,
+                    actor=actor,
+                )
+        _append(draft, actor, ActionType.CREATE, "", now, change.note, {"replaces": row.pk})
+        change.data.update(replacement=draft.pk, reason=change.note)
+    return draft
 
 
 def record_delivery(
@@ -541,6 +669,7 @@ class Incoming:
     exchange_id: str = ""
     answers: OfficialDocument | None = None
     dossier: Dossier | None = None
+    replaces: OfficialDocument | None = None
 
 
 @dataclass(frozen=True)
@@ -591,6 +720,7 @@ def receive_incoming(
             exchange_id=(incoming.exchange_id or "")[:200],
             answers=incoming.answers,
             dossier=incoming.dossier,
+            replaces=incoming.replaces,
             received_at=received_at or now,
             received_electronically=electronically,
             created_at=now,
@@ -784,6 +914,137 @@ def recall(document: OfficialDocument, *, reason: str = "") -> OfficialDocument:
     return document
 
 
+# -- an incoming document its sender updates or replaces ---------------------------------------------------
+
+
+def ask_amendment(
+    document: OfficialDocument,
+    *,
+    kind: str,
+    reason: str = "",
+    changes: dict | None = None,
+    replacement: OfficialDocument | None = None,
+    staff: str = "",
+) -> Amendment:
+    """The sender asks (through the exchange, by the system) to update an incoming document's details
+    or to replace it by ``replacement`` (already filed): the clerk or a leader decides. An earlier
+    request still pending is superseded."""
+    with acting(document, None, ActionType.AMENDMENT_ASKED) as change:
+        row = change.document
+        row.amendments.filter(state=AmendmentState.PENDING).update(state=AmendmentState.SUPERSEDED)
+        amendment = Amendment.objects.create(
+            document=row,
+            kind=_choice(kind, AmendmentKind, "kind", AmendmentKind.UPDATE),
+            reason=(reason or "")[:1000],
+            changes=changes or {},
+            replacement=replacement,
+            staff=(staff or "")[:255],
+            asked_at=change.now,
+        )
+        change.note = amendment.reason
+        change.data.update(amendment=amendment.pk, kind=amendment.kind)
+        if replacement is not None:
+            change.data["replacement"] = replacement.pk
+    return amendment
+
+
+def proposed_changes(document: OfficialDocument, proposed: dict[str, Any]) -> dict[str, list]:
+    """``{field: [current, proposed]}`` for the fields an update may change that differ."""
+    changes = {}
+    for name in AMENDABLE_FIELDS:
+        if name not in proposed:
+            continue
+        current, new = _plain(getattr(document, name)), _plain(proposed[name])
+        if current != new:
+            changes[name] = [current, new]
+    return changes
+
+
+def _apply_changes(row: OfficialDocument, changes: dict[str, list]) -> None:
+    for name, (_current, new) in changes.items():
+        if name not in AMENDABLE_FIELDS:
+            continue
+        if name == "due_on":
+            new = datetime.date.fromisoformat(new) if new else None
+        elif name == "urgency":
+            new = _choice(new, Urgency, "urgency", Urgency.NORMAL)
+        elif name == "summary":
+            new = (new or row.summary)[:500]
+        setattr(row, name, new)
+
+
+def accept_amendment(
+    document: OfficialDocument, *, actor: User, note: str = "", expected_revision: int | None = None
+) -> OfficialDocument:
+    """The clerk or a leader accepts the sender's pending request (15 back to the sender): an update's
+    details are applied; for a replacement, this document is marked replaced by the new one."""
+    with acting(document, actor, ActionType.ACCEPT_AMENDMENT, expected_revision=expected_revision) as change:
+        row = change.document
+        amendment = change.facts.pending_amendment
+        assert amendment is not None  # rules.AMENDMENT_PENDING
+        amendment.state, amendment.decided_by, amendment.decided_at = (
+            AmendmentState.ACCEPTED,
+            actor,
+            change.now,
+        )
+        amendment.note = (note or "").strip()[:2000]
+        amendment.save(update_fields=["state", "decided_by", "decided_at", "note"])
+        change.note = amendment.note
+        change.data.update(amendment=amendment.pk, kind=amendment.kind)
+        if amendment.kind == AmendmentKind.UPDATE:
+            _apply_changes(row, amendment.changes)
+            change.data["changes"] = amendment.changes
+            described = _("Đồng ý cập nhật thông tin văn bản")
+        else:
+            row.status = Status.REPLACED
+            new = amendment.replacement
+            change.data["replacement"] = new.pk if new is not None else None
+            described = _("Đồng ý thay thế bằng văn bản %(code)s") % {
+                "code": new.sender_notation if new is not None else ""
+            }
+        _status(change, ActionType.ACCEPT_AMENDMENT, str(described))
+    return document
+
+
+def refuse_amendment(
+    document: OfficialDocument, *, actor: User, note: str, expected_revision: int | None = None
+) -> OfficialDocument:
+    """The clerk or a leader refuses the sender's pending request, saying why (16 back to the sender):
+    the document stays as it is; a replacement that was filed is marked refused."""
+    with acting(document, actor, ActionType.REFUSE_AMENDMENT, expected_revision=expected_revision) as change:
+        amendment = change.facts.pending_amendment
+        assert amendment is not None  # rules.AMENDMENT_PENDING
+        change.note = _text(note, "note", _("lý do từ chối"), limit=2000)
+        amendment.state, amendment.decided_by, amendment.decided_at = (
+            AmendmentState.REFUSED,
+            actor,
+            change.now,
+        )
+        amendment.note = change.note
+        amendment.save(update_fields=["state", "decided_by", "decided_at", "note"])
+        change.data.update(amendment=amendment.pk, kind=amendment.kind)
+        _status(change, ActionType.REFUSE_AMENDMENT, change.note)
+        new = amendment.replacement
+        if new is not None:
+            # The replacement is not taken: it leaves the incoming documents to deal with, quietly
+            # (the 16 about the replaced document is the sender's answer).
+            replacement = OfficialDocument.objects.select_for_update().get(pk=new.pk)
+            if replacement.status in rules.CHANGEABLE:
+                before = replacement.status
+                replacement.status = Status.REFUSED
+                _append(
+                    replacement,
+                    actor,
+                    ActionType.REFUSE_AMENDMENT,
+                    before,
+                    change.now,
+                    change.note,
+                    {"amendment": amendment.pk, "replaces": document.pk},
+                )
+            change.data["replacement"] = new.pk
+    return document
+
+
 # Every action a page or the API may take, by name, with the keyword arguments it accepts.
 ACTIONS = {
     ActionType.SUBMIT_REVIEW: submit_for_review,
@@ -797,4 +1058,6 @@ ACTIONS = {
     ActionType.ASSIGN: assign,
     ActionType.START_PROCESSING: start_processing,
     ActionType.CLOSE: close,
+    ActionType.ACCEPT_AMENDMENT: accept_amendment,
+    ActionType.REFUSE_AMENDMENT: refuse_amendment,
 }

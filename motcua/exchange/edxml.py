@@ -157,13 +157,27 @@ class TraceHeader:
 
 
 @dataclass
+class Replacement:
+    """ReplacementInfo: a document a replacement (business type 3) replaces, by its DocumentId, at
+    the receivers named (all of the package's receivers when none is)."""
+
+    document_id: str
+    organ_ids: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Business:
-    """Bussiness (sic, the standard's spelling): what the package does, why, and who did it."""
+    """Bussiness (sic, the standard's spelling): what the package does, why, and who did it. An
+    update says which parts changed (BussinessDocumentInfo: the document's details, its receivers);
+    a replacement names the documents it replaces (ReplacementInfoList)."""
 
     doc_type: BusinessType = BusinessType.NEW
     reason: str = ""
     staff_info: StaffInfo = field(default_factory=StaffInfo)
     paper: int = 0
+    document_info_changed: bool = False
+    receivers_changed: bool = False
+    replacements: list[Replacement] = field(default_factory=list)
 
 
 @dataclass
@@ -332,6 +346,19 @@ def build_package(package: Package, *, placeholder: bool = True) -> etree._Eleme
     _el(business, "BussinessDocReason", package.business.reason)
     _staff(business, package.business.staff_info)
     _el(business, "Paper", str(package.business.paper))
+    if package.business.doc_type == BusinessType.UPDATE:
+        info = _el(business, "BussinessDocumentInfo")
+        _el(info, "DocumentInfo", str(int(package.business.document_info_changed)))
+        _el(info, "DocumentReceiver", str(int(package.business.receivers_changed)))
+    if package.business.replacements:
+        replacements = _el(business, "ReplacementInfoList")
+        for replaced in package.business.replacements:
+            node = _el(replacements, "ReplacementInfo")
+            _el(node, "DocumentId", replaced.document_id)
+            if replaced.organ_ids:
+                organs = _el(node, "OrganIdList")
+                for organ_id in replaced.organ_ids:
+                    _el(organs, "OrganId", organ_id)
     if placeholder:
         _signature_placeholder(header)
 
@@ -591,14 +618,30 @@ def parse_package(root: etree._Element) -> Package:
         raw = b.text("BussinessDocType") or "0"
         if raw not in {str(v) for v in BusinessType.values}:
             raise MalformedPackage(f"{b.path}/BussinessDocType must be 0, 1, 2 or 3, not {raw!r}.")
+        changed = b.maybe("BussinessDocumentInfo")
+        replacements = b.maybe("ReplacementInfoList")
         business = Business(
             doc_type=BusinessType(int(raw)),
             reason=b.text("BussinessDocReason"),
             staff_info=_read_staff(b.maybe("StaffInfo")),
             paper=b.integer("Paper"),
+            document_info_changed=changed is not None and changed.integer("DocumentInfo") == 1,
+            receivers_changed=changed is not None and changed.integer("DocumentReceiver") == 1,
+            replacements=[
+                _read_replacement(r)
+                for r in (replacements.children("ReplacementInfo") if replacements is not None else [])
+            ],
         )
     return Package(
         header=message, traces=traces, business=business, attachments=_read_attachments(top, envelope)
+    )
+
+
+def _read_replacement(r: _Reader) -> Replacement:
+    organs = r.maybe("OrganIdList")
+    return Replacement(
+        document_id=r.text("DocumentId", required=True),
+        organ_ids=[(o.node.text or "").strip() for o in organs.children("OrganId")] if organs else [],
     )
 
 

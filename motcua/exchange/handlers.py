@@ -3,11 +3,16 @@
 - A new document (business type 0) is filed as an incoming document of the agency it is for
   (documents.services.receive_incoming, by the system), answering our outgoing one when its
   ResponseFor names it.
-- A recall (1), an update (2) or a replacement (3) of a document we received is accepted while the
-  document is still being dealt with (received, registered, assigned, processing, answered): the old
-  one is recalled (documents.services.recall), the new version (update, replacement) filed, and the
-  sender told 15 (and 13 for a recall); a closed or refused document, or one we never received, is
-  refused: 16 with the reason.
+- A recall (1) of a document we received is accepted while the document is still being dealt with
+  (received, registered, assigned, processing, answered): it is recalled (documents.services.recall)
+  and the sender told 15 and 13.
+- An update (2) or a replacement (3) of such a document is put to the agency's clerk or leader
+  (documents.services.ask_amendment): an update's changed details, or the replacement filed beside
+  the old document and linked to it. Accepting sends 15 (the details applied, or the old document
+  marked replaced), refusing 16 with the reason (documents.services.accept_amendment,
+  refuse_amendment, through the documents' status events).
+- Any of them for a closed or refused document, or one we never received, is refused at once: 16 with
+  the reason (an update's or replacement's new version is filed all the same, for the clerk).
 - A status message about a document we sent is recorded against its recipient
   (documents.services.record_delivery: a line in the document's history).
 """
@@ -16,9 +21,10 @@ import logging
 
 from django.utils.translation import gettext as _
 
+from motcua.documents import rules as document_rules
 from motcua.documents import services as documents
+from motcua.documents.constants import AmendmentKind, Status
 from motcua.documents.constants import Direction as DocumentDirection
-from motcua.documents.constants import Status
 from motcua.documents.models import DocumentType, OfficialDocument
 from motcua.exchange import edxml, outgoing
 from motcua.exchange.constants import BusinessType, StatusCode
@@ -27,7 +33,7 @@ from motcua.exchange.models import Package
 logger = logging.getLogger(__name__)
 
 # An incoming document in these statuses may still be recalled, updated or replaced.
-CHANGEABLE = {Status.RECEIVED, Status.REGISTERED, Status.ASSIGNED, Status.PROCESSING, Status.ANSWERED}
+CHANGEABLE = set(document_rules.CHANGEABLE)
 FALLBACK_TYPE = "cong-van"
 
 
@@ -61,7 +67,9 @@ def _answers(row: Package, header: edxml.MessageHeader) -> OfficialDocument | No
     return None
 
 
-def _file(row: Package, content: edxml.Package) -> OfficialDocument:
+def _file(
+    row: Package, content: edxml.Package, *, replaces: OfficialDocument | None = None
+) -> OfficialDocument:
     h = content.header
     signer_title = "\n".join(part for part in (h.signer_info.competence, h.signer_info.position) if part)
     document = documents.receive_incoming(
@@ -81,6 +89,7 @@ def _file(row: Package, content: edxml.Package) -> OfficialDocument:
             due_on=h.due_date,
             exchange_id=h.document_id,
             answers=_answers(row, h),
+            replaces=replaces,
         ),
         attachments=[documents.IncomingFile(a.name, a.content_type, a.data) for a in content.attachments],
         received_at=row.created_at,
@@ -104,14 +113,29 @@ def _received(row: Package, document_id: str) -> OfficialDocument | None:
     )
 
 
+def _replaced(row: Package, content: edxml.Package) -> edxml.ResponseFor | None:
+    """The document a replacement replaces: its ReplacementInfo for one of our agencies (or for all
+    the receivers), else the ResponseFor naming a document of the sender."""
+    h = content.header
+    for replaced in content.business.replacements:
+        if not replaced.organ_ids or row.agency.code in replaced.organ_ids:
+            earlier = next((r for r in h.response_for if r.document_id == replaced.document_id), None)
+            if earlier is not None:
+                return earlier
+            old = _received(row, replaced.document_id)
+            return edxml.ResponseFor(
+                h.from_.organ_id,
+                old.sender_notation if old is not None else "",
+                (old.sender_date if old is not None else None) or h.promulgation_info.date,
+                replaced.document_id,
+            )
+    targets = [r for r in h.response_for if r.organ_id == row.peer.organ_id]
+    return targets[0] if targets else None
+
+
 def _change(row: Package, content: edxml.Package) -> None:
     business = content.business.doc_type
-    if business == BusinessType.REPLACE:
-        targets = [r for r in content.header.response_for if r.organ_id == row.peer.organ_id]
-        regarding = targets[0] if targets else None
-    else:
-        h = content.header
-        regarding = edxml.ResponseFor(h.from_.organ_id, str(h.code), h.promulgation_info.date, h.document_id)
+    regarding = _replaced(row, content) if business == BusinessType.REPLACE else _regarding_self(content)
     old = _received(row, regarding.document_id) if regarding is not None else None
     reason = content.business.reason or str(business.label)
     if old is None or old.status not in CHANGEABLE:
@@ -126,12 +150,12 @@ def _change(row: Package, content: edxml.Package) -> None:
             _decline_unknown(row, regarding or _regarding_self(content), why)
         if business != BusinessType.RECALL:
             # The new version is still a document the sender sent us: file it, the clerk decides.
-            _file(row, content)
+            _file(row, content, replaces=old)
         return
-    documents.recall(old, reason=reason)
     row.document = old
     if business == BusinessType.RECALL:
         row.save(update_fields=["document"])
+        documents.recall(old, reason=reason)
         outgoing.send_status(
             old, StatusCode.ACCEPTED, str(_("Đồng ý thu hồi: %(r)s")) % {"r": reason}, regarding=regarding
         )
@@ -139,13 +163,28 @@ def _change(row: Package, content: edxml.Package) -> None:
             old, StatusCode.RECALLED, str(_("Văn bản đã được thu hồi.")), regarding=regarding
         )
         return
-    new = _file(row, content)
-    outgoing.send_status(
-        old,
-        StatusCode.ACCEPTED,
-        str(_("Đã nhận văn bản %(code)s thay cho văn bản cũ.")) % {"code": new.sender_notation},
-        regarding=regarding,
-    )
+    staff = content.business.staff_info.staff
+    if business == BusinessType.UPDATE:
+        row.save(update_fields=["document"])
+        h = content.header
+        documents.ask_amendment(
+            old,
+            kind=AmendmentKind.UPDATE,
+            reason=reason,
+            changes=documents.proposed_changes(
+                old,
+                {
+                    "summary": h.subject[:500],
+                    "urgency": outgoing.URGENCY.get(h.other_info.priority, "normal"),
+                    "due_on": h.due_date,
+                },
+            ),
+            staff=staff,
+        )
+        return
+    # A replacement: the new document is filed beside the old one; the clerk or a leader decides.
+    new = _file(row, content, replaces=old)
+    documents.ask_amendment(old, kind=AmendmentKind.REPLACE, reason=reason, replacement=new, staff=staff)
 
 
 def _regarding_self(content: edxml.Package) -> edxml.ResponseFor:

@@ -3,18 +3,20 @@ the status messages of an incoming one, each built, signed by the agency, valida
 recipient on the exchange (services.queue, in the caller's transaction)."""
 
 import datetime
+import logging
 
 from django.utils.translation import gettext as _
 
 from motcua.accounts.models import User
-from motcua.core import audit, clock
-from motcua.documents import rules as document_rules
-from motcua.documents.constants import Channel, FileKind, Status, Urgency
+from motcua.core import clock
+from motcua.documents.constants import Channel, FileKind, Urgency
 from motcua.documents.models import DocumentAction, OfficialDocument, Recipient
-from motcua.dossiers.errors import InvalidInput, NotAllowed
+from motcua.dossiers.errors import InvalidInput
 from motcua.exchange import edxml, services
 from motcua.exchange.constants import BusinessType, Direction, MessageType, StatusCode, Transport
 from motcua.exchange.models import Package, StatusMessage
+
+logger = logging.getLogger(__name__)
 
 PRIORITY = {Urgency.NORMAL: 0, Urgency.URGENT: 1, Urgency.VERY_URGENT: 2, Urgency.FLASH: 3}
 URGENCY = {v: k for k, v in PRIORITY.items()} | {4: Urgency.FLASH}
@@ -96,13 +98,21 @@ def package_of(
     now = now or clock.now()
     agency = document.agency
     response_for = _response_for(document)
+    replacements = []
     if replaces is not None:
+        # The replaced document, both as the standard's ReplacementInfo and as a ResponseFor (which
+        # receivers that do not read ReplacementInfoList follow).
         response_for.append(
             edxml.ResponseFor(
                 organ_id=replaces.agency.code,
                 code=replaces.notation,
                 promulgation_date=replaces.issued_on or clock.localdate(),
                 document_id=document_id_of(replaces),
+            )
+        )
+        replacements.append(
+            edxml.Replacement(
+                document_id=document_id_of(replaces), organ_ids=[r.organ_id for r in _electronic(replaces)]
             )
         )
     return edxml.Package(
@@ -124,7 +134,13 @@ def package_of(
             document_id=document_id_of(document),
         ),
         traces=[edxml.TraceHeader(agency.code, now)],
-        business=edxml.Business(doc_type=business, reason=reason, staff_info=_staff(actor, document)),
+        business=edxml.Business(
+            doc_type=business,
+            reason=reason,
+            staff_info=_staff(actor, document),
+            document_info_changed=business == BusinessType.UPDATE,
+            replacements=replacements,
+        ),
         attachments=_attachments(document),
     )
 
@@ -182,73 +198,13 @@ def unreachable(document: OfficialDocument) -> list[Recipient]:
     return [r for r in _electronic(document) if services.peer_for(r.organ_id) is None]
 
 
-def may_change(document: OfficialDocument, actor: User) -> bool:
-    """Whether ``actor`` may recall, update or replace the sent ``document`` (asked by the page, checked
-    again by ``recall``/``update``/``replace``)."""
-    try:
-        _may_change(document, actor)
-    except NotAllowed:
-        return False
-    return any(r.channel == Channel.ELECTRONIC for r in document.recipients.all())
-
-
-def _may_change(document: OfficialDocument, actor: User) -> None:
-    facts = document_rules.facts_of(document, actor)
-    if document.status != Status.SENT or not (
-        document_rules.is_leader(actor, facts) or document_rules.is_clerk(actor, facts)
-    ):
-        raise NotAllowed(_("Chỉ lãnh đạo hoặc văn thư của cơ quan được thu hồi, cập nhật văn bản đã gửi."))
-
-
-def recall(document: OfficialDocument, *, actor: User, reason: str) -> list[Package]:
-    """Ask the recipients to recall a sent document (business type 1); each answers 15 or 16."""
-    return _change(document, BusinessType.RECALL, actor=actor, reason=reason)
-
-
-def update(document: OfficialDocument, *, actor: User, reason: str) -> list[Package]:
-    """Send the recipients the document's corrected details (business type 2)."""
-    return _change(document, BusinessType.UPDATE, actor=actor, reason=reason)
-
-
-def replace(
-    document: OfficialDocument, *, replaced: OfficialDocument, actor: User, reason: str
+def resend(
+    document: OfficialDocument, *, business: BusinessType, reason: str, actor: User | None
 ) -> list[Package]:
-    """Send a new document that replaces a sent one (business type 3, ResponseFor the replaced one)."""
-    _may_change(replaced, actor)
-    from django.db import transaction
-
-    with transaction.atomic():
-        queued = send_document(
-            document, business=BusinessType.REPLACE, reason=reason, actor=actor, replaces=replaced
-        )
-        audit.record(
-            "exchange.document_replaced",
-            actor=actor,
-            obj=document,
-            summary=reason[:400],
-            replaced=replaced.pk,
-        )
-    return queued
-
-
-def _change(document: OfficialDocument, business: BusinessType, *, actor: User, reason: str) -> list[Package]:
-    from django.db import transaction
-
-    reason = (reason or "").strip()
-    if not reason:
-        raise InvalidInput(_("Vui lòng nhập lý do."))
-    with transaction.atomic():
-        row = OfficialDocument.objects.select_for_update().get(pk=document.pk)
-        _may_change(row, actor)
-        queued = send_document(row, business=business, reason=reason, actor=actor)
-        audit.record(
-            f"exchange.document_{business.name.lower()}",
-            actor=actor,
-            obj=row,
-            summary=reason[:400],
-            packages=[p.pk for p in queued],
-        )
-    return queued
+    """The sender recalled a sent document or corrected its details (documents.services.recall_sent,
+    update_sent, in their transaction): the package, business type 1 or 2, to each electronic
+    recipient on the exchange."""
+    return send_document(document, business=business, reason=reason, actor=actor)
 
 
 # -- status messages of incoming documents -----------------------------------------------------------------
@@ -288,7 +244,16 @@ def send_status(
         description=description[:1000],
         staff_info=_staff(actor, document),
     )
-    data = services.seal(edxml.build_status(status), services.signing_key(document.agency))
+    try:
+        key = services.signing_key(document.agency)
+    except services.ExchangeError as exc:
+        if peer.transport == Transport.LOCAL:
+            # One of our own agencies, and no certificate to sign with: as for its documents, the
+            # status is not sent rather than the officer's step refused.
+            logger.warning("status %s of document %s not sent: %s", code, document.pk, exc)
+            return None
+        raise InvalidInput(str(exc)) from None
+    data = services.seal(edxml.build_status(status), key)
     row = services.queue(
         peer=peer,
         agency=document.agency,

@@ -173,3 +173,76 @@ def test_a_decision_from_draft_to_issue_and_an_incoming_letter_assigned_and_answ
         "close",
     ]
     assert Agency.objects.filter(pk=ward.pk).exists()
+
+
+def test_a_sent_decision_corrected_and_replaced_by_its_sender_the_receiver_decides(
+    page, shots, ward_site, signing
+):
+    """The ward's clerk corrects the summary of a decision sent to the Department of Justice; the
+    department's clerk sees the proposed change on the incoming document and accepts it; the ward's
+    page shows the answer (15). Then the leader starts a replacement from the sent decision's page."""
+    site, ward, justice = ward_site
+    certificate_for(signing, agency=justice)  # the department signs its answers
+    users = {u.username: u for u in User.objects.filter(username__in=["clerk", "leader"])}
+    document = services.create_draft(
+        actor=users["clerk"],
+        agency=ward,
+        draft=services.Draft(
+            document_type=DocumentType.objects.get(code="quyet-dinh"),
+            summary="Về việc thành lập Tổ kiểm tra liên ngành",
+            body="Điều 1. Thành lập Tổ kiểm tra liên ngành.",
+            signer_title="TM. Ủy ban nhân dân\nChủ tịch",
+            signer_name="Phạm Thị Dung",
+            agencies=[justice],
+            paper_recipients=["Lưu: VT"],
+        ),
+    )
+    services.submit_for_review(document, actor=users["clerk"], reviewers=[users["leader"]])
+    services.approve_review(document, actor=users["leader"])
+    services.sign(document, actor=users["leader"])
+    services.issue(document, actor=users["clerk"])
+    services.send(document, actor=users["clerk"])
+    incoming = OfficialDocument.objects.get(agency=justice, direction="in", exchange_id=document.exchange_id)
+
+    log_in(page, site, "clerk")
+    page.goto(f"{site}/can-bo/van-ban/{document.pk}/")
+    no_axe_violation(page)
+    shots("van-ban-da-gui")
+    act(
+        page,
+        shots,
+        "Cập nhật thông tin văn bản đã gửi",
+        "Gửi cập nhật",
+        "cap-nhat",
+        fields={
+            "Trích yếu nội dung": "Về việc thành lập Tổ kiểm tra liên ngành năm 2026",
+            "Lý do cập nhật": "Bổ sung năm vào trích yếu",
+        },
+    )
+    page.goto(f"{site}/can-bo/van-ban/{incoming.pk}/")
+    expect(page.locator("#amendments")).to_contain_text("Bổ sung năm vào trích yếu")
+    expect(page.locator("#amendments")).to_contain_text("năm 2026")
+    no_axe_violation(page)
+    shots("de-nghi-cap-nhat")
+    act(page, shots, "Đồng ý cập nhật, thay thế", "Đồng ý", "dong-y-cap-nhat")
+    incoming.refresh_from_db()
+    assert incoming.summary == "Về việc thành lập Tổ kiểm tra liên ngành năm 2026"
+    page.goto(f"{site}/can-bo/van-ban/{document.pk}/")
+    expect(page.locator("#remote-answers")).to_contain_text("15 Đồng ý thu hồi/cập nhật")
+    shots("noi-nhan-dong-y")
+    log_out(page)
+
+    log_in(page, site, "leader")
+    page.goto(f"{site}/can-bo/van-ban/{document.pk}/")
+    act(
+        page,
+        shots,
+        "Thay thế văn bản đã gửi",
+        "Soạn văn bản thay thế",
+        "thay-the",
+        fields={"Lý do thay thế": "Sai thẩm quyền ký"},
+    )
+    expect(page.locator("#document-status")).to_have_text("Dự thảo")
+    expect(page.get_by_role("link", name=document.notation)).to_be_visible()
+    no_axe_violation(page)
+    shots("du-thao-thay-the")

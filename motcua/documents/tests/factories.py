@@ -143,3 +143,12 @@ def incoming_for(bureau: Bureau, *, sender: Bureau | None = None, **fields) -> O
 
 def days(n: int) -> datetime.date:
     return clock.localdate() + datetime.timedelta(days=n)
+
+
+def issue_draft(bureau: Bureau, document: OfficialDocument) -> OfficialDocument:
+    """Take an existing draft (a replacement, say) through review, signature and issue."""
+    services.submit_for_review(document, actor=bureau.specialist, reviewers=[bureau.reviewer])
+    services.approve_review(document, actor=bureau.reviewer)
+    services.sign(document, actor=bureau.leader)
+    services.issue(document, actor=bureau.clerk)
+    return document

@@ -28,7 +28,35 @@ def _assigned(bureau):
     return document
 
 
+def _sent(bureau):
+    from motcua.agencies.tests.factories import AgencyFactory
+
+    document = issued(bureau, to=[AgencyFactory(name="Sở Nội vụ")])
+    services.send(document, actor=bureau.clerk)
+    return document
+
+
+def _sent_on_paper(bureau):
+    document = issued(bureau, to=[])
+    services.send(document, actor=bureau.clerk)
+    return document
+
+
+def _update_asked(bureau):
+    document = incoming_for(bureau)
+    services.ask_amendment(document, kind="update", reason="Sửa trích yếu", changes={})
+    return document
+
+
 CASES = [
+    (_sent, ActionType.RECALL_SENT, {"clerk", "leader"}),
+    (_sent, ActionType.UPDATE_SENT, {"clerk", "leader"}),
+    (_sent, ActionType.REPLACE_SENT, {"clerk", "leader"}),
+    (issued, ActionType.RECALL_SENT, set()),
+    (_sent_on_paper, ActionType.UPDATE_SENT, set()),
+    (_update_asked, ActionType.ACCEPT_AMENDMENT, {"clerk", "leader"}),
+    (_update_asked, ActionType.REFUSE_AMENDMENT, {"clerk", "leader"}),
+    (incoming_for, ActionType.ACCEPT_AMENDMENT, set()),
     (drafted, ActionType.EDIT, {"clerk", "specialist", "reviewer", "leader"}),
     (drafted, ActionType.SUBMIT_REVIEW, {"clerk", "specialist", "reviewer", "leader"}),
     (_in_review, ActionType.APPROVE_REVIEW, {"reviewer"}),
@@ -65,6 +93,8 @@ def test_exactly_the_expected_people_may_act(bureau, peer, make, action, expecte
 def test_the_system_receives_recalls_and_records_statuses_but_no_person_does(bureau):
     document = incoming_for(bureau)
     assert rules.may(None, ActionType.RECALL, document)
+    assert rules.may(None, ActionType.AMENDMENT_ASKED, document)
+    assert not any(rules.may(getattr(bureau, name), ActionType.AMENDMENT_ASKED, document) for name in PEOPLE)
     assert not any(rules.may(getattr(bureau, name), ActionType.RECALL, document) for name in PEOPLE)
     assert rules.may_receive(None, bureau.agency) and rules.may_receive(bureau.clerk, bureau.agency)
     assert not rules.may_receive(bureau.specialist, bureau.agency)

@@ -6,17 +6,14 @@ and media of the environment it runs in (DATABASE_URL, MOTCUA_VAR_DIR)."""
 import json
 from pathlib import Path
 
-from django.db import transaction
-
 from motcua.accounts.models import User
 from motcua.agencies.models import Agency
 from motcua.agencies.tests.factories import AgencyFactory
 from motcua.core import clock
 from motcua.documents import services as documents
 from motcua.documents.constants import ActionType, Direction
-from motcua.documents.models import OfficialDocument
+from motcua.documents.models import Amendment, OfficialDocument
 from motcua.documents.tests import factories as document_factories
-from motcua.exchange import outgoing
 from motcua.exchange.constants import Direction as PackageDirection
 from motcua.exchange.models import Package, Peer, StatusMessage
 from motcua.signing import services as signing_services
@@ -49,9 +46,9 @@ def use_transport(args: dict) -> dict:
     return {}
 
 
-def issue_and_send(args: dict) -> dict:
+def _full_bureau() -> document_factories.Bureau:
     agency, users = _bureau()
-    bureau = document_factories.Bureau(
+    return document_factories.Bureau(
         agency=agency,
         clerk=users["Trần Văn Thư"],
         specialist=users["Lê Chuyên Viên"],
@@ -60,6 +57,10 @@ def issue_and_send(args: dict) -> dict:
         outgoing=agency.document_registers.get(direction=Direction.OUTGOING),
         incoming=agency.document_registers.get(direction=Direction.INCOMING),
     )
+
+
+def issue_and_send(args: dict) -> dict:
+    bureau = _full_bureau()
     to = Agency.objects.get(code=args["to"])
     document = document_factories.issued(bureau, to=[to], kind="cong-van", summary=args["summary"])
     documents.send(document, actor=bureau.clerk)
@@ -125,12 +126,77 @@ def sender_view(args: dict) -> dict:
 def recall(args: dict) -> dict:
     _agency, users = _bureau()
     document = OfficialDocument.objects.get(pk=args["id"])
-    with transaction.atomic():
-        queued = outgoing.recall(document, actor=users["Nguyễn Lãnh Đạo"], reason=args["reason"])
-    return {"packages": [p.pk for p in queued]}
+    documents.recall_sent(document, actor=users["Nguyễn Lãnh Đạo"], reason=args["reason"])
+    return {
+        "packages": list(
+            Package.objects.filter(document=document, business_type=1).values_list("pk", flat=True)
+        )
+    }
 
 
-STEPS = {f.__name__: f for f in (seed, use_transport, issue_and_send, incoming, handle, sender_view, recall)}
+def update(args: dict) -> dict:
+    """The sender's clerk corrects the summary of a sent document (business type 2)."""
+    bureau = _full_bureau()
+    document = OfficialDocument.objects.get(pk=args["id"])
+    documents.update_sent(
+        document,
+        actor=bureau.clerk,
+        reason=args["reason"],
+        correction=documents.Correction(summary=args["summary"], urgency=document.urgency),
+    )
+    return {}
+
+
+def replace(args: dict) -> dict:
+    """The sender's leader starts a replacement, which is reviewed, signed, issued and sent (3)."""
+    bureau = _full_bureau()
+    document = OfficialDocument.objects.get(pk=args["id"])
+    draft = documents.start_replacement(document, actor=bureau.leader, reason=args["reason"])
+    document_factories.issue_draft(bureau, draft)
+    documents.send(draft, actor=bureau.clerk)
+    draft.refresh_from_db()
+    return {"id": draft.pk, "notation": draft.notation, "exchange_id": draft.exchange_id}
+
+
+def amendments(args: dict) -> dict:
+    """The receiver's pending updates and replacements of the incoming document ``id``."""
+    rows = Amendment.objects.filter(document_id=args["id"], state="pending").order_by("id")
+    return {
+        "pending": [
+            {"kind": a.kind, "reason": a.reason, "changes": a.changes, "replacement": a.replacement_id}
+            for a in rows
+        ]
+    }
+
+
+def decide(args: dict) -> dict:
+    """The receiver's clerk accepts (or refuses) the pending update or replacement."""
+    bureau = _full_bureau()
+    document = OfficialDocument.objects.get(pk=args["id"])
+    if args["accept"]:
+        documents.accept_amendment(document, actor=bureau.clerk)
+    else:
+        documents.refuse_amendment(document, actor=bureau.clerk, note=args["note"])
+    document.refresh_from_db()
+    return {"status": document.status, "summary": document.summary}
+
+
+STEPS = {
+    f.__name__: f
+    for f in (
+        seed,
+        use_transport,
+        issue_and_send,
+        incoming,
+        handle,
+        sender_view,
+        recall,
+        update,
+        replace,
+        amendments,
+        decide,
+    )
+}
 
 
 def step(name: str, args: dict) -> None:

@@ -1,6 +1,7 @@
 """Received packages and official documents (in one deployment; the two-deployment test does the
-round trip): a new document is filed as an incoming one; recall, update and replace are accepted
-while the document is open (15, and 13 for a recall) and refused once it is closed (16); a status
+round trip): a new document is filed as an incoming one; a recall is accepted while the document is
+open (15, 13), an update or a replacement is put to the clerk or a leader who accepts (15) or refuses
+(16) it; each is refused at once (16) when the document is closed; a status
 message is recorded on the recipient of our document; an issued document sent to a peer is queued
 as a valid, signed package."""
 
@@ -10,10 +11,12 @@ import secrets
 import pytest
 
 from motcua.core import clock
+from motcua.documents import rules
 from motcua.documents import services as documents
-from motcua.documents.constants import Status
+from motcua.documents.constants import ActionType, Status
 from motcua.documents.models import OfficialDocument
 from motcua.documents.tests import factories as document_factories
+from motcua.dossiers.errors import InvalidInput, NotAllowed
 from motcua.exchange import edxml, schema, services, signature
 from motcua.exchange.constants import Direction, StatusCode
 from motcua.exchange.models import Package
@@ -99,14 +102,142 @@ def test_a_recall_of_a_closed_document_is_refused(bureau, sender):
     assert statuses_sent()[-1] == "16"
 
 
-def test_an_update_files_the_new_version_and_recalls_the_old(bureau, sender):
+def last_status(bureau) -> edxml.StatusMessage:
+    """The last status message we sent, its signature checked."""
+    answer = Package.objects.filter(direction=Direction.OUT).order_by("-id").first()
+    pem = factories.issued_for(bureau.agency.code, "").pem
+    return edxml.parse(signature.verify(bytes(answer.raw), pem))
+
+
+def updated(subject="Về việc phối hợp kiểm tra liên ngành (sửa đổi)", **kwargs) -> edxml.Package:
+    pkg = factories.package(business=2, subject=subject, **kwargs)
+    pkg.business.reason = "Sửa trích yếu cho đúng"
+    pkg.business.staff_info = edxml.StaffInfo(staff="Văn thư bên kia")
+    return pkg
+
+
+def replacing(old: OfficialDocument, number: str = "16") -> edxml.Package:
+    """A new document (its own number) that replaces ``old`` (ReplacementInfo and ResponseFor)."""
+    pkg = factories.package(business=3, number=number, subject="Về việc phối hợp kiểm tra (thay thế)")
+    pkg.header.document_id = edxml.document_id(
+        pkg.header.from_.organ_id, pkg.header.promulgation_info.date, pkg.header.code
+    )
+    pkg.header.response_for = [
+        edxml.ResponseFor(old.sender_organ_id, old.sender_notation, old.sender_date, old.exchange_id)
+    ]
+    pkg.business.reason = "Thay thế do sai thẩm quyền ký"
+    pkg.business.replacements = [edxml.Replacement(old.exchange_id, [old.agency.code])]
+    return pkg
+
+
+def test_an_update_waits_for_the_clerk_who_accepts_it(bureau, sender):
+    """An update is put to the clerk (nothing changes, nothing is answered); accepting applies the
+    changed details and sends 15."""
     old = receive(factories.package(), sender).document
-    receive(factories.package(business=2, subject="Về việc phối hợp kiểm tra liên ngành (sửa đổi)"), sender)
+    documents.register_incoming(old, actor=bureau.clerk)
+    receive(updated(), sender)
     old.refresh_from_db()
-    assert old.status == Status.RECALLED
+    assert old.summary == "Về việc phối hợp kiểm tra liên ngành" and old.status == Status.REGISTERED
+    amendment = old.amendments.get()
+    assert (amendment.kind, amendment.state, amendment.reason, amendment.staff) == (
+        "update",
+        "pending",
+        "Sửa trích yếu cho đúng",
+        "Văn thư bên kia",
+    )
+    assert amendment.changes == {
+        "summary": ["Về việc phối hợp kiểm tra liên ngành", "Về việc phối hợp kiểm tra liên ngành (sửa đổi)"]
+    }
+    assert statuses_sent() == ["03"]
+    assert ActionType.ACCEPT_AMENDMENT in rules.allowed(bureau.clerk, old)
+    assert ActionType.ACCEPT_AMENDMENT not in rules.allowed(bureau.specialist, old)
+    with pytest.raises(NotAllowed):
+        documents.accept_amendment(old, actor=bureau.specialist)
+
+    documents.accept_amendment(old, actor=bureau.clerk, note="Đã cập nhật")
+    old.refresh_from_db()
+    assert old.summary.endswith("(sửa đổi)") and old.status == Status.REGISTERED
+    assert statuses_sent() == ["03", "15"]
+    assert ActionType.ACCEPT_AMENDMENT not in rules.allowed(bureau.clerk, old)  # decided
+    answer = Package.objects.filter(direction=Direction.OUT).order_by("-id").first()
+    status = edxml.parse(
+        signature.verify(bytes(answer.raw), factories.issued_for(bureau.agency.code, "").pem)
+    )
+    assert status.response_for.document_id == old.exchange_id
+    assert status.staff_info.staff == bureau.clerk.full_name
+
+
+def test_an_update_refused_by_the_leader_changes_nothing_and_says_why(bureau, sender):
+    old = receive(factories.package(), sender).document
+    receive(updated(), sender)
+    with pytest.raises(InvalidInput) as error:
+        documents.refuse_amendment(old, actor=bureau.leader, note="  ")
+    assert "note" in error.value.errors
+    documents.refuse_amendment(old, actor=bureau.leader, note="Văn bản đã được giao xử lý theo nội dung cũ")
+    old.refresh_from_db()
+    assert old.summary == "Về việc phối hợp kiểm tra liên ngành"
+    assert old.amendments.get().state == "refused"
+    assert statuses_sent() == ["16"]
+    answer = Package.objects.filter(direction=Direction.OUT).order_by("-id").first()
+    status = edxml.parse(
+        signature.verify(bytes(answer.raw), factories.issued_for(bureau.agency.code, "").pem)
+    )
+    assert status.description == "Văn bản đã được giao xử lý theo nội dung cũ"
+
+
+def test_a_replacement_is_filed_beside_the_old_one_and_accepted(bureau, sender):
+    old = receive(factories.package(), sender).document
+    receive(replacing(old), sender)
     new = OfficialDocument.objects.exclude(pk=old.pk).get()
-    assert new.summary.endswith("(sửa đổi)") and new.status == Status.RECEIVED
+    assert (new.replaces, new.status, new.sender_notation) == (old, Status.RECEIVED, "16/UBND-VP")
+    assert new.replace_reason == ""
+    amendment = old.amendments.get()
+    assert (amendment.kind, amendment.replacement, amendment.reason) == (
+        "replace",
+        new,
+        "Thay thế do sai thẩm quyền ký",
+    )
+    old.refresh_from_db()
+    assert old.status == Status.RECEIVED and statuses_sent() == []
+    documents.accept_amendment(old, actor=bureau.leader)
+    old.refresh_from_db()
+    assert old.status == Status.REPLACED and list(old.replaced_by.all()) == [new]
     assert statuses_sent() == ["15"]
+    # The new document goes on as any other: its own statuses, about itself.
+    documents.register_incoming(new, actor=bureau.clerk)
+    assert statuses_sent() == ["15", "03"]
+    last = Package.objects.filter(direction=Direction.OUT).order_by("-id").first()
+    assert last.edxml_document_id == new.exchange_id != old.exchange_id
+
+
+def test_a_refused_replacement_leaves_the_old_document_and_refuses_the_new(bureau, sender):
+    old = receive(factories.package(), sender).document
+    receive(replacing(old), sender)
+    new = OfficialDocument.objects.exclude(pk=old.pk).get()
+    documents.refuse_amendment(old, actor=bureau.clerk, note="Không có căn cứ thay thế")
+    old.refresh_from_db()
+    new.refresh_from_db()
+    assert (old.status, new.status) == (Status.RECEIVED, Status.REFUSED)
+    assert statuses_sent() == ["16"]
+
+
+def test_a_replacement_found_by_its_response_for_alone_is_put_to_the_clerk(bureau, sender):
+    """A sender that does not write ReplacementInfoList: the ResponseFor names the replaced one."""
+    old = receive(factories.package(), sender).document
+    pkg = replacing(old)
+    pkg.business.replacements = []
+    receive(pkg, sender)
+    assert old.amendments.get().kind == "replace"
+
+
+def test_an_update_of_a_closed_document_is_refused_at_once(bureau, sender):
+    old = receive(factories.package(), sender).document
+    documents.register_incoming(old, actor=bureau.clerk)
+    documents.assign(old, actor=bureau.leader, officer=bureau.specialist, due_on=clock.localdate())
+    documents.close(old, actor=bureau.specialist)
+    receive(updated(), sender)
+    assert not old.amendments.exists()
+    assert statuses_sent()[-1] == "16"
 
 
 def test_a_recall_of_a_document_we_never_received_is_refused(bureau, sender):

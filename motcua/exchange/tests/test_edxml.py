@@ -163,6 +163,28 @@ def test_what_we_build_parses_back_and_validates():
     assert back.attachments == original.attachments
 
 
+@pytest.mark.parametrize("business", [BusinessType.UPDATE, BusinessType.REPLACE])
+def test_an_update_and_a_replacement_carry_what_they_change(business):
+    """An update says its details changed (BussinessDocumentInfo); a replacement names what it replaces
+    (ReplacementInfoList); both validate and read back."""
+    original = factories.package(business=business)
+    original.business.reason = "Sai trích yếu"
+    if business == BusinessType.REPLACE:
+        original.business.replacements = [
+            edxml.Replacement("000.00.00.H02,2026/03/10,12/UBND-VP", ["000.00.00.H01"]),
+            edxml.Replacement("000.00.00.H02,2026/03/11,13/UBND-VP"),
+        ]
+    else:
+        original.business.document_info_changed = True
+    data = edxml.serialize(edxml.build_package(original))
+    schema.validate(edxml.read_xml(data))
+    assert edxml.parse(data).business == original.business
+    if business == BusinessType.REPLACE:
+        broken = data.replace(b"<DocumentId>000.00.00.H02,2026/03/10,12/UBND-VP</DocumentId>", b"")
+        with pytest.raises(edxml.MalformedPackage, match="ReplacementInfo"):
+            schema.validate(edxml.read_xml(broken))
+
+
 def test_a_status_message_round_trips():
     status = edxml.StatusMessage(
         response_for=edxml.ResponseFor(

@@ -94,7 +94,7 @@ def test_a_recall_between_agencies_of_one_deployment_is_accepted(justice, ward):
     incoming = incoming_of(ward)
     documents.register_incoming(incoming, actor=ward.clerk)
     document.refresh_from_db()
-    outgoing.recall(document, actor=justice.leader, reason="Sai thành phần nơi nhận")
+    documents.recall_sent(document, actor=justice.leader, reason="Sai thành phần nơi nhận")
     incoming.refresh_from_db()
     assert incoming.status == Status.RECALLED
     assert statuses(document) == ["03", "15", "13"]
@@ -128,17 +128,141 @@ def test_the_leader_recalls_a_sent_document_from_its_page(justice, ward, client)
     documents.register_incoming(incoming, actor=ward.clerk)
     assert "Thu hồi văn bản đã gửi" in client.get(page).content.decode()
 
-    refused = client.post(f"{page}thu-hoi/", {"reason": "  "})
+    refused = client.post(f"{page}thu-hoi/", {"thu-hoi-reason": "  "})
     assert refused.status_code == 400
     assert "Nhập lý do thu hồi văn bản." in refused.content.decode()
     assert statuses(document) == ["03"]
 
     client.force_login(ward.clerk)  # another agency's clerk may not recall it
-    assert client.post(f"{page}thu-hoi/", {"reason": "Nhầm"}).status_code in (403, 404)
+    assert client.post(f"{page}thu-hoi/", {"thu-hoi-reason": "Nhầm"}).status_code in (403, 404)
 
     client.force_login(justice.leader)
-    answer = client.post(f"{page}thu-hoi/", {"reason": "Sai thành phần nơi nhận"})
+    answer = client.post(f"{page}thu-hoi/", {"thu-hoi-reason": "Sai thành phần nơi nhận"})
     assert answer.status_code == 302 and answer["Location"] == page
     incoming.refresh_from_db()
     assert incoming.status == Status.RECALLED
     assert statuses(document) == ["03", "15", "13"]
+
+
+def sent_to_ward(justice, ward) -> tuple[OfficialDocument, OfficialDocument]:
+    document = document_factories.issued(justice, to=[ward.agency], kind="cong-van")
+    documents.send(document, actor=justice.clerk)
+    incoming = incoming_of(ward)
+    documents.register_incoming(incoming, actor=ward.clerk)
+    document.refresh_from_db()
+    return document, incoming
+
+
+def test_the_clerk_corrects_a_sent_document_and_the_receivers_leader_accepts(justice, ward, client):
+    """The update form on the sent document's page: the reason required and something must change;
+    the receiver's leader sees the proposed change and accepts it on its page; the sender's page
+    shows the answer (15)."""
+    document, incoming = sent_to_ward(justice, ward)
+    page = f"/can-bo/van-ban/{document.pk}/"
+    client.force_login(justice.clerk)
+    assert "Cập nhật thông tin văn bản đã gửi" in client.get(page).content.decode()
+    form = {
+        "cap-nhat-summary": "Về việc kiện toàn Tổ công tác chuyển đổi số năm 2026",
+        "cap-nhat-urgency": "urgent",
+        "cap-nhat-due_on": "",
+        "cap-nhat-revision": document.revision,
+    }
+    refused = client.post(f"{page}cap-nhat/", {**form, "cap-nhat-reason": " "})
+    assert refused.status_code == 400
+    assert "Nhập lý do cập nhật văn bản." in refused.content.decode()
+    same = {**form, "cap-nhat-summary": document.summary, "cap-nhat-urgency": document.urgency}
+    unchanged = client.post(f"{page}cap-nhat/", {**same, "cap-nhat-reason": "Sửa"})
+    assert unchanged.status_code == 422
+    assert "Chưa có thông tin nào thay đổi" in unchanged.content.decode()
+    assert statuses(document) == ["03"]
+
+    answer = client.post(f"{page}cap-nhat/", {**form, "cap-nhat-reason": "Bổ sung năm vào trích yếu"})
+    assert answer.status_code == 302 and answer["Location"] == page
+    document.refresh_from_db()
+    assert document.summary.endswith("năm 2026") and document.urgency == "urgent"
+    sent = Package.objects.get(direction=Direction.OUT, message_type="edoc", business_type=2)
+    pkg = edxml.parse(edxml.read_xml(bytes(sent.raw)))
+    assert pkg.header.subject.endswith("năm 2026") and pkg.header.other_info.priority == 1
+    assert pkg.business.document_info_changed and pkg.business.reason == "Bổ sung năm vào trích yếu"
+    assert pkg.header.document_id == document.exchange_id
+    incoming.refresh_from_db()
+    assert not incoming.summary.endswith("năm 2026")  # not before the receiver accepts
+
+    theirs = f"/can-bo/van-ban/{incoming.pk}/"
+    client.force_login(ward.leader)
+    shown = client.get(theirs).content.decode()
+    assert "Bổ sung năm vào trích yếu" in shown and "Đồng ý cập nhật, thay thế" in shown
+    accepted = client.post(
+        f"{theirs}dong-y-thay-doi/",
+        {"dong-y-thay-doi-note": "Đồng ý", "dong-y-thay-doi-revision": incoming.revision},
+    )
+    assert accepted.status_code == 302
+    incoming.refresh_from_db()
+    assert incoming.summary.endswith("năm 2026") and incoming.urgency == "urgent"
+    assert statuses(document) == ["03", "15"]
+
+    client.force_login(justice.clerk)
+    shown = client.get(page).content.decode()
+    assert "Đồng ý thu hồi/cập nhật" in shown and "Đồng ý cập nhật thông tin văn bản" in shown
+
+
+def test_the_leader_replaces_a_sent_document_and_the_receiver_refuses_the_replacement(justice, ward, client):
+    """The replace form starts a draft that replaces the sent document; issued and sent, it goes as
+    business type 3 naming the old one; the receiver's clerk refuses it (16), and the sender's page
+    shows it."""
+    document, incoming = sent_to_ward(justice, ward)
+    page = f"/can-bo/van-ban/{document.pk}/"
+    client.force_login(justice.leader)
+    assert client.post(f"{page}thay-the/", {"thay-the-reason": ""}).status_code == 400
+    started = client.post(f"{page}thay-the/", {"thay-the-reason": "Sai thẩm quyền ký"})
+    assert started.status_code == 302
+    draft = OfficialDocument.objects.get(replaces=document)
+    assert started["Location"] == f"/can-bo/van-ban/{draft.pk}/"
+    assert (draft.status, draft.replace_reason, draft.notation) == (Status.DRAFT, "Sai thẩm quyền ký", "")
+    assert [r.organ_id for r in draft.recipients.filter(channel="electronic")] == [ward.agency.code]
+    shown = client.get(page).content.decode()
+    assert "Văn bản thay thế đang được soạn thảo" in shown  # one replacement at a time
+    assert client.post(f"{page}thay-the/", {"thay-the-reason": "Lần nữa"}).status_code == 409
+
+    document_factories.issue_draft(justice, draft)
+    documents.send(draft, actor=justice.clerk)
+    draft.refresh_from_db()
+    sent = Package.objects.get(direction=Direction.OUT, message_type="edoc", business_type=3)
+    data = bytes(sent.raw)
+    schema.validate(edxml.read_xml(data))
+    pkg = edxml.parse(edxml.read_xml(data))
+    assert [r.document_id for r in pkg.business.replacements] == [document.exchange_id]
+    assert [r.document_id for r in pkg.header.response_for] == [document.exchange_id]
+    assert pkg.header.document_id == draft.exchange_id != document.exchange_id
+    new = OfficialDocument.objects.get(agency=ward.agency, replaces=incoming)
+    assert new.sender_notation == draft.notation and new.status == Status.RECEIVED
+
+    theirs = f"/can-bo/van-ban/{incoming.pk}/"
+    client.force_login(ward.clerk)
+    shown = client.get(theirs).content.decode()
+    assert "Thay thế bằng văn bản mới" in shown and draft.notation in shown
+    refused = client.post(f"{theirs}tu-choi-thay-doi/", {"tu-choi-thay-doi-note": ""})
+    assert refused.status_code == 400
+    done = client.post(f"{theirs}tu-choi-thay-doi/", {"tu-choi-thay-doi-note": "Văn bản cũ đã giao xử lý"})
+    assert done.status_code == 302
+    incoming.refresh_from_db()
+    new.refresh_from_db()
+    assert (incoming.status, new.status) == (Status.REGISTERED, Status.REFUSED)
+    assert statuses(document) == ["03", "16"]
+    client.force_login(justice.leader)
+    assert "Văn bản cũ đã giao xử lý" in client.get(page).content.decode()
+
+
+def test_an_accepted_replacement_marks_the_old_document_replaced(justice, ward):
+    document, incoming = sent_to_ward(justice, ward)
+    draft = documents.start_replacement(document, actor=justice.clerk, reason="Sai số liệu")
+    document_factories.issue_draft(justice, draft)
+    documents.send(draft, actor=justice.clerk)
+    new = OfficialDocument.objects.get(agency=ward.agency, replaces=incoming)
+    documents.accept_amendment(incoming, actor=ward.leader)
+    incoming.refresh_from_db()
+    assert incoming.status == Status.REPLACED
+    assert statuses(document) == ["03", "15"]
+    documents.register_incoming(new, actor=ward.clerk)
+    assert statuses(draft) == ["03"]
+    assert document.recipients.get(organ_id=ward.agency.code).status_code == "15"

@@ -1,7 +1,8 @@
 """Acceptance, end to end: two deployments (two server processes, two databases), each with one
 agency and the other as its peer. A document drafted, signed and issued in one arrives in the other,
 is registered, assigned, processed, answered and closed, and the sender sees the status messages 03,
-04, 05, 06 in that order; a recall is accepted (15, then 13). The same through the backbone's stand-in.
+04, 05, 06 in that order; a recall is accepted (15, then 13); an update and then a replacement are
+accepted by the receiver's clerk (15 each). The same through the backbone's stand-in.
 
 Every step runs in the deployment it belongs to (``manage.py shell``, motcua.exchange.tests.deployment);
 the test waits for each condition with a deadline, never for a fixed time."""
@@ -197,6 +198,36 @@ def exchange_round(a: Deployment, b: Deployment, agencies: dict, summary: str) -
     assert view["recipient"]["status_code"] == "13"
     recalled = b.step("incoming", summary=summary + " (thu hồi)")["documents"]
     assert [d["status"] for d in recalled] == ["recalled"]
+
+    # An update, accepted by the receiver's clerk: the new summary applied there, 15 back.
+    third = a.step("issue_and_send", to=agencies["b"][0], summary=summary + " (cập nhật)")
+    there = wait_for(
+        lambda: b.step("incoming", summary=summary + " (cập nhật)")["documents"], "the third document"
+    )[0]
+    a.step("update", id=third["id"], summary=summary + " (đã cập nhật)", reason="Sửa trích yếu")
+    pending = wait_for(lambda: b.step("amendments", id=there["id"])["pending"], "the update to arrive")
+    assert [(p["kind"], p["reason"]) for p in pending] == [("update", "Sửa trích yếu")]
+    assert b.step("decide", id=there["id"], accept=True)["summary"] == summary + " (đã cập nhật)"
+    view = wait_for(
+        lambda: (v := a.step("sender_view", id=third["id"]))["codes"] == ["15"] and v,
+        "the update to be accepted",
+    )
+    assert view["recipient"]["status_code"] == "15"
+
+    # A replacement, accepted: the old document marked replaced, the new one goes on (03).
+    replacement = a.step("replace", id=third["id"], reason="Sai thẩm quyền ký")
+    pending = wait_for(lambda: b.step("amendments", id=there["id"])["pending"], "the replacement to arrive")
+    assert [p["kind"] for p in pending] == ["replace"]
+    assert b.step("decide", id=there["id"], accept=True)["status"] == "replaced"
+    wait_for(
+        lambda: a.step("sender_view", id=third["id"])["codes"] == ["15", "15"],
+        "the replacement to be accepted",
+    )
+    arrived = b.step("incoming", summary=summary + " (đã cập nhật)")["documents"]
+    assert [(d["status"], d["notation"]) for d in arrived] == [
+        ("replaced", third["notation"]),
+        ("received", replacement["notation"]),
+    ]
 
 
 def test_two_deployments_exchange_directly(deployments):
