@@ -20,7 +20,7 @@ the province by ``LayDanhSachHoSoTuDVCQG`` (``soluong``) until the province ackn
 ``CapNhatDaNhanHoSo`` (``data``: [{MaHoSo, KetQua "1" taken | "0" not, MaHoSoTiepNhan, GhiChu}]). The
 files are served at their ``DuongDanTaiTepTin`` (``/tep/<token>``). ``GET /nop-ho-so.json`` lists the
 submissions with what the province answered. ``{"fail_files": true}`` on ``/control`` answers every
-file with HTTP 404 (tests).
+file with HTTP 404, ``{"forget_answers": true}`` lists every submission again (tests).
 
 The national catalogue: ``LayDanhSachTTHC`` and ``LayThuTuc`` (``maTTHC``) serve the province-level
 procedures of ``--catalogue`` (motcua.integrations.national.standin_catalogue).
@@ -162,6 +162,8 @@ class NationalPortalStandin:
                 )
             if "fail_next" in body:
                 self.fail_next = max(0, int(body["fail_next"]))
+            if body.get("forget_answers"):
+                self.db.execute("UPDATE submission SET answer = NULL, answered_at = NULL")
             if "fail_files" in body:
                 self.fail_files = bool(body["fail_files"])
             return {"fail_next": self.fail_next, "sessions": len(self.sessions)}
