@@ -42,3 +42,15 @@ urlpatterns += [
     path("van-ban/<int:pk>/thu-hoi/", document_views.document_recall, name="document_recall"),
     path("van-ban/<int:pk>/<slug:action>/", document_views.document_action, name="document_action"),
 ]
+
+from motcua.backoffice import national_views  # noqa: E402
+
+urlpatterns += [
+    path("ho-so-cong-quoc-gia/", national_views.inbound_list, name="national_inbound"),
+    path(
+        "ho-so-cong-quoc-gia/<int:pk>/nhan-lai/",
+        national_views.inbound_retake,
+        name="national_inbound_retake",
+    ),
+    path("danh-muc-cong-quoc-gia/", national_views.catalogue_refresh, name="national_catalogue"),
+]

@@ -147,7 +147,9 @@ def test_a_dossier_taken_before_the_portal_went_down_is_acknowledged_next_time(
 ):
     code = _submit(national_portal, office)
     base = NationalPortalClient.from_settings()
-    client = AcknowledgementLost(url=base.url, username=base.username, password=base.password, madonvi=base.madonvi)
+    client = AcknowledgementLost(
+        url=base.url, username=base.username, password=base.password, madonvi=base.madonvi
+    )
 
     with committed(), pytest.raises(NationalPortalError):
         inbound.receive(client=client)
@@ -206,7 +208,9 @@ def test_an_unknown_agency_and_a_refused_file_are_kept_with_the_reason(office, n
         counts = inbound.receive()
 
     assert counts[inbound.FAILED] == 3 and counts[inbound.TAKEN] == 1
-    reasons = {row.national_code: row.reason for row in InboundDossier.objects.filter(state=InboundState.FAILED)}
+    reasons = {
+        row.national_code: row.reason for row in InboundDossier.objects.filter(state=InboundState.FAILED)
+    }
     assert "000.99.99.H59" in reasons[unknown_agency]
     assert "to-khai.pdf" in reasons[not_a_pdf] and "không phải PDF" in reasons[not_a_pdf]
     assert "Đơn vị không tiếp nhận thủ tục này" in reasons[other]
