@@ -24,8 +24,11 @@ class Command(BaseCommand):
     def handle(self, *args, forever: bool, interval: float, limit: int, **options):
         if not configured():
             raise CommandError("MOTCUA_NATIONAL_PORTAL_URL is not set.")
+        first = True
         while True:
-            close_old_connections()
+            if not first:  # a long-running loop: drop a connection the server closed meanwhile
+                close_old_connections()
+            first = False
             try:
                 counts = inbound.receive(limit=max(1, limit))
             except NationalPortalError as exc:
