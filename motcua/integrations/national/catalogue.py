@@ -142,7 +142,7 @@ def _joined(entries: Any, *keys: str) -> str:
 def read(record: dict[str, Any]) -> National:
     fields = record.get("LINHVUCTHUCHIEN") or []
     field_name = _clean(fields[0].get("TENLINHVUC")) if fields and isinstance(fields[0], dict) else ""
-    channels = []
+    channels: list[dict[str, Any]] = []
     for entry in record.get("CACHTHUCTHUCHIEN") or []:
         channel = CHANNELS.get(int(entry.get("KENH") or 0)) if str(entry.get("KENH", "")).isdigit() else None
         if channel is None:

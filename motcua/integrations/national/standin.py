@@ -440,7 +440,7 @@ class NationalPortalStandin:
             if self.catalogue
             else ""
         )
-        fields = [
+        spec = [
             ("MaTTHC", "Mã thủ tục (MaTTHC), ví dụ 1.001193", True),
             ("MaDonViTiepNhan", "Mã định danh cơ quan tiếp nhận (để trống: cơ quan đầu tiên)", False),
             ("ChuHoSo", "Họ tên chủ hồ sơ", True),
@@ -453,7 +453,7 @@ class NationalPortalStandin:
         inputs = "".join(
             f"<p><label for='{name}'>{html.escape(label)}</label><br>"
             f"<input id='{name}' name='{name}'{' required' if required else ''} size='40'></p>"
-            for name, label, required in fields
+            for name, label, required in spec
         )
         body = (
             (f"<p role='alert'><strong>{html.escape(error)}</strong></p>" if error else "")
@@ -582,7 +582,8 @@ def _multipart(environ: dict) -> tuple[dict[str, str], list[tuple[dict[str, Any]
     files: list[tuple[dict[str, Any], bytes]] = []
     for part in message.iter_parts():
         name = part.get_param("name", header="content-disposition")
-        payload = part.get_payload(decode=True) or b""
+        payload = part.get_payload(decode=True)
+        payload = payload if isinstance(payload, bytes) else b""
         filename = part.get_filename()
         if filename is not None:
             if payload:
