@@ -270,3 +270,26 @@ def test_receive_national_takes_what_waits(office, national_portal, committed):
 
     assert "taken 1" in out.getvalue()
     assert Dossier.objects.filter(status=Status.SUBMITTED).count() == 1
+
+
+def test_reconciliation_repairs_a_dossier_from_the_portal_under_its_national_code(
+    office, national_portal, committed
+):
+    from motcua.dossiers import events
+    from motcua.integrations.national import reconcile
+    from motcua.integrations.national.mapping import VIETNAM, dossier_item
+
+    code = _submit(national_portal, office)
+    with committed():
+        inbound.receive()
+    dossier = InboundDossier.objects.get(national_code=code).dossier
+    with events.muted():  # a change the adapter never heard of
+        services.receive(dossier, actor=office.reception)
+    dossier.refresh_from_db()
+    assert national_portal.dossier(code)["item"]["TrangThaiHoSo"] == "1"
+
+    (finding,) = reconcile.reconcile(timezone.now().astimezone(VIETNAM).date())
+
+    assert finding.code == dossier.code and finding.outcome == reconcile.DIFFERENT
+    assert finding.state_after == "synced"
+    assert national_portal.dossier(code)["item"] == dossier_item(dossier)
