@@ -143,9 +143,13 @@ def _fill(row: InboundDossier, item: dict[str, Any], files: list[tuple[dict, byt
     reason = problem
     if not reason:
         try:
-            dossier = _create_dossier(row.national_code, item, files or [])
+            with transaction.atomic():
+                dossier = _create_dossier(row.national_code, item, files or [])
         except InvalidInput as exc:
             reason = _reason(exc)
+        except Exception as exc:  # a dossier that breaks something must not block the ones after it
+            logger.exception("national dossier %s could not be taken", row.national_code)
+            reason = _("Lỗi khi nhận hồ sơ: %(error)s") % {"error": exc.__class__.__name__}
         else:
             row.dossier, row.state, row.reason = dossier, InboundState.TAKEN, ""
             row.acknowledged_at = None
