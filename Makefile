@@ -81,9 +81,10 @@ demo: $(STAMP)
 	  --url $(MOTCUA_VNEID_ISSUER) & identity=$$!; \
 	$(BIN)/python manage.py national_standin --port $(NATIONAL_PORTAL_PORT) --data var/national-portal.sqlite3 \
 	  --quiet & portal=$$!; \
+	$(BIN)/python manage.py receive_national --forever & inbound=$$!; \
 	$(BIN)/python manage.py relay_events & relay=$$!; \
 	$(BIN)/python manage.py db_worker & worker=$$!; \
-	trap "kill $$tsa $$signer $$national $$vnpay $$sms $$backbone $$poller $$identity $$portal $$relay $$worker" EXIT; \
+	trap "kill $$tsa $$signer $$national $$vnpay $$sms $$backbone $$poller $$identity $$portal $$inbound $$relay $$worker" EXIT; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP) lint

@@ -352,6 +352,9 @@ MOTCUA_NATIONAL_PORTAL_TIMEOUT_SECONDS = float(os.environ.get("MOTCUA_NATIONAL_P
 # Waits between failed syncs of a dossier, in minutes; after the last, every last wait (never given up:
 # the 766 index counts every dossier synced).
 MOTCUA_NATIONAL_RETRY_MINUTES = [int(m) for m in env_list("MOTCUA_NATIONAL_RETRY_MINUTES", "1,5,30,120,720")]
+# How long a sync may hold its claim on a dossier while it calls the portal (no row lock is held then);
+# past it the claimer is taken for dead (docs/decisions/0013).
+MOTCUA_NATIONAL_CLAIM_SECONDS = float(os.environ.get("MOTCUA_NATIONAL_CLAIM_SECONDS", "300"))
 
 
 def _origin(url: str) -> str:

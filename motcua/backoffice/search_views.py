@@ -2,6 +2,8 @@
 status and period (motcua.dossiers.search). A GET form: it works without JavaScript and its address can
 be bookmarked or shared with a colleague."""
 
+import dataclasses
+
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -11,6 +13,7 @@ from motcua.backoffice.forms import DossierSearchForm
 from motcua.backoffice.views import PAGE_SIZE, staff_required
 from motcua.dossiers.errors import InvalidInput
 from motcua.dossiers.search import DossierQuery, search
+from motcua.integrations import selectors as integration_selectors
 
 
 @staff_required
@@ -22,6 +25,10 @@ def search_dossiers(request):
     page = None
     if not form.is_bound or form.is_valid():
         query = form.query() if form.is_bound else DossierQuery()
+        # A dossier submitted on the national portal is also found by its code there.
+        ours = integration_selectors.dossier_code_for(query.code) if query.code else None
+        if ours:
+            query = dataclasses.replace(query, code=ours)
         try:
             page = search(request.user, query, after=after, size=PAGE_SIZE)
         except InvalidInput:

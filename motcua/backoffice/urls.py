@@ -55,3 +55,15 @@ urlpatterns += [
     path("nhat-ky-truy-cap/", access_log_views.access_log_page, name="access_log"),
     path("nhat-ky-truy-cap/tai-ve.csv", access_log_views.access_log_export, name="access_log_export"),
 ]
+
+from motcua.backoffice import national_views  # noqa: E402
+
+urlpatterns += [
+    path("ho-so-cong-quoc-gia/", national_views.inbound_list, name="national_inbound"),
+    path(
+        "ho-so-cong-quoc-gia/<int:pk>/nhan-lai/",
+        national_views.inbound_retake,
+        name="national_inbound_retake",
+    ),
+    path("danh-muc-cong-quoc-gia/", national_views.catalogue_refresh, name="national_catalogue"),
+]

@@ -244,6 +244,7 @@ def _render_dossier(request, dossier: Dossier, *, failed=None, error: DossierErr
             "online_payments": list(payment_selectors.online_payments(dossier)[:20]),
             "rating": survey_selectors.rating_of(dossier),
             "national_sync": integration_selectors.national_sync_of(dossier),
+            "national_inbound": integration_selectors.inbound_of(dossier),
             "timeline": timeline,
             "deadline": deadlines.explain(dossier),
             "notifications_sent": list(notification_selectors.of_dossier(dossier)[:100]),

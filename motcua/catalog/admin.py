@@ -200,6 +200,11 @@ class ProcedureVersionAdmin(_PublishedReadOnly, admin.ModelAdmin):
     @admin.action(description=_("Công bố, hiệu lực từ hôm nay"))
     def publish_today(self, request, queryset):
         for version in queryset:
+            if not request.user.has_perm("catalog.publish_version", version.procedure):
+                self.message_user(
+                    request, f"{version}: {_('Ông/bà không có quyền công bố thủ tục này.')}", messages.ERROR
+                )
+                continue
             try:
                 publish_version(version, actor=request.user)
             except ValidationError as exc:
@@ -209,6 +214,9 @@ class ProcedureVersionAdmin(_PublishedReadOnly, admin.ModelAdmin):
 
     def response_change(self, request, obj):
         if "_publish" in request.POST:
+            if not request.user.has_perm("catalog.publish_version", obj.procedure):
+                self.message_user(request, _("Ông/bà không có quyền công bố thủ tục này."), messages.ERROR)
+                return redirect(request.path)
             try:
                 publish_version(obj, effective_from=obj.effective_from, actor=request.user)
             except ValidationError as exc:

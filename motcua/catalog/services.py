@@ -126,6 +126,61 @@ def start_draft(procedure: Procedure, *, actor: Any = None) -> ProcedureVersion:
     return draft
 
 
+# What ``revise_draft`` may change on a draft: the version's own texts and times.
+REVISABLE = (
+    "name",
+    "field",
+    "applicants",
+    "processing_time",
+    "time_unit",
+    "description",
+    "conditions",
+    "legal_basis",
+    "result",
+)
+
+
+@transaction.atomic
+def revise_draft(
+    draft: ProcedureVersion,
+    *,
+    values: Mapping[str, Any],
+    channels: Iterable[Mapping[str, Any]] | None = None,
+    actor: Any = None,
+    reason: str = "",
+) -> ProcedureVersion:
+    """Change a draft's fields of ``REVISABLE`` (``field`` may be a Field or a field name) and, when
+    given, replace its ways to submit; the draft is checked as the admin checks it. A published
+    version never changes: raises ValidationError."""
+    draft = ProcedureVersion.objects.select_for_update().get(pk=draft.pk)
+    if not draft.is_draft:
+        raise ValidationError(_("Phiên bản này đã được công bố."))
+    unknown = sorted(set(values) - set(REVISABLE))
+    if unknown:
+        raise ValueError(f"not revisable: {', '.join(unknown)}")
+    for name, value in values.items():
+        if name == "field" and isinstance(value, str):
+            value = get_or_create_field(value)
+        setattr(draft, name, value)
+    draft.full_clean(exclude=["procedure"])
+    draft.save()
+    if channels is not None:
+        rows = [ChannelOption(version=draft, order=i, **row) for i, row in enumerate(channels, start=1)]
+        for row in rows:
+            row.full_clean(exclude=["version"])
+        ChannelOption.objects.filter(version=draft).delete()
+        ChannelOption.objects.bulk_create(rows)
+    audit.record(
+        "procedure.draft_revised",
+        actor=actor,
+        obj=draft,
+        summary=str(draft),
+        fields=sorted(values) + (["channels"] if channels is not None else []),
+        reason=reason,
+    )
+    return draft
+
+
 def check_publishable(version: ProcedureVersion) -> list[str]:
     """Everything that keeps a draft from being published, as messages for the administrator."""
     problems = []

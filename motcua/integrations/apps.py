@@ -8,4 +8,4 @@ class IntegrationsConfig(AppConfig):
     verbose_name = _("Kết nối hệ thống quốc gia")
 
     def ready(self) -> None:
-        from motcua.integrations import receivers  # noqa: F401  (connects to dossier events)
+        from motcua.integrations import receivers, rules  # noqa: F401  (dossier events; permissions)

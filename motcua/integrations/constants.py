@@ -8,3 +8,10 @@ class SyncState(models.TextChoices):
     PENDING = "pending", _("Đang chờ đồng bộ")
     SYNCED = "synced", _("Đã đồng bộ")
     FAILED = "failed", _("Đồng bộ không thành công, sẽ thử lại")
+
+
+class InboundState(models.TextChoices):
+    """What became of a dossier submitted on the national portal and taken by the province."""
+
+    TAKEN = "taken", _("Đã nhận vào hàng chờ tiếp nhận")
+    FAILED = "failed", _("Chưa nhận được, cần xử lý")

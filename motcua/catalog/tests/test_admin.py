@@ -217,3 +217,38 @@ def test_the_admin_names_the_missing_unit_of_a_channel_time(agency_admin, draft_
 
     assert "Chọn đơn vị của thời hạn giải quyết." in page
     assert not draft.channels.exists()
+
+
+def test_publishing_asks_the_rule_table(agency, province):
+    """catalog.publish_version: an administrator of an agency of the procedure, a province administrator
+    or a superuser; not an administrator of another agency, nor a reception officer."""
+    from motcua.catalog.services import start_draft
+
+    draft = start_draft(make_procedure("1.001193", "Đăng ký khai sinh", agency=agency).procedure)
+    other = AgencyFactory(code="000.00.99.H59", name="Sở khác", unit=province)
+    outsider, own, officer, province_admin = (StaffFactory(is_staff=True) for _ in range(4))
+    grant_role(outsider, other, Role.AGENCY_ADMIN)
+    grant_role(own, agency, Role.AGENCY_ADMIN)
+    grant_role(officer, agency, Role.RECEPTION)
+    grant_role(province_admin, other, Role.PROVINCE_ADMIN)
+
+    allowed = {
+        name: user.has_perm("catalog.publish_version", draft.procedure)
+        for name, user in [
+            ("outsider", outsider),
+            ("own", own),
+            ("officer", officer),
+            ("province", province_admin),
+        ]
+    }
+
+    assert allowed == {"outsider": False, "own": True, "officer": False, "province": True}
+    # The admin refuses it too.
+    outsider.user_permissions.set(Permission.objects.filter(content_type__app_label="catalog"))
+    client = Client()
+    client.force_login(outsider)
+    client.post(
+        "/quan-tri/catalog/procedureversion/", {"action": "publish_today", "_selected_action": [draft.pk]}
+    )
+    draft.refresh_from_db()
+    assert draft.status == "draft"

@@ -1,6 +1,6 @@
 """Everything that changes a dossier (Decree 61/2018, Decree 118/2025), by who acts: the applicant
-(``applicant``), the one-stop unit (``reception``), the officers who process it (``processing``) and
-counter intake (``counter``).
+(``applicant``), the one-stop unit (``reception``), the officers who process it (``processing``),
+counter intake (``counter``) and dossiers filed on another portal (``external``).
 
 Each action runs in one transaction (``base.acting``): it locks the dossier row, compares the
 revision the caller saw, asks the table of ``motcua.dossiers.rules`` whether this person may take
@@ -25,6 +25,7 @@ from motcua.dossiers.services.applicant import (
 )
 from motcua.dossiers.services.base import lookup_url, queue_renders, render_pending, renders_collected
 from motcua.dossiers.services.counter import intake_at_counter
+from motcua.dossiers.services.external import submit_from_portal
 from motcua.dossiers.services.processing import (
     apologize,
     approve,
@@ -73,6 +74,7 @@ __all__ = [
     "start_dossier",
     "stop",
     "submit",
+    "submit_from_portal",
     "submit_new",
     "withdraw",
 ]

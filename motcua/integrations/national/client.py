@@ -142,8 +142,50 @@ class NationalPortalClient:
 
     def look_up(self, code: str) -> list[dict[str, Any]]:
         """``TraCuuHoSo``: what the portal holds for the dossier (empty when nothing)."""
-        result = self.call("TraCuuHoSo", mahoso=code).get("result") or []
-        return result if isinstance(result, list) else [result]
+        return _listed(self.call("TraCuuHoSo", mahoso=code))
+
+    # Sync in (docs/decisions/0013): the province pulls what was submitted on the portal for it.
+
+    def submitted_dossiers(self, limit: int) -> list[dict[str, Any]]:
+        """``LayDanhSachHoSoTuDVCQG``: dossiers submitted on the portal for this unit and not yet
+        acknowledged, oldest first, at most ``limit``."""
+        return _listed(self.call("LayDanhSachHoSoTuDVCQG", soluong=limit))
+
+    def acknowledge(self, items: list[dict[str, str]]) -> dict[str, Any]:
+        """``CapNhatDaNhanHoSo``: tell the portal which dossiers were taken (``KetQua`` "1") or kept
+        aside (``KetQua`` "0" with ``GhiChu``): it lists them no more."""
+        return self.call("CapNhatDaNhanHoSo", data=items)
+
+    def download(self, url: str, *, limit: int) -> bytes:
+        """A file of a submitted dossier (its ``DuongDanTaiTepTin``), at most ``limit`` + 1 bytes read
+        (the upload check refuses the larger). Raises NationalPortalError: ``code`` None when the
+        portal is unreachable, the HTTP status when it answered with an error."""
+        if not url.startswith(("http://", "https://")):
+            raise NationalPortalError(f"not a file address: {url[:200]}", code=400)
+        request = urllib.request.Request(url, headers={"Accept": "*/*"}, method="GET")  # noqa: S310
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
+                return response.read(limit + 1)
+        except urllib.error.HTTPError as exc:
+            raise NationalPortalError(f"file {url[:200]}: HTTP {exc.code}", code=exc.code) from None
+        except (urllib.error.URLError, OSError, TimeoutError) as exc:
+            raise NationalPortalError(f"national portal unreachable: {exc}") from exc
+
+    # The national catalogue of procedures.
+
+    def procedures(self) -> list[dict[str, Any]]:
+        """``LayDanhSachTTHC``: the procedures the portal publishes (``MATTHC``, ``TENTTHC``, ...)."""
+        return _listed(self.call("LayDanhSachTTHC"))
+
+    def procedure(self, code: str) -> dict[str, Any] | None:
+        """``LayThuTuc`` (``maTTHC``): one procedure in full, None when the portal has none."""
+        found = _listed(self.call("LayThuTuc", maTTHC=code))
+        return found[0] if found and isinstance(found[0], dict) else None
+
+
+def _listed(answer: dict[str, Any]) -> list[dict[str, Any]]:
+    result = answer.get("result") or []
+    return result if isinstance(result, list) else [result]
 
 
 _clients: dict[str, NationalPortalClient] = {}

@@ -30,6 +30,7 @@ from motcua.catalog import fees
 from motcua.dossiers import delivery
 from motcua.dossiers.constants import ActionType, AttachmentKind, PaymentMethod, Status
 from motcua.dossiers.models import Action, Attachment, Dossier
+from motcua.integrations.models import InboundDossier
 
 VIETNAM = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 DATE_FORMAT = "%Y%m%d%H%M%S"
@@ -156,8 +157,19 @@ def _date_in(data: Any, key: str) -> datetime.datetime | None:
         return None
 
 
-def dossier_item(dossier: Dossier) -> dict[str, Any]:
-    """The ``DongBoHoSoMC`` item of a submitted dossier (one with a code)."""
+def code_on_portal(dossier: Dossier) -> str:
+    """``MaHoSo`` on the portal: the national code of a dossier submitted there (taken in by
+    motcua.integrations.national.inbound), else our code."""
+    national = (
+        InboundDossier.objects.filter(dossier_id=dossier.pk).values_list("national_code", flat=True).first()
+    )
+    return national or dossier.code or ""
+
+
+def dossier_item(dossier: Dossier, *, portal_code: str | None = None) -> dict[str, Any]:
+    """The ``DongBoHoSoMC`` item of a submitted dossier (one with a code); ``portal_code`` its
+    ``MaHoSo`` when the caller knows it already."""
+    code = portal_code if portal_code is not None else code_on_portal(dossier)
     version = dossier.procedure_version
     actions = list(dossier.actions.order_by("id"))
     paid_online = _paid_online(dossier)
@@ -166,7 +178,7 @@ def dossier_item(dossier: Dossier) -> dict[str, Any]:
         owner = dossier.subject_name or dossier.applicant_name
         refused_at = dossier.closed_at if dossier.status == Status.REFUSED else None
         return {
-            "MaHoSo": dossier.code,
+            "MaHoSo": code,
             "MaTTHC": version.procedure.code,
             "TenTTHC": version.name,
             "MaLinhVuc": version.field.code if version.field_id else "",
@@ -211,8 +223,9 @@ def _title(action: Action) -> str:
     return str(Role(roles[0]).label) if roles else ""
 
 
-def progress_item(dossier: Dossier, action: Action) -> dict[str, str]:
+def progress_item(dossier: Dossier, action: Action, *, portal_code: str | None = None) -> dict[str, str]:
     """One action of the history as a ``CapNhatTienDoHoSoMC`` item."""
+    code = portal_code if portal_code is not None else code_on_portal(dossier)
     with translation.override("vi"):
         actor = action.actor
         who = (actor.full_name or actor.username) if actor is not None else dossier.applicant_name
@@ -221,7 +234,7 @@ def progress_item(dossier: Dossier, action: Action) -> dict[str, str]:
             content = f"{content}: {action.note}"
         step = action.step
         return {
-            "MaHoSo": dossier.code or "",
+            "MaHoSo": code,
             "NguoiXuLy": who,
             "ChucDanh": _title(action),
             "ThoiDiemXuLy": national_date(action.at),

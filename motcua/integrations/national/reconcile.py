@@ -51,9 +51,10 @@ def reconcile(day: datetime.date, *, client: NationalPortalClient | None = None)
     client = client or NationalPortalClient.from_settings()
     findings = []
     for dossier in dossiers_of(day):
-        expected = mapping.dossier_item(dossier)
+        code = mapping.code_on_portal(dossier)
+        expected = mapping.dossier_item(dossier, portal_code=code)
         try:
-            held = client.look_up(dossier.code or "")
+            held = client.look_up(code)
         except NationalPortalError:
             findings.append(Finding(dossier.code or "", UNREACHABLE))
             continue

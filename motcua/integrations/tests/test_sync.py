@@ -184,4 +184,3 @@ def test_through_the_outbox_the_relay_queues_the_sync(office, national_portal, s
 
     assert NationalSync.objects.get(dossier=dossier).state == SyncState.SYNCED
     assert national_portal.dossier(dossier.code)["item"]["TrangThaiHoSo"] == "1"
-
