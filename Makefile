@@ -82,6 +82,8 @@ demo: $(STAMP)
 	$(BIN)/python manage.py national_standin --port $(NATIONAL_PORTAL_PORT) --data var/national-portal.sqlite3 \
 	  --quiet & portal=$$!; \
 	$(BIN)/python manage.py receive_national --forever & inbound=$$!; \
+	{ $(BIN)/python manage.py wait_for_port 127.0.0.1:$(NATIONAL_PORTAL_PORT) && \
+	  $(BIN)/python manage.py sync_national --all; } & history=$$!; \
 	$(BIN)/python manage.py relay_events & relay=$$!; \
 	$(BIN)/python manage.py db_worker & worker=$$!; \
 	trap "kill $$tsa $$signer $$national $$vnpay $$sms $$backbone $$poller $$identity $$portal $$inbound $$relay $$worker" EXIT; \

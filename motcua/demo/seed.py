@@ -22,6 +22,10 @@ from motcua.catalog.models import Procedure
 from motcua.catalog.services import create_procedure, publish_version
 from motcua.demo.documents import load_documents
 from motcua.demo.dossiers import DEFAULT_COUNT, load_dossiers
+from motcua.dossiers.constants import Status
+from motcua.dossiers.models import Dossier
+from motcua.integrations.constants import SyncState
+from motcua.integrations.models import NationalSync
 from motcua.reports.facts import rebuild as rebuild_reports
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -449,6 +453,16 @@ def load_procedures(agencies: dict[str, Agency], path: Path = DATA_DIR / "proced
     return created
 
 
+def queue_national_sync() -> int:
+    """The demo's history has not reached the national portal yet: each dossier with a code waits to
+    be synced (``make demo`` runs ``manage.py sync_national`` once its portal stand-in listens; the
+    first successful sync of each publishes ``national_synced`` and the reports count it, 766 §1.2)."""
+    ids = Dossier.objects.exclude(status=Status.DRAFT).filter(code__isnull=False).values_list("pk", flat=True)
+    rows = [NationalSync(dossier_id=pk, state=SyncState.PENDING, generation=1) for pk in ids]
+    NationalSync.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
 def load_demo(
     *, dossiers: int | None = None, progress: Callable[[str], None] | None = None
 ) -> dict[str, int]:
@@ -464,6 +478,7 @@ def load_demo(
         loaded = load_dossiers(count=dossiers or DEFAULT_COUNT, progress=progress)
         # The history was written with events muted: the reports' aggregates are built once, here.
         rebuild_reports()
+        queue_national_sync()
     return {
         "agencies": len(agencies),
         "users": len(users),
