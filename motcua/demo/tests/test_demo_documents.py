@@ -13,7 +13,11 @@ def test_the_demo_has_documents_in_every_state_for_two_agencies(db):
     statuses = set(documents.values_list("status", flat=True))
     # Refused, recalled and replaced come only from another agency's exchange (the demo's live
     # exchange between its two agencies shows them: README).
-    wanted = set(OUTGOING_STATUSES) | set(INCOMING_STATUSES) - {Status.REFUSED, Status.RECALLED, Status.REPLACED}
+    wanted = set(OUTGOING_STATUSES) | set(INCOMING_STATUSES) - {
+        Status.REFUSED,
+        Status.RECALLED,
+        Status.REPLACED,
+    }
     assert wanted <= statuses
     assert documents.overdue().exists()
     issued = documents.filter(status=Status.SENT).first()
