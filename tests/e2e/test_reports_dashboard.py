@@ -28,14 +28,7 @@ INDICATOR_HEADER = tuple(exports.INDICATOR_COLUMNS)
 
 
 @pytest.fixture
-def demo_with_history(demo_site, settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path)},
-        },
-    }
+def demo_with_history(demo_site, media):
     load_dossiers(count=80)
     rebuild()  # the demo's history is written with events muted, as `load_demo` does
     return demo_site

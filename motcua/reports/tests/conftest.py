@@ -4,16 +4,5 @@ from motcua.dossiers.tests.factories import make_office
 
 
 @pytest.fixture
-def files(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path)},
-        },
-    }
-
-
-@pytest.fixture
-def office(db, files):
+def office(db, media):
     return make_office()
