@@ -10,17 +10,26 @@ from motcua.core.tests.storage import files_in
 pytest_plugins = ["motcua.signing.tests.fixtures", "motcua.accounts.tests.fixtures"]
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(config, items):
     """A test marked ``postgres`` (real concurrent transactions, PostgreSQL's SQL) is skipped, before
-    any database is set up for it, when the suite runs on another database."""
+    any database is set up for it, when the suite runs on another database.
+
+    Under pytest-xdist (``--dist loadgroup``, as ``make test`` and .ci/run run it) a test file runs in
+    one worker, so its module fixtures are set up once, and the ``postgres`` tests all run in the same
+    worker, one after the other: each opens up to 50 connections, and two at once would pass
+    PostgreSQL's 100."""
     from django.conf import settings
 
-    if "postgresql" in settings.DATABASES["default"]["ENGINE"]:
-        return
+    on_postgres = "postgresql" in settings.DATABASES["default"]["ENGINE"]
     skip = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://... (run by .ci/run)")
+    grouped = getattr(config.option, "dist", "no") == "loadgroup"
     for item in items:
-        if item.get_closest_marker("postgres"):
+        races = item.get_closest_marker("postgres") is not None
+        if races and not on_postgres:
             item.add_marker(skip)
+        if grouped:
+            item.add_marker(pytest.mark.xdist_group("postgres" if races else item.nodeid.split("::")[0]))
 
 
 @pytest.fixture
