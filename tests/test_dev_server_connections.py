@@ -4,7 +4,6 @@ threads would leave its connection open (30 parallel requests once left ~90 idle
 PostgreSQL). settings.py sets CONN_MAX_AGE to 0 under runserver."""
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -15,6 +14,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from motcua.core.tests.processes import free_port
+
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,12 +23,6 @@ PARALLEL = 30
 # The server's own connections that may remain (none is expected; a few leave room for a check
 # Django may run): far below one per request.
 AT_MOST = 3
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _database_url() -> str:
@@ -61,9 +56,7 @@ def _wait_until(condition, seconds: float) -> bool:
 
 
 def test_30_parallel_requests_to_runserver_leave_no_idle_connections(tmp_path):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: set DATABASE_URL=postgres://... (run by .ci/run)")
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "DATABASE_URL": _database_url(), "MOTCUA_VAR_DIR": str(tmp_path)}
     env.pop("DATABASE_CONN_MAX_AGE", None)  # the default (60 s) is what runserver must not use
     log = (tmp_path / "runserver.log").open("wb")

@@ -100,14 +100,7 @@ def check(page, name: str, url: str) -> Checked:
 
 
 @pytest.fixture
-def demo_with_dossiers(demo_site, settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path)},
-        },
-    }
+def demo_with_dossiers(demo_site, media):
     load_dossiers(count=30)
     return demo_site
 
@@ -290,15 +283,8 @@ def test_the_result_delivery_pages_have_no_axe_violation_and_fit_a_phone(browser
     assert not failures, "\n".join(f"{name}:\n  " + "\n  ".join(p) for name, p in failures.items())
 
 
-def test_the_notification_pages_have_no_axe_violation_and_fit_a_phone(browser, demo_site, settings, tmp_path):
+def test_the_notification_pages_have_no_axe_violation_and_fit_a_phone(browser, demo_site, media):
     """Issue 10 §4: the bell and the lists of in-app messages, for an applicant and for an officer."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path)},
-        },
-    }
     from motcua.notifications.models import Message
     from tests.e2e.test_signed_result import _dossier_at_the_leaders_step
 

@@ -28,16 +28,9 @@ QUESTIONS = [
 
 
 @pytest.fixture
-def returned_dossiers(demo_site, settings, tmp_path):
+def returned_dossiers(demo_site, media):
     """Two dossiers of the Minh Xuân ward whose result was returned: the demo citizen's, applied online,
     and a walk-in's, received at the counter (phone 0987 654 321)."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path)},
-        },
-    }
     ward = Agency.objects.get(name="Ủy ban nhân dân phường Minh Xuân")
     version = publish_version(
         create_procedure(

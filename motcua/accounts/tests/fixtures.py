@@ -4,65 +4,22 @@ It runs as its own process, started with its management command on a free port e
 demo`` runs it; tests talk to it over HTTP, as the site does.
 """
 
-import os
-import subprocess
-import sys
 import urllib.parse
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 import requests
 
-ROOT = Path(__file__).resolve().parents[3]
+from motcua.core.tests.processes import ManagedProcess
+
 CLIENT_ID = "motcua-test"
 CLIENT_SECRET = "test-vneid-secret"
 START = "/dang-nhap/dinh-danh/vneid/"
 
 
-@dataclass
-class Standin:
-    process: subprocess.Popen
-    url: str
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-
-
 @pytest.fixture(scope="session")
 def identity_standin():
-    env = {
-        **os.environ,
-        "DJANGO_DEBUG": "1",
-        "DJANGO_SETTINGS_MODULE": "motcua.settings",
-        "MOTCUA_VNEID_CLIENT_ID": CLIENT_ID,
-        "MOTCUA_VNEID_CLIENT_SECRET": CLIENT_SECRET,
-        "PYTHONUNBUFFERED": "1",
-    }
-    env.pop("PYTEST_VERSION", None)
-    process = subprocess.Popen(
-        [sys.executable, str(ROOT / "manage.py"), "identity_standin", "--port", "0"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    assert process.stdout is not None
-    lines = []
-    for line in process.stdout:  # blocks until the line comes or the process ends
-        lines.append(line)
-        if "Listening on " in line:
-            standin = Standin(process, line.split("Listening on ", 1)[1].strip())
-            break
-    else:
-        process.wait()
-        raise RuntimeError("identity_standin did not start:\n" + "".join(lines))
+    env = {"MOTCUA_VNEID_CLIENT_ID": CLIENT_ID, "MOTCUA_VNEID_CLIENT_SECRET": CLIENT_SECRET}
+    standin = ManagedProcess("identity_standin", env=env)
     yield standin
     standin.stop()
 

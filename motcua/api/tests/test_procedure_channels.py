@@ -30,14 +30,7 @@ def test_the_procedure_detail_lists_each_way_to_submit(agency):
     assert [c["channel_label"] for c in english] == ["Online", "By post", "In person"]
 
 
-def test_a_document_with_a_blank_form_gives_its_download_address(agency, settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path)},
-        },
-    }
+def test_a_document_with_a_blank_form_gives_its_download_address(agency, media):
     version = make_procedure("1.001193", "Đăng ký khai sinh", agency=agency)
     document = version.documents.get()
 

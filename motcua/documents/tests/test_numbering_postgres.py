@@ -1,42 +1,13 @@
 """Fifty documents issued at the same instant get fifty distinct, consecutive numbers (PostgreSQL)."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
 
+from motcua.core.tests.races import run_together
 from motcua.documents import services
 from motcua.documents.models import OfficialDocument
 from motcua.documents.tests.factories import make_bureau, signed
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: set DATABASE_URL=postgres://... (run by .ci/run)")
-
-
-def run_together(jobs):
-    barrier = threading.Barrier(len(jobs))
-    outcomes = [None] * len(jobs)
-
-    def run(i, job):
-        try:
-            barrier.wait()
-            outcomes[i] = ("ok", job())
-        except Exception as exc:  # the outcome is what the test inspects
-            outcomes[i] = ("error", exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 def test_50_parallel_issues_get_50_distinct_consecutive_numbers(media):

@@ -4,12 +4,6 @@ from motcua.dossiers.tests.factories import make_office
 
 
 @pytest.fixture
-def office(db, settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path)},
-        },
-    }
+def office(db, media):
+    """A ward committee, its officers, a citizen and a published procedure; files in a temporary folder."""
     return make_office()

@@ -4,16 +4,15 @@ These need real concurrent transactions, so they run on PostgreSQL only (SQLite 
 """
 
 import datetime
-import threading
 
 import pytest
-from django.db import connection, connections
 from django.utils import timezone
 
 from motcua.accounts.constants import Role
 from motcua.accounts.services import grant_role
 from motcua.accounts.tests.factories import StaffFactory
 from motcua.agencies.models import Agency
+from motcua.core.tests.races import run_together
 from motcua.dossiers import services
 from motcua.dossiers.constants import ActionType, StepKind
 from motcua.dossiers.errors import Conflict, DossierError
@@ -31,46 +30,7 @@ from motcua.dossiers.tests.factories import (
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: set DATABASE_URL=postgres://... (run by .ci/run)")
-
-
-@pytest.fixture
-def storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path)},
-        },
-    }
-
-
-def run_together(jobs):
-    """Start every job at the same instant, each in its own thread and database connection."""
-    barrier = threading.Barrier(len(jobs))
-    outcomes = [None] * len(jobs)
-
-    def run(i, job):
-        try:
-            barrier.wait()
-            outcomes[i] = ("ok", job())
-        except Exception as exc:  # the outcome is what the test inspects
-            outcomes[i] = ("error", exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
-
-
-def test_50_parallel_receptions_get_50_distinct_sequential_codes(storage):
+def test_50_parallel_receptions_get_50_distinct_sequential_codes(media):
     office = make_office()
     dossiers = [submitted(office) for _ in range(50)]
     officers = [office.reception]
@@ -93,7 +53,7 @@ def test_50_parallel_receptions_get_50_distinct_sequential_codes(storage):
     assert len({code[:-5] for code in codes}) == 1  # same agency, same day
 
 
-def test_20_officers_racing_on_one_dossier_exactly_one_wins(storage):
+def test_20_officers_racing_on_one_dossier_exactly_one_wins(media):
     office = make_office()
     dossier = received(office)
     racers = [office.specialist]
@@ -124,7 +84,7 @@ def test_20_officers_racing_on_one_dossier_exactly_one_wins(storage):
     assert dossier.actions.filter(type="forward").count() == 1
 
 
-def test_racing_without_a_revision_still_lets_only_the_holder_act(storage):
+def test_racing_without_a_revision_still_lets_only_the_holder_act(media):
     office = make_office()
     dossier = received(office)
     second = StaffFactory()
@@ -293,7 +253,7 @@ ACTION_TYPES = {"resubmit": ActionType.SUPPLEMENT}
 
 
 @pytest.mark.parametrize("action", sorted(RACES))
-def test_30_identical_requests_with_one_revision_give_one_success(storage, action):
+def test_30_identical_requests_with_one_revision_give_one_success(media, action):
     office = make_office()
     build, who, call = RACES[action]
     dossier = build(office)
@@ -319,7 +279,7 @@ def test_30_identical_requests_with_one_revision_give_one_success(storage, actio
     assert dossier.attachments.count() - files_before <= 1
 
 
-def test_30_parallel_api_requests_with_one_revision_give_one_success_and_29_conflicts(storage):
+def test_30_parallel_api_requests_with_one_revision_give_one_success_and_29_conflicts(media):
     from django.test import Client
 
     from motcua.accounts.tests.factories import PASSWORD

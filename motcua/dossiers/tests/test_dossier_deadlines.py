@@ -19,14 +19,7 @@ def at(*args) -> datetime.datetime:
 
 
 @pytest.fixture
-def calendar_office(db, settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path)},
-        },
-    }
+def calendar_office(db, media):
     return make_office(time_unit="calendar_days", processing_time="30", restarts=False)
 
 

@@ -4,8 +4,8 @@ PDF is rendered after the commit (a task) or by the first download, once, and is
 import hashlib
 
 import pytest
-from django.db import connection
 
+from motcua.core.tests.races import run_together
 from motcua.dossiers import documents, notices, services
 from motcua.dossiers.constants import ActionType, AttachmentKind
 from motcua.dossiers.downloads import attachment_response
@@ -101,18 +101,7 @@ def test_every_notice_and_the_generated_result_are_pending_an_uploaded_result_is
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_a_download_racing_the_task_renders_once(settings, tmp_path):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: set DATABASE_URL=postgres://... (run by .ci/run)")
-    from motcua.dossiers.tests.test_concurrency import run_together
-
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path)},
-        },
-    }
+def test_a_download_racing_the_task_renders_once(media):
     office = make_office()
     dossier = submitted(office)
     with services.renders_collected() as ids:  # not rendered at the commit
@@ -120,7 +109,7 @@ def test_a_download_racing_the_task_renders_once(settings, tmp_path):
     receipt = _receipt(dossier)
     assert ids == [receipt.pk] and receipt.pending
 
-    files_before = set(tmp_path.rglob("*.pdf"))
+    files_before = set(media.rglob("*.pdf"))
 
     def download() -> bytes:
         return b"".join(attachment_response(receipt, inline=True).streaming_content)
@@ -129,6 +118,6 @@ def test_a_download_racing_the_task_renders_once(settings, tmp_path):
 
     assert [o[0] for o in outcomes] == ["ok"] * 5, outcomes
     assert sum(o[1] is True for o in outcomes[:4]) <= 1
-    assert len(set(tmp_path.rglob("*.pdf")) - files_before) == 1  # one PDF written, by one of them
+    assert len(set(media.rglob("*.pdf")) - files_before) == 1  # one PDF written, by one of them
     receipt.refresh_from_db()
     assert outcomes[4][1] == receipt.file.read()

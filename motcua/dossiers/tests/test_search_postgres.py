@@ -21,12 +21,6 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 VIETNAMESE = "aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵđ"
 
 
-@pytest.fixture(autouse=True)
-def postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: set DATABASE_URL=postgres://... (run by .ci/run)")
-
-
 def test_motcua_fold_in_sql_is_core_text_fold():
     samples = [
         VIETNAMESE,

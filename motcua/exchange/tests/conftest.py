@@ -2,59 +2,12 @@
 
 import pytest
 
-from motcua.payments.tests.conftest import REPO, free_port
+from motcua.core.tests.processes import ManagedProcess, free_port
 
 
-class BackboneStandin:
+class BackboneStandin(ManagedProcess):
     def __init__(self, secret: str):
-        import os
-        import socket
-        import subprocess
-        import sys
-        import time
-
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        command = [
-            sys.executable,
-            str(REPO / "manage.py"),
-            "exchange_standin",
-            "--port",
-            str(self.port),
-            "--secret",
-            secret,
-            "--quiet",
-        ]
-        self.process = subprocess.Popen(
-            command,
-            cwd=REPO,
-            env={**os.environ, "DJANGO_DEBUG": "1"},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"stand-in exited: {self.process.stdout.read().decode()}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
-                    return
-            except OSError:
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError("the backbone stand-in did not start")
-
-    def stop(self) -> None:
-        import subprocess
-
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-        if self.process.stdout:
-            self.process.stdout.close()
+        super().__init__("exchange_standin", "--secret", secret, "--quiet", port=free_port())
 
 
 @pytest.fixture(scope="session")
@@ -74,15 +27,9 @@ def backbone(backbone_process, settings):
 
 
 @pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    """Files of received documents go to a temporary directory."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "media")},
-        },
-    }
+def media(media):
+    """Files of received documents go to a temporary directory (the root conftest's, for every test)."""
+    return media
 
 
 @pytest.fixture

@@ -4,21 +4,23 @@ is registered, assigned, processed, answered and closed, and the sender sees the
 04, 05, 06 in that order; a recall is accepted (15, then 13); an update and then a replacement are
 accepted by the receiver's clerk (15 each). The same through the backbone's stand-in.
 
-Every step runs in the deployment it belongs to (``manage.py shell``, motcua.exchange.tests.deployment);
-the test waits for each condition with a deadline, never for a fixed time."""
+Every step runs in the deployment it belongs to (motcua.exchange.tests.deployment, in a ``manage.py shell``
+of that deployment kept open for its steps); the test waits for each condition with a deadline, never for
+a fixed time."""
 
-import json
 import os
 import secrets
+import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 
+from motcua.core.tests.processes import REPO, Shell, free_port
 from motcua.exchange.tests.conftest import BackboneStandin
-from motcua.payments.tests.conftest import REPO, free_port
 from motcua.signing import testca
 
 # The two deployments run on their own SQLite databases whatever the suite's database is: the test runs
@@ -38,11 +40,12 @@ class Deployment:
         self.directory.mkdir()
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.database = self.directory / "db.sqlite3"
         self.env = {
             **os.environ,
             "DJANGO_DEBUG": "1",
             "DJANGO_SETTINGS_MODULE": "motcua.settings",
-            "DATABASE_URL": f"sqlite:///{self.directory / 'db.sqlite3'}",
+            "DATABASE_URL": f"sqlite:///{self.database}",
             "MOTCUA_VAR_DIR": str(self.directory / "var"),
             "MOTCUA_EXCHANGE_BACKBONE_URL": backbone_url,
             "MOTCUA_EXCHANGE_BACKBONE_SECRET": "two-deployments",
@@ -52,6 +55,7 @@ class Deployment:
         # Tasks and events run in the process that commits (the test settings under PYTEST_VERSION).
         self.env["PYTEST_VERSION"] = os.environ.get("PYTEST_VERSION", "1")
         self.processes: list[subprocess.Popen] = []
+        self.shell: Shell | None = None
 
     def manage(self, *args: str, timeout: float = 300) -> str:
         done = subprocess.run(
@@ -66,16 +70,18 @@ class Deployment:
             raise AssertionError(f"{self.name}: manage.py {args[0]} failed:\n{done.stdout}\n{done.stderr}")
         return done.stdout
 
+    def copy_database_to(self, other: "Deployment") -> None:
+        with (
+            closing(sqlite3.connect(self.database)) as source,
+            closing(sqlite3.connect(other.database)) as target,
+        ):
+            source.backup(target)
+
     def step(self, step_name: str, /, **args) -> dict:
-        code = (
-            "import json; from motcua.exchange.tests.deployment import step; "
-            f"step({step_name!r}, json.loads({json.dumps(args)!r}))"
-        )
-        output = self.manage("shell", "-c", code)
-        for line in reversed(output.splitlines()):
-            if line.startswith("RESULT "):
-                return json.loads(line[len("RESULT ") :])
-        raise AssertionError(f"{self.name}: step {step_name} printed no result:\n{output}")
+        """Run a step of motcua.exchange.tests.deployment in this deployment (one shell for them all)."""
+        if self.shell is None:
+            self.shell = Shell("motcua.exchange.tests.deployment", env=dict(self.env))
+        return self.shell.call(step_name, args)
 
     def start(self, *args: str) -> None:
         log = open(self.directory / f"{args[0]}.log", "w")  # noqa: SIM115  (closed with the process)
@@ -94,6 +100,8 @@ class Deployment:
         wait_for(lambda: _answers(self.url + "/api/docs"), f"{self.name} to serve")
 
     def stop(self) -> None:
+        if self.shell is not None:
+            self.shell.stop()
         for process in self.processes:
             if process.poll() is None:
                 process.terminate()
@@ -146,11 +154,13 @@ def deployments(tmp_path_factory):
         pem.write_bytes(issued.pem)
         material[key] = (p12, password, pem)
     try:
+        # Both start from a freshly migrated database: b's is a copy of a's (one migrate, not two).
+        a.manage("migrate", "--no-input")
+        a.copy_database_to(b)
         for me, other in ((a, b), (b, a)):
             code, name, place = agencies[me.name]
             peer_code, peer_name, _ = agencies[other.name]
             p12, password, _pem = material[me.name]
-            me.manage("migrate", "--no-input")
             me.step(
                 "seed",
                 code=code,

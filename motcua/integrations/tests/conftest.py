@@ -4,65 +4,26 @@ national catalogue in the shape of the project's shared data)."""
 import base64
 import gzip
 import json
-import os
-import subprocess
-import sys
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 
+from motcua.core.tests.processes import ManagedProcess
 from motcua.dossiers.tests.conftest import office  # noqa: F401  (re-exported fixture)
 from motcua.integrations.national import client as client_module
 
-ROOT = Path(__file__).resolve().parents[3]
 
-
-class NationalPortal:
-    """``manage.py national_standin --port N`` in a subprocess, spoken to over HTTP. ``stop`` and
+class NationalPortal(ManagedProcess):
+    """``manage.py national_standin --port 0`` in a subprocess, spoken to over HTTP. ``stop`` and
     ``start`` again keep its SQLite file and its port: an outage, then the portal back."""
 
     def __init__(self, data: Path, catalogue: Path | None = None) -> None:
         self.data = data
         self.catalogue = catalogue
-        self.port = 0
-        self.process: subprocess.Popen | None = None
-        self.start()
-
-    def start(self) -> None:
-        env = {**os.environ, "DJANGO_DEBUG": "1", "PYTHONUNBUFFERED": "1"}
-        env.pop("PYTEST_VERSION", None)
-        command = [sys.executable, str(ROOT / "manage.py"), "national_standin", "--quiet"]
-        command += ["--port", str(self.port), "--data", str(self.data)]
-        if self.catalogue is not None:
-            command += ["--catalogue", str(self.catalogue)]
-        self.process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-        )
-        assert self.process.stdout is not None
-        lines = []
-        for line in self.process.stdout:  # blocks until the line comes or the process ends
-            lines.append(line)
-            if "Listening on " in line:
-                self.url = line.split("Listening on ", 1)[1].strip()
-                self.port = int(self.url.rsplit(":", 1)[1])
-                return
-        self.process.wait()
-        raise RuntimeError("the national portal stand-in did not start:\n" + "".join(lines))
-
-    def stop(self) -> None:
-        if self.process is None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        if self.process.stdout:
-            self.process.stdout.close()
-        self.process = None
+        extra = ("--catalogue", str(catalogue)) if catalogue is not None else ()
+        super().__init__("national_standin", "--quiet", "--data", str(data), *extra)
 
     def _get(self, path: str) -> bytes:
         with urllib.request.urlopen(f"{self.url}{path}", timeout=5) as response:

@@ -1,42 +1,19 @@
 """The dossiers' test office, and the SMS gateway's stand-in run as its own process."""
 
 import json
-import os
-import subprocess
-import sys
 import urllib.request
-from pathlib import Path
 
 import pytest
 
+from motcua.core.tests.processes import ManagedProcess
 from motcua.dossiers.tests.conftest import office  # noqa: F401  (re-exported fixture)
 
-ROOT = Path(__file__).resolve().parents[3]
 
-
-class SmsGateway:
+class SmsGateway(ManagedProcess):
     """``manage.py sms_standin --port 0`` in a subprocess, spoken to over HTTP."""
 
     def __init__(self) -> None:
-        env = {**os.environ, "DJANGO_DEBUG": "1", "PYTHONUNBUFFERED": "1"}
-        env.pop("PYTEST_VERSION", None)
-        self.process = subprocess.Popen(
-            [sys.executable, str(ROOT / "manage.py"), "sms_standin", "--port", "0", "--quiet"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        assert self.process.stdout is not None
-        lines = []
-        for line in self.process.stdout:  # blocks until the line comes or the process ends
-            lines.append(line)
-            if "Listening on " in line:
-                self.url = line.split("Listening on ", 1)[1].strip()
-                return
-        self.process.wait()
-        raise RuntimeError("the SMS stand-in did not start:\n" + "".join(lines))
+        super().__init__("sms_standin", "--quiet")
 
     def messages(self, receiver: str = "") -> list[dict]:
         query = f"?receiver={receiver}" if receiver else ""
@@ -57,16 +34,6 @@ class SmsGateway:
         query = f"?receiver={receiver}" if receiver else ""
         with urllib.request.urlopen(f"{self.url}/{query}", timeout=5) as response:
             return response.read().decode()
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        if self.process.stdout:
-            self.process.stdout.close()
 
 
 @pytest.fixture(scope="session")

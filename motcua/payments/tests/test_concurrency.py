@@ -3,12 +3,10 @@
 Real concurrent transactions, each through the IPN address in its own thread and database connection
 (SQLite serialises writers, so this runs on PostgreSQL only)."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
 from django.test import Client
 
+from motcua.core.tests.races import run_together
 from motcua.dossiers.constants import ActionType, Status
 from motcua.dossiers.models import Action, Dossier, Payment
 from motcua.payments.constants import EntryKind, PaymentStatus
@@ -16,34 +14,6 @@ from motcua.payments.models import GatewayPayment, LedgerEntry, PaymentEvent, Re
 from motcua.payments.tests.factories import started, vnpay_ipn, vnpay_result
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: set DATABASE_URL=postgres://... (run by .ci/run)")
-
-
-def run_together(jobs):
-    """Start every job at the same instant, each in its own thread and database connection."""
-    barrier = threading.Barrier(len(jobs))
-    outcomes = [None] * len(jobs)
-
-    def run(i, job):
-        try:
-            barrier.wait()
-            outcomes[i] = ("ok", job())
-        except Exception as exc:  # the outcome is what the test inspects
-            outcomes[i] = ("error", exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 def test_20_parallel_identical_confirmations_make_one_payment(office):

@@ -15,15 +15,8 @@ DOCX = b"PK\x03\x04 a blank form, not really a docx"
 
 
 @pytest.fixture
-def files(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path)},
-        },
-    }
-    return tmp_path
+def files(media):
+    return media
 
 
 @pytest.fixture

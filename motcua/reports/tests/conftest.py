@@ -10,16 +10,5 @@ from motcua.integrations.tests.conftest import (  # noqa: F401  (fixtures: the n
 
 
 @pytest.fixture
-def files(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path)},
-        },
-    }
-
-
-@pytest.fixture
-def office(db, files):
+def office(db, media):
     return make_office()

@@ -2,46 +2,16 @@
 of it (the dossier's row lock orders them), no error. Real concurrent transactions, each in its own
 thread and database connection (SQLite serialises writers, so this runs on PostgreSQL only)."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
 
 from motcua.core.models import AuditEntry
+from motcua.core.tests.races import run_together
 from motcua.surveys import services
 from motcua.surveys.constants import RatingChannel
 from motcua.surveys.models import Rating
 from motcua.surveys.tests.factories import ANSWERS, returned
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: set DATABASE_URL=postgres://... (run by .ci/run)")
-
-
-def run_together(jobs):
-    """Start every job at the same instant, each in its own thread and database connection."""
-    barrier = threading.Barrier(len(jobs))
-    outcomes = [None] * len(jobs)
-
-    def run(i, job):
-        try:
-            barrier.wait()
-            outcomes[i] = ("ok", job())
-        except Exception as exc:  # the outcome is what the test inspects
-            outcomes[i] = ("error", exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 def test_ten_parallel_first_ratings_make_one_rating(office):
