@@ -89,6 +89,8 @@ def rebuild_from_copies(copies: int) -> dict[str, int]:
     highest = Dossier.objects.aggregate(hi=Max("pk"))["hi"] or 0
     template = highest // copies
     sums: facts.Sums = {}
+    opens: dict = {}
+    zone = facts._zone()
     done = 0
     with transaction.atomic():
         facts._empty_tables()
@@ -97,6 +99,8 @@ def rebuild_from_copies(copies: int) -> dict[str, int]:
             batch = facts.compute(Q(pk__gte=start, pk__lt=end), Q(dossier_id__gte=start, dossier_id__lt=end))
             for f in batch.values():
                 facts.add(sums, f)
+                if (key := facts.open_key(f, zone)) is not None:
+                    opens[key] = opens.get(key, 0) + 1
             facts.save_facts(batch.values())
             done += len(batch)
             if (start // 10_000) % 10 == 0:
@@ -117,6 +121,7 @@ def rebuild_from_copies(copies: int) -> dict[str, int]:
         facts._insert(DayFigures, scaled)
         months = facts.by_month(scaled)
         facts._insert(MonthFigures, months)
+        facts.insert_open({key: n * copies for key, n in opens.items()})
         # A check against the dossiers themselves: every received dossier counted once.
         received = Dossier.objects.filter(received_at__isnull=False).exclude(status=0).count()
         summed = sum(v[0] + v[1] + v[2] for v in scaled.values())

@@ -39,9 +39,12 @@ from motcua.payments.constants import EntryKind
 from motcua.payments.models import LedgerEntry
 from motcua.reports import adapters
 from motcua.reports.constants import MEASURES, RECEPTION_ANSWER_HOURS
-from motcua.reports.models import DayFigures, DossierFacts, MonthFigures
+from motcua.reports.models import DayFigures, DossierFacts, MonthFigures, OpenFigures
 
 Key = tuple[int, datetime.date, int, int]  # agency, day, procedure, field
+OpenKey = tuple[int, int, int, datetime.date, bool]  # agency, procedure, field, due day, clock runs
+# The due day of an open dossier without a deadline (never overdue).
+NO_DEADLINE = datetime.date(9999, 12, 31)
 
 
 @dataclasses.dataclass(slots=True)
@@ -319,6 +322,14 @@ def add(sums: Sums, f: Facts, sign: int = 1) -> None:
             row[INDEX[measure]] += sign * amount
 
 
+def open_key(f: Facts, zone: datetime.tzinfo | None = None) -> OpenKey | None:
+    """Where an open dossier counts in models.OpenFigures; None when it is not open."""
+    if not f.is_open:
+        return None
+    due = local_day(f.due_at, zone) or NO_DEADLINE
+    return (f.agency_id, f.procedure_id, f.field_id, due, bool(f.counts_overdue))
+
+
 def by_month(sums: Sums) -> Sums:
     months: Sums = {}
     for (agency, day, procedure, field), values in sums.items():
@@ -361,6 +372,22 @@ def _upsert(model: type[DayFigures] | type[MonthFigures], sums: Sums, *, batch: 
 def apply(sums: Sums) -> None:
     _upsert(DayFigures, sums)
     _upsert(MonthFigures, by_month(sums))
+
+
+def apply_open(opens: dict[OpenKey, int]) -> None:
+    """Add the changes of the open dossiers' counts, row by key in key order."""
+    table = OpenFigures._meta.db_table
+    items = sorted((k, v) for k, v in opens.items() if v)
+    if not items:
+        return
+    columns = "agency_id, procedure_id, field_id, due_day, counts_overdue"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}, n) VALUES "  # noqa: S608 (names are ours)
+            + ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(items))
+            + f" ON CONFLICT ({columns}) DO UPDATE SET n = {table}.n + excluded.n",
+            [value for key, n in items for value in (*key, n)],
+        )
 
 
 def save_facts(rows: Iterable[Facts], *, batch: int = 500) -> None:
@@ -410,12 +437,19 @@ def refresh(dossier_ids: Iterable[int]) -> None:
         old = {row["dossier_id"]: Facts(**row) for row in locked}
         new = compute(Q(pk__in=ids), Q(dossier_id__in=ids))
         sums: Sums = {}
+        opens: dict[OpenKey, int] = defaultdict(int)
+        zone = _zone()
         for pk in ids:
             if pk in old:
                 add(sums, old[pk], -1)
+                if (key := open_key(old[pk], zone)) is not None:
+                    opens[key] -= 1
             if pk in new:
                 add(sums, new[pk], 1)
+                if (key := open_key(new[pk], zone)) is not None:
+                    opens[key] += 1
         apply(sums)
+        apply_open(opens)
         gone = [pk for pk in ids if pk not in new]
         if gone:
             DossierFacts.objects.filter(pk__in=gone).delete()
@@ -426,7 +460,7 @@ def refresh(dossier_ids: Iterable[int]) -> None:
 
 
 def _empty_tables() -> None:
-    tables = [m._meta.db_table for m in (DossierFacts, DayFigures, MonthFigures)]
+    tables = [m._meta.db_table for m in (DossierFacts, DayFigures, MonthFigures, OpenFigures)]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(f"TRUNCATE {', '.join(tables)}")
@@ -442,6 +476,8 @@ def rebuild(*, batch: int = 5000, progress: Callable[[str], None] | None = None)
         _empty_tables()
         bounds = Dossier.objects.aggregate(lo=Min("pk"), hi=Max("pk"))
         sums: Sums = {}
+        opens: dict[OpenKey, int] = defaultdict(int)
+        zone = _zone()
         if bounds["lo"] is not None:
             lo, hi = bounds["lo"], bounds["hi"]
             step = max(1, batch)
@@ -451,6 +487,8 @@ def rebuild(*, batch: int = 5000, progress: Callable[[str], None] | None = None)
                 facts = compute(Q(pk__gte=start, pk__lt=end), Q(dossier_id__gte=start, dossier_id__lt=end))
                 for f in facts.values():
                     add(sums, f)
+                    if (key := open_key(f, zone)) is not None:
+                        opens[key] += 1
                 save_facts(facts.values())
                 counts["dossiers"] += len(facts)
                 if progress and done_ranges % max(1, total_ranges // 10) == 0:
@@ -458,8 +496,18 @@ def rebuild(*, batch: int = 5000, progress: Callable[[str], None] | None = None)
         _insert(DayFigures, sums)
         months = by_month(sums)
         _insert(MonthFigures, months)
+        insert_open(opens)
         counts["days"], counts["months"] = len(sums), len(months)
     return counts
+
+
+def insert_open(opens: dict[OpenKey, int]) -> None:
+    rows = [
+        OpenFigures(agency_id=a, procedure_id=p, field_id=f, due_day=due, counts_overdue=clock, n=n)
+        for (a, p, f, due, clock), n in opens.items()
+        if n
+    ]
+    OpenFigures.objects.bulk_create(rows, batch_size=5000)
 
 
 def _insert(model: type[DayFigures] | type[MonthFigures], sums: Sums) -> None:

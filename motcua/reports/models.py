@@ -167,6 +167,38 @@ class MonthFigures(Figures):
         return f"{self.month:%Y-%m} {self.agency_id} {self.procedure_id}"
 
 
+class OpenFigures(models.Model):
+    """The dossiers open now (received, no result yet, not closed) of one agency's procedure, by the
+    local day they are due (``NO_DEADLINE`` for none) and whether their clock runs: "in progress" and
+    "overdue now" read these few rows instead of every open dossier's facts (at 5,000,000 dossiers,
+    175,000 of them are open). Kept with the facts (motcua.reports.facts)."""
+
+    agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    procedure = models.ForeignKey(
+        "catalog.Procedure", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    field = models.ForeignKey(
+        "catalog.Field", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    due_day = models.DateField()
+    counts_overdue = models.BooleanField()
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("hồ sơ đang mở theo ngày đến hạn")
+        verbose_name_plural = _("hồ sơ đang mở theo ngày đến hạn")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "procedure", "field", "due_day", "counts_overdue"], name="open_figures_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.due_day} {self.agency_id} {self.procedure_id}: {self.n}"
+
+
 class Target(models.Model):
     """A yearly target a province administrator sets for one indicator of one unit (e.g. ≥ 30 % of
     dossiers online for a commune). ``value`` is in the indicator's own unit: a percentage (30 for

@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -29,7 +29,7 @@ from motcua.dossiers.models import Action, Dossier
 from motcua.reports import scoring
 from motcua.reports.constants import MEASURES
 from motcua.reports.facts import CLOSED
-from motcua.reports.models import DayFigures, DossierFacts, MonthFigures, Target
+from motcua.reports.models import DayFigures, DossierFacts, MonthFigures, OpenFigures, Target
 from motcua.reports.periods import Period
 from motcua.reports.units import ReportUnit, agency_ids, unit_from_key, units_of_kind
 
@@ -233,6 +233,46 @@ def _load_catalogue(
     return info, offered
 
 
+def open_counts(
+    agencies: Iterable[int],
+    group: str,
+    now: datetime.datetime,
+    *,
+    field_id: int | None = None,
+    procedure_id: int | None = None,
+) -> dict[int, tuple[int, int]]:
+    """In progress and overdue now, per ``group`` (``agency_id`` or ``field_id``): the open dossiers'
+    counts by due day (models.OpenFigures), and of those due today only the ones whose deadline has
+    passed, from the facts' index of open dossiers (a range of today's deadlines, not every open one)."""
+    scope = Q(agency_id__in=list(agencies))
+    if field_id is not None:
+        scope &= Q(field_id=field_id)
+    if procedure_id is not None:
+        scope &= Q(procedure_id=procedure_id)
+    today = timezone.localdate(now)
+    counts: dict[int, list[int]] = {}
+    for key, n, late in (
+        OpenFigures.objects.filter(scope)
+        .values(group)
+        .annotate(total=Sum("n"), overdue=Sum("n", filter=Q(counts_overdue=True, due_day__lt=today)))
+        .values_list(group, "total", "overdue")
+        .order_by()
+    ):
+        counts[key] = [int(n or 0), int(late or 0)]
+    start_of_today = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
+    for key, late in (
+        DossierFacts.objects.filter(
+            scope, is_open=True, counts_overdue=True, due_at__gte=start_of_today, due_at__lt=now
+        )
+        .values(group)
+        .annotate(late=Count("dossier_id"))
+        .values_list(group, "late")
+        .order_by()
+    ):
+        counts.setdefault(key, [0, 0])[1] += late
+    return {key: (n, late) for key, (n, late) in counts.items()}
+
+
 def gather(
     units: list[ReportUnit],
     period: Period,
@@ -266,23 +306,9 @@ def gather(
             per_agency[row["agency_id"]].online_used.add(row["procedure_id"])
     if point_in_time:
         now = now or timezone.now()
-        open_facts = DossierFacts.objects.filter(is_open=True, agency_id__in=everyone)
-        if field_id is not None:
-            open_facts = open_facts.filter(field_id=field_id)
-        if procedure_id is not None:
-            open_facts = open_facts.filter(procedure_id=procedure_id)
-        counted = {pk: (0, 0) for pk in everyone}
-        for agency_id, n, late in (
-            open_facts.values("agency_id")
-            .annotate(
-                n=Count("agency_id"), late=Count("agency_id", filter=Q(counts_overdue=True, due_at__lt=now))
-            )
-            .values_list("agency_id", "n", "late")
-            .order_by()
-        ):
-            counted[agency_id] = (n, late)
-        for pk, (n, late) in counted.items():
-            per_agency[pk].in_progress, per_agency[pk].overdue_now = n, late
+        counted = open_counts(everyone, "agency_id", now, field_id=field_id, procedure_id=procedure_id)
+        for pk in everyone:
+            per_agency[pk].in_progress, per_agency[pk].overdue_now = counted.get(pk, (0, 0))
     result = {}
     for unit in units:
         total = Data()
@@ -616,16 +642,7 @@ def by_field(unit: ReportUnit, period: Period) -> list[FieldFigures]:
     for row in _sums(agencies, period, ["field_id", "procedure_id"], measures=["received_online"]):
         if row["received_online"]:
             data.setdefault(row["field_id"], Data()).online_used.add(row["procedure_id"])
-    now = timezone.now()
-    for field_id, n, late in (
-        DossierFacts.objects.filter(is_open=True, agency_id__in=agencies)
-        .values("field_id")
-        .annotate(
-            n=Count("agency_id"), late=Count("agency_id", filter=Q(counts_overdue=True, due_at__lt=now))
-        )
-        .values_list("field_id", "n", "late")
-        .order_by()
-    ):
+    for field_id, (n, late) in open_counts(agencies, "field_id", timezone.now()).items():
         d = data.setdefault(field_id, Data())
         d.in_progress, d.overdue_now = n, late
     names = dict(Field.objects.filter(pk__in=data).values_list("pk", "name"))

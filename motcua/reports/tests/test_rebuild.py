@@ -13,7 +13,7 @@ from motcua.dossiers.models import Dossier
 from motcua.dossiers.tests.factories import pdf, received, submitted
 from motcua.reports import facts, selectors
 from motcua.reports.constants import MEASURES
-from motcua.reports.models import DayFigures, DossierFacts, MonthFigures
+from motcua.reports.models import DayFigures, DossierFacts, MonthFigures, OpenFigures
 from motcua.reports.periods import Period
 from motcua.reports.units import unit_from_key
 
@@ -32,7 +32,12 @@ def snapshot() -> dict[str, object]:
         if any(getattr(r, m) for m in MEASURES)
     }
     rows = {f.pk: tuple(getattr(f, name) for name in fact_fields) for f in DossierFacts.objects.all()}
-    return {"facts": rows, "days": day, "months": month}
+    opens = {
+        (r.agency_id, r.procedure_id, r.field_id, r.due_day, r.counts_overdue): r.n
+        for r in OpenFigures.objects.all()
+        if r.n
+    }
+    return {"facts": rows, "days": day, "months": month, "open": opens}
 
 
 def work(office) -> list[Dossier]:
