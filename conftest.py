@@ -71,6 +71,18 @@ def as_user():
 
 
 @pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language (Vietnamese), whatever the test before it in the same
+    process activated: run in two processes, the order of the files changes."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_reference_caches():
     """Each test starts with empty reference caches (its database may reuse primary keys)."""
     from motcua.core.refcache import clear_all
