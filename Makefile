@@ -89,11 +89,11 @@ demo: $(STAMP)
 	trap "kill $$tsa $$signer $$national $$vnpay $$sms $$backbone $$poller $$identity $$portal $$inbound $$relay $$worker" EXIT; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-# The suite runs in PYTEST_WORKERS processes (pytest-xdist): a test file in one of them (its module
-# fixtures set up once), the PostgreSQL race tests all in one (conftest.py); 0 runs it in this process.
+# The suite runs in PYTEST_WORKERS processes (pytest-xdist), each test file in one of them (its module
+# fixtures set up once); PYTEST_WORKERS=0 runs it in this process.
 PYTEST_WORKERS ?= 2
 test: $(STAMP) lint
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

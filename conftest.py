@@ -1,5 +1,8 @@
 """Fixtures shared by every app's tests."""
 
+import fcntl
+import os
+
 import pytest
 
 from motcua.agencies.tests.factories import AgencyFactory, UnitFactory
@@ -10,26 +13,32 @@ from motcua.core.tests.storage import files_in
 pytest_plugins = ["motcua.signing.tests.fixtures", "motcua.accounts.tests.fixtures"]
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(config, items):
     """A test marked ``postgres`` (real concurrent transactions, PostgreSQL's SQL) is skipped, before
-    any database is set up for it, when the suite runs on another database.
-
-    Under pytest-xdist (``--dist loadgroup``, as ``make test`` and .ci/run run it) a test file runs in
-    one worker, so its module fixtures are set up once, and the ``postgres`` tests all run in the same
-    worker, one after the other: each opens up to 50 connections, and two at once would pass
-    PostgreSQL's 100."""
+    any database is set up for it, when the suite runs on another database."""
     from django.conf import settings
 
-    on_postgres = "postgresql" in settings.DATABASES["default"]["ENGINE"]
+    if "postgresql" in settings.DATABASES["default"]["ENGINE"]:
+        return
     skip = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://... (run by .ci/run)")
-    grouped = getattr(config.option, "dist", "no") == "loadgroup"
     for item in items:
-        races = item.get_closest_marker("postgres") is not None
-        if races and not on_postgres:
+        if item.get_closest_marker("postgres"):
             item.add_marker(skip)
-        if grouped:
-            item.add_marker(pytest.mark.xdist_group("postgres" if races else item.nodeid.split("::")[0]))
+
+
+@pytest.fixture(autouse=True)
+def _one_postgres_test_at_a_time(request, tmp_path_factory):
+    """Under pytest-xdist the ``postgres`` tests of the workers take turns (a lock file the workers
+    share): each opens up to 50 connections, and two at once would pass PostgreSQL's 100."""
+    if request.node.get_closest_marker("postgres") is None:
+        yield
+        return
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # .../pytest-N/popen-gw0 -> .../pytest-N, the same for every worker
+    with open(shared / "postgres-tests.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
 
 
 @pytest.fixture
@@ -59,6 +68,18 @@ def as_user():
         return client
 
     return login
+
+
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language (Vietnamese), whatever the test before it in the same
+    process activated: run in two processes, the order of the files changes."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
