@@ -38,6 +38,7 @@ def make_bureau(
     place: str = "Phường Minh Xuân",
     code: str | None = None,
 ) -> Bureau:
+    ensure_types()  # a transactional test before, in the same process, may have emptied the table
     unit = UnitFactory(name=place, type=UnitType.WARD)
     agency = AgencyFactory(
         name=name, kind=AgencyKind.COMMUNE_COMMITTEE, unit=unit, **({"code": code} if code else {})

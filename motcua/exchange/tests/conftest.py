@@ -34,7 +34,8 @@ def media(media):
 
 @pytest.fixture
 def document_types(db):
-    """The document types (a transactional test empties the table its data migration filled)."""
-    from motcua.documents.models import DocumentType
+    """The document types of Decree 30 (a transactional test run before in the same process empties
+    the table their data migration filled)."""
+    from motcua.documents.types import ensure_types
 
-    DocumentType.objects.get_or_create(code="cong-van", defaults={"name": "Công văn", "abbreviation": ""})
+    ensure_types()

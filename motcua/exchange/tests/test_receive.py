@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def ours():
+def ours(document_types):
     return factories.local_agency()
 
 
