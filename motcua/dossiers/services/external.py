@@ -9,24 +9,18 @@ import datetime
 from collections.abc import Sequence
 from typing import IO, Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from motcua.accounts.validators import validate_citizen_id
 from motcua.agencies.models import Agency
-from motcua.catalog import fees
 from motcua.catalog.models import ProcedureVersion, RequiredDocument
-from motcua.core import clock
-from motcua.dossiers import codes, delivery, events
-from motcua.dossiers.constants import ActionType, AttachmentKind, Channel, Status
+from motcua.dossiers import delivery, events
+from motcua.dossiers.constants import ActionType, AttachmentKind, Channel
 from motcua.dossiers.errors import InvalidInput
 from motcua.dossiers.form_data import clean_form
-from motcua.dossiers.models import Action, Dossier
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.services import intake
 from motcua.dossiers.services.applicant import receiving_agencies
-from motcua.dossiers.services.base import record, store_upload
-from motcua.dossiers.uploads import check_dossier_room, check_upload
 
 
 def submit_from_portal(
@@ -58,79 +52,28 @@ def submit_from_portal(
     if agency is None or agency not in allowed:
         message = _("Đơn vị không tiếp nhận thủ tục này.")
         raise InvalidInput(message, errors={"agency": [message]})
-    name = (applicant.get("name") or "").strip()
-    identity = (applicant.get("identity") or "").strip()
     cleaned, errors = clean_form(version, form_data, partial=True)
     choice = delivery.clean(version, has_account=False, delivery=result_delivery, address=delivery_address)
     errors.update(choice.errors)
-    if not name:
-        errors["applicant_name"] = [_("Nhập họ tên người nộp.")]
-    if identity and len(identity) == 12:
-        try:
-            validate_citizen_id(identity)
-        except ValidationError as exc:
-            errors["applicant_identity"] = exc.messages
-    checked = []
-    for index, (document, file_name, upload) in enumerate(files, start=1):
-        try:
-            checked.append((document, check_upload(upload, file_name), upload))
-        except InvalidInput as exc:
-            errors[f"file-{index}"] = [exc.message]
-    try:
-        check_dossier_room(0, 0, [info.size for _document, info, _upload in checked])
-    except InvalidInput as exc:
-        errors["files"] = [exc.message]
+    person = intake.check_person(applicant, errors, other_papers=True)
+    checked = intake.check_uploads(files, errors, key=lambda index, _doc: f"file-{index}", room_key="files")
     if errors:
         raise InvalidInput(_("Hồ sơ từ %(portal)s chưa đúng.") % {"portal": portal}, errors=errors)
     note = _("Nộp qua %(portal)s, mã hồ sơ trên Cổng: %(code)s") % {"portal": portal, "code": reference}
     with transaction.atomic():
-        now = clock.now()
-        dossier = Dossier.objects.create(
-            code=codes.next_code(agency, timezone.localdate(now)),
-            procedure_version=version,
-            applicant=None,
-            applicant_name=name[:255],
-            applicant_identity=identity[:14],
-            applicant_phone=(applicant.get("phone") or "")[:20],
-            applicant_email=(applicant.get("email") or "")[:254],
-            applicant_address=(applicant.get("address") or "").strip()[:500],
-            channel=Channel.ONLINE,
-            result_delivery=choice.delivery,
-            delivery_address=choice.address,
-            receiving_agency=agency,
-            holder_agency=agency,
-            form_data=cleaned,
-            status=Status.SUBMITTED,
-            created_at=now,
-            submitted_at=submitted_at or now,
-            fee_due=fees.total(fees.charges(version, cleaned)),
-            revision=1,
-        )
-        stored = [
-            store_upload(dossier, upload, info, kind=AttachmentKind.APPLICANT, actor=None, document=document)
-            for document, info, upload in checked
-        ]
-        action = Action.objects.create(
-            dossier=dossier,
-            actor=None,
-            type=ActionType.SUBMIT,
-            at=now,
-            status_before=Status.DRAFT,
-            status_after=Status.SUBMITTED,
+        dossier, action = intake.create_submitted(
+            version=version,
             agency=agency,
+            channel=Channel.ONLINE,
+            person=person,
+            form_data=cleaned,
+            choice=choice,
+            uploads=checked,
+            kind=AttachmentKind.APPLICANT,
+            actor=None,
             note=note,
-            data={
-                "channel": Channel.ONLINE,
-                "portal": portal,
-                "reference": reference,
-                "files": [a.pk for a in stored],
-                "code": dossier.code,
-            },
+            data={"portal": portal, "reference": reference},
+            submitted_at=submitted_at,
         )
-        for attachment in stored:
-            attachment.action = action
-        if stored:
-            type(stored[0]).objects.bulk_update(stored, ["action"])
-        record(None, ActionType.SUBMIT.value, dossier, summary=dossier.code or "", status=Status.SUBMITTED)
         events.publish(dossier.pk, ActionType.SUBMIT.value, dossier.status, {"action_id": action.pk})
     return dossier
