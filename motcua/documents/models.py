@@ -3,6 +3,7 @@ number them, the documents themselves (outgoing and incoming), their recipients,
 assignments and history."""
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -460,3 +461,25 @@ class Amendment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document} · {self.get_kind_display()} · {self.get_state_display()}"
+
+    def change_lines(self) -> list[tuple[str, str, str]]:
+        """``(what, current, proposed)`` of an update as a reader sees them: the field's name, the
+        urgency's label, a date as dd/mm/yyyy ("" for none)."""
+        labels = {"summary": _("Trích yếu"), "urgency": _("Độ khẩn"), "due_on": _("Hạn xử lý")}
+        return [
+            (str(labels.get(name, name)), _shown(name, values[0]), _shown(name, values[1]))
+            for name, values in (self.changes or {}).items()
+        ]
+
+
+def _shown(name: str, value: Any) -> str:
+    if not value:
+        return ""
+    if name == "urgency":
+        return str(Urgency(value).label) if value in Urgency.values else str(value)
+    if name == "due_on":
+        try:
+            return datetime.date.fromisoformat(str(value)).strftime("%d/%m/%Y")
+        except ValueError:
+            return str(value)
+    return str(value)

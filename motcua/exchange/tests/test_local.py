@@ -192,6 +192,8 @@ def test_the_clerk_corrects_a_sent_document_and_the_receivers_leader_accepts(jus
     client.force_login(ward.leader)
     shown = client.get(theirs).content.decode()
     assert "Bổ sung năm vào trích yếu" in shown and "Đồng ý cập nhật, thay thế" in shown
+    # The proposed change as a reader says it: the urgency's label, never its code.
+    assert "Độ khẩn: Thường → <strong>Khẩn</strong>" in shown and "urgent" not in shown
     accepted = client.post(
         f"{theirs}dong-y-thay-doi/",
         {"dong-y-thay-doi-note": "Đồng ý", "dong-y-thay-doi-revision": incoming.revision},
