@@ -43,9 +43,10 @@ def _who(request: Any) -> tuple[User | None, ApiClient | None]:
 
 
 def is_logged(request: Any) -> bool:
-    """Reads by officers and API clients are logged; an applicant reading their own dossier is not."""
+    """Reads by officers, operators (anyone with access to the admin) and API clients are logged; an
+    applicant reading their own dossier is not."""
     user, client = _who(request)
-    return client is not None or (user is not None and user.kind == AccountKind.STAFF)
+    return client is not None or (user is not None and (user.kind == AccountKind.STAFF or user.is_staff))
 
 
 def record_read(
@@ -55,6 +56,8 @@ def record_read(
     object_type: str = "dossier",
     dossiers: Iterable[Any] = (),
     codes: Iterable[str] = (),
+    identities: Iterable[str] = (),
+    count: int | None = None,
     allowed: bool = True,
     reason: str = "",
     channel: str | None = None,
@@ -63,15 +66,17 @@ def record_read(
 
     ``dossiers`` are the dossiers read (their ``code``, ``applicant_identity`` and ``subject_identity``
     attributes are read, never queried); ``codes`` adds references without a dossier at hand (a refused
-    request for a code)."""
+    request for a code, an account's user name), ``identities`` the identity numbers they showed,
+    ``count`` how many records were read when they are not dossiers."""
     if not is_logged(request):
         return None
     user, client = _who(request)
     rows = list(dossiers)
     all_codes = [getattr(d, "code", "") or str(getattr(d, "public_id", "")) for d in rows]
     all_codes += list(codes)
-    identities = [getattr(d, "applicant_identity", "") for d in rows]
-    identities += [getattr(d, "subject_identity", "") for d in rows]
+    shown = [getattr(d, "applicant_identity", "") for d in rows]
+    shown += [getattr(d, "subject_identity", "") for d in rows]
+    shown += list(identities)
     if channel is None:
         channel = AccessChannel.API if request.path.startswith("/api/") else AccessChannel.PAGE
     return AccessLogEntry.objects.create(
@@ -82,8 +87,8 @@ def record_read(
         purpose=purpose[:100],
         object_type=object_type[:40],
         codes=_joined(all_codes),
-        identities=_joined(identities),
-        count=len(rows),
+        identities=_joined(shown),
+        count=len(rows) if count is None else count,
         address=client_address(request),
         allowed=allowed,
         reason=reason[:300],

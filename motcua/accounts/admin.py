@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts import throttle
+from motcua.accounts.admin_access import LoggedReadsAdmin
 from motcua.accounts.clients import deactivate_client, rotate_secret, secret_created
 from motcua.accounts.constants import ClientScope
 from motcua.accounts.models import AccessLogEntry, ApiClient, ApiToken, LinkedIdentity, Membership, User
@@ -38,8 +39,24 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["agency"]
 
 
+def _accounts_read(users) -> dict:
+    """What an admin page showed of accounts, for the access log: their user names and identity
+    numbers (the verified and the unverified one)."""
+    return {
+        "codes": [user.username for user in users],
+        "identities": [n for user in users for n in (user.identity_number, user.unverified_identity_number)],
+        "count": len(users),
+    }
+
+
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(LoggedReadsAdmin, BaseUserAdmin):
+    access_purpose = "admin:user"
+    access_object = "user"
+
+    def access_record(self, rows):
+        return _accounts_read(rows)
+
     list_display = ["username", "full_name", "kind", "email", "phone", "identity_number", "is_active"]
     list_filter = ["kind", "is_active", "is_staff", "memberships__role"]
     search_fields = ["username", "full_name", "email", "phone", "identity_number"]
@@ -91,10 +108,21 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 
 @admin.register(LinkedIdentity)
-class LinkedIdentityAdmin(admin.ModelAdmin):
+class LinkedIdentityAdmin(LoggedReadsAdmin):
     """Read only: links are made by logging in through the provider (accounts.services)."""
 
+    access_purpose = "admin:linked_identity"
+    access_object = "linked_identity"
+
+    def access_record(self, rows):
+        return {
+            "codes": [row.user.username for row in rows],
+            "identities": [row.identity_number for row in rows],
+            "count": len(rows),
+        }
+
     list_display = ["identity_number", "user", "provider", "assurance_level", "last_login_at"]
+    list_select_related = ["user"]
     list_filter = ["provider", "assurance_level"]
     search_fields = ["identity_number", "user__username", "user__full_name"]
     readonly_fields = [f.name for f in LinkedIdentity._meta.fields]

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from motcua.accounts.admin_access import LoggedReadsAdmin
 from motcua.core import audit
 from motcua.dossiers import rules, selectors
 from motcua.dossiers.models import Dossier, OutboxEvent
@@ -39,10 +40,12 @@ _viewer: ContextVar = ContextVar("dossier_admin_viewer", default=None)
 
 
 @admin.register(Dossier)
-class DossierAdmin(admin.ModelAdmin):
+class DossierAdmin(LoggedReadsAdmin):
     """Dossiers for operators, read only: a dossier changes only through its actions (the staff pages
-    and the API), so the admin shows what the viewer may do from the same rule table."""
+    and the API), so the admin shows what the viewer may do from the same rule table. What it shows is
+    in the access log like any officer's read."""
 
+    access_purpose = "admin:dossier"
     list_display = ["code", "procedure_version", "status", "receiving_agency", "holder_agency", "due_at"]
     list_filter = ["status", "channel", "result_delivery"]
     search_fields = ["code"]
