@@ -18,10 +18,14 @@ class Command(BaseCommand):
     def handle(self, *args, write: bool = False, **options):
         import polib
 
-        stale = []
+        stale, unused = [], []
         for locale_dir in settings.LOCALE_PATHS:
             for po_path in sorted(Path(locale_dir).glob("*/LC_MESSAGES/*.po")):
                 po = polib.pofile(str(po_path))
+                # A fuzzy or empty entry is never used: the page shows the Vietnamese beside English.
+                for entry in po.fuzzy_entries() + po.untranslated_entries():
+                    if not entry.obsolete:
+                        unused.append(f"{po_path.name}: {entry.msgid[:60]!r}")
                 mo_path = po_path.with_suffix(".mo")
                 expected = {
                     (e.msgctxt, e.msgid): (e.msgstr, tuple(sorted(e.msgstr_plural.items())))
@@ -39,6 +43,11 @@ class Command(BaseCommand):
                     self.stdout.write(f"wrote {mo_path} ({len(expected)} messages)")
                 elif {k: v for k, v in actual.items() if k[1]} != expected:
                     stale.append(str(mo_path))
+        if unused:
+            raise CommandError(
+                f"{len(unused)} entries fuzzy or untranslated (translate them and drop the fuzzy flag): "
+                + "; ".join(unused[:10])
+            )
         if stale:
             raise CommandError("Out of date, run `make messages`: " + ", ".join(stale))
         self.stdout.write("Translation catalogues are up to date.")
