@@ -68,6 +68,9 @@ def inbound_retake(request, pk: int):
 def catalogue_refresh(request):
     if not request.user.has_perm("integrations.refresh_catalogue"):
         raise PermissionDenied
+    if request.method == "POST" and "import" in request.POST:
+        _import_new(request)
+        return redirect("backoffice:national_catalogue")
     if request.method == "POST":
         procedure = get_object_or_404(Procedure, code=request.POST.get("procedure", ""))
         try:
@@ -95,3 +98,26 @@ def catalogue_refresh(request):
         "backoffice/national_catalogue.html",
         {"section": "national_catalogue", "refresh": refresh, "error": error, "configured": configured()},
     )
+
+
+def _import_new(request) -> None:
+    codes = request.POST.getlist("codes")
+    if not codes:
+        messages.error(request, _("Chọn ít nhất một thủ tục để nhập."))
+        return
+    try:
+        imported = catalogue.import_new(codes, actor=request.user)
+    except NationalPortalError as exc:
+        messages.error(request, _("Chưa kết nối được Cổng Dịch vụ công quốc gia: %(error)s") % {"error": exc})
+        return
+    if imported.drafts:
+        messages.success(
+            request,
+            _(
+                "Đã nhập %(count)s thủ tục làm bản nháp (%(codes)s): chọn cơ quan thực hiện, quy trình "
+                "nội bộ, kiểm tra thành phần hồ sơ rồi công bố trong trang quản trị danh mục."
+            )
+            % {"count": len(imported.drafts), "codes": ", ".join(d.procedure.code for d in imported.drafts)},
+        )
+    for code, why in imported.refused.items():
+        messages.error(request, f"{code}: {why}")

@@ -15,6 +15,15 @@ Our readings of the portal's record (change them here only):
   unit is kept.
 - A section the portal leaves empty (or "Không có thông tin") is no change: the portal's silence never
   blanks a text of ours.
+
+``import_new`` takes procedures the portal publishes and we lack as drafts, for a province administrator
+to complete (the agencies that handle it, the internal process, the form) and publish in the admin:
+- the level is the first of ``CAPTHUCHIEN`` a province handles ("Cấp tỉnh", "Cấp xã");
+- the online mode is "partial" (the portal's record does not say whether it runs end to end);
+- each ``GIAYTO`` of ``THANHPHANHOSO`` is a required document, its name cut at 500 characters with the
+  whole text kept in its note;
+- without a result or a processing time the portal's record cannot make a draft: it is reported, not
+  guessed.
 """
 
 import datetime
@@ -24,13 +33,13 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from motcua.accounts.models import User
 from motcua.catalog import services as catalog
-from motcua.catalog.constants import SubmissionChannel, TimeUnit, VersionStatus
+from motcua.catalog.constants import Level, Mode, SubmissionChannel, TimeUnit, VersionStatus
 from motcua.catalog.models import ChannelOption, Procedure, ProcedureVersion
 from motcua.catalog.rules import is_province_admin
 from motcua.core import audit
@@ -353,3 +362,98 @@ def publish(
             fields=[c.name for c in chosen],
         )
     return version
+
+
+LEVELS = {"cấp tỉnh": Level.PROVINCE, "cấp xã": Level.COMMUNE}
+
+
+@dataclass
+class Imported:
+    drafts: list[ProcedureVersion] = field(default_factory=list)
+    refused: dict[str, str] = field(default_factory=dict)  # code → why
+
+
+def _documents(record: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = []
+    for case in record.get("THANHPHANHOSO") or []:
+        if not isinstance(case, dict):
+            continue
+        for paper in case.get("GIAYTO") or []:
+            name = _clean(paper.get("TENGIAYTO")) if isinstance(paper, dict) else ""
+            if name:
+                rows.append({"name": name[:500], "note": name if len(name) > 500 else "", "required": True})
+    return rows
+
+
+def _draft_values(record: dict[str, Any], national: National) -> dict[str, Any]:
+    """A draft's fields from the record; raises ValidationError naming what the portal lacks."""
+    levels = [
+        LEVELS[_clean(v).lower()] for v in record.get("CAPTHUCHIEN") or [] if _clean(v).lower() in LEVELS
+    ]
+    missing = []
+    if not national.name:
+        missing.append(str(LABELS["name"]))
+    if not national.field:
+        missing.append(str(LABELS["field"]))
+    if not national.result:
+        missing.append(str(LABELS["result"]))
+    if not national.processing_time:
+        missing.append(str(LABELS["processing_time"]))
+    if not levels:
+        missing.append(_("cấp thực hiện"))
+    if missing:
+        raise ValidationError(
+            _("Cổng chưa công bố: %(fields)s.") % {"fields": ", ".join(missing)}, code="incomplete"
+        )
+    return {
+        "name": national.name[:1000],
+        "field": national.field,
+        "level": levels[0],
+        "mode": Mode.PARTIAL,
+        "processing_time": national.processing_time,
+        "time_unit": national.time_unit or TimeUnit.WORKING_DAYS,
+        "applicants": national.applicants,
+        "description": national.description,
+        "conditions": national.conditions,
+        "legal_basis": national.legal_basis,
+        "result": national.result,
+    }
+
+
+def import_new(codes: list[str], *, actor: User, client: NationalPortalClient | None = None) -> Imported:
+    """Drafts of the procedures of ``codes`` that the portal publishes and the catalogue lacks (at most
+    NEW_SHOWN at a time), each created in its own transaction through the catalogue's service; a
+    province administrator's. Raises PermissionDenied or NationalPortalError."""
+    if not is_province_admin(actor):
+        raise PermissionDenied
+    client = client or NationalPortalClient.from_settings()
+    imported = Imported()
+    for code in list(dict.fromkeys(c.strip() for c in codes if c and c.strip()))[:NEW_SHOWN]:
+        if Procedure.objects.filter(code=code).exists():
+            imported.refused[code] = _("Thủ tục đã có trong danh mục của tỉnh.")
+            continue
+        record = client.procedure(code)  # asked outside any transaction
+        if record is None:
+            imported.refused[code] = _("Cổng Dịch vụ công quốc gia không công bố thủ tục này.")
+            continue
+        national = read(record)
+        try:
+            with transaction.atomic():
+                draft = catalog.create_procedure(
+                    code,
+                    version=_draft_values(record, national),
+                    documents=_documents(record),
+                    channels=national.channels,
+                    actor=actor,
+                )
+                audit.record(
+                    "integrations.catalogue_imported", actor=actor, obj=draft, summary=f"{code} {draft.name}"
+                )
+        except ValidationError as exc:
+            imported.refused[code] = "; ".join(exc.messages)
+            continue
+        except IntegrityError:  # another administrator imported it a moment before
+            imported.refused[code] = _("Thủ tục đã có trong danh mục của tỉnh.")
+            continue
+        imported.drafts.append(draft)
+    return imported

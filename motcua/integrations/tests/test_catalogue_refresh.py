@@ -11,7 +11,9 @@ from motcua.accounts.constants import Role
 from motcua.accounts.services import grant_role
 from motcua.accounts.tests.factories import StaffFactory
 from motcua.catalog.constants import VersionStatus
-from motcua.catalog.services import start_draft
+from motcua.catalog.models import Procedure
+from motcua.catalog.services import check_publishable, start_draft
+from motcua.core.models import AuditEntry
 from motcua.dossiers.tests.factories import procedure_without_approval
 from motcua.integrations.national import catalogue
 from motcua.integrations.national.client import NationalPortalClient
@@ -111,3 +113,60 @@ def test_the_staff_page_shows_the_changes_and_publishes(office, national_portal,
     assert "Đã công bố" in answer.content.decode()
     assert office.version.procedure.versions.get(is_current=True).processing_time == Decimal("1")
     assert refused.get("/can-bo/danh-muc-cong-quoc-gia/").status_code == 403
+
+
+@pytest.fixture
+def province_admin(office):
+    user = StaffFactory(full_name="Quản trị tỉnh")
+    grant_role(user, office.agency, Role.PROVINCE_ADMIN)
+    return user
+
+
+def test_a_new_national_procedure_is_imported_as_a_draft_to_complete(office, national_portal, province_admin):
+    imported = catalogue.import_new(["2.000528", "1.001193", "9.999999"], actor=province_admin)
+
+    (draft,) = imported.drafts
+    assert imported.refused == {
+        "1.001193": "Thủ tục đã có trong danh mục của tỉnh.",
+        "9.999999": "Cổng Dịch vụ công quốc gia không công bố thủ tục này.",
+    }
+    assert (draft.procedure.code, draft.status, draft.is_current) == ("2.000528", VersionStatus.DRAFT, False)
+    assert draft.name == "Chứng thực bản sao từ bản chính" and draft.field.name == "Chứng thực"
+    assert (draft.level, draft.mode) == ("commune", "partial")  # the first level a province handles
+    assert (draft.processing_time, draft.time_unit) == (Decimal("1"), "calendar_days")
+    assert draft.result == "Bản sao được chứng thực" and "23/2015/NĐ-CP" in draft.legal_basis
+    assert [d.name for d in draft.documents.all()] == ["Bản chính giấy tờ; bản sao cần chứng thực."]
+    assert [(c.channel, c.fee_text) for c in draft.channels.all()] == [("counter", "2.000 đồng/trang")]
+    # Not offered to applicants until an administrator completes and publishes it.
+    problems = check_publishable(draft)
+    assert "Chưa chọn cơ quan thực hiện." in problems and "Chưa có quy trình nội bộ." in problems
+    assert AuditEntry.objects.filter(
+        action="integrations.catalogue_imported", object_id=str(draft.pk)
+    ).exists()
+    # Imported once: asked again, it is in the catalogue.
+    again = catalogue.import_new(["2.000528"], actor=province_admin)
+    assert again.drafts == [] and set(again.refused) == {"2.000528"}
+
+
+def test_only_a_province_administrator_imports(office, national_portal, admin):
+    with pytest.raises(PermissionDenied):
+        catalogue.import_new(["2.000528"], actor=admin)
+    assert not Procedure.objects.filter(code="2.000528").exists()
+
+
+def test_the_staff_page_imports_the_chosen_new_procedures(office, national_portal, province_admin):
+    client = Client()
+    client.force_login(province_admin)
+
+    page = client.get("/can-bo/danh-muc-cong-quoc-gia/").content.decode()
+    nothing = client.post("/can-bo/danh-muc-cong-quoc-gia/", {"import": "1"}, follow=True).content.decode()
+    answer = client.post(
+        "/can-bo/danh-muc-cong-quoc-gia/", {"import": "1", "codes": ["2.000528"]}, follow=True
+    ).content.decode()
+
+    assert 'name="codes" value="2.000528"' in page and "Nhập làm bản nháp" in page
+    assert "Chọn ít nhất một thủ tục để nhập." in nothing
+    assert "Đã nhập 1 thủ tục làm bản nháp (2.000528)" in answer
+    assert Procedure.objects.get(code="2.000528").versions.get().status == VersionStatus.DRAFT
+    # Now in the catalogue, no longer "new".
+    assert 'value="2.000528"' not in answer
