@@ -32,7 +32,7 @@ def test_a_fuzzy_entry_is_refused_even_when_compiled(catalogue):
     po.save()
     po.save_as_mofile(str(catalogue.with_suffix(".mo")))
 
-    with pytest.raises(CommandError, match="1 entries fuzzy or untranslated.*Văn bản đến"):
+    with pytest.raises(CommandError, match=r"1 entries fuzzy or untranslated.*Văn bản đến"):
         call_command("check_messages")
 
 
@@ -40,7 +40,7 @@ def test_an_untranslated_entry_and_a_stale_compiled_file_are_refused(catalogue):
     po = polib.pofile(str(catalogue))
     po.append(polib.POEntry(msgid="Một câu chưa dịch", msgstr=""))
     po.save()
-    with pytest.raises(CommandError, match="untranslated.*Một câu chưa dịch"):
+    with pytest.raises(CommandError, match=r"untranslated.*Một câu chưa dịch"):
         call_command("check_messages")
 
     po.find("Một câu chưa dịch").msgstr = "A sentence not translated before"
