@@ -9,8 +9,12 @@ from motcua.agencies.tests.factories import AgencyFactory, UnitFactory
 from motcua.core.tests.storage import files_in
 
 # The test CA, the time-stamp authority and the remote-signing stand-in (motcua.signing); the
-# identity provider's stand-in (motcua.accounts).
-pytest_plugins = ["motcua.signing.tests.fixtures", "motcua.accounts.tests.fixtures"]
+# identity provider's stand-in (motcua.accounts); the order of the files (motcua.core.tests.ordering).
+pytest_plugins = [
+    "motcua.signing.tests.fixtures",
+    "motcua.accounts.tests.fixtures",
+    "motcua.core.tests.ordering",
+]
 
 
 def pytest_collection_modifyitems(config, items):
