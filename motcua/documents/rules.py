@@ -290,8 +290,18 @@ TRANSITIONS: dict[ActionType, Transition] = {
             [],
             is_outgoing & (is_leader | is_clerk),
         ),
-        _t(ActionType.SIGNATURE_CONFIRMED, [Status.AWAITING_SIGNATURE], [Status.SIGNED], is_outgoing & is_system),
-        _t(ActionType.SIGNATURE_FAILED, [Status.AWAITING_SIGNATURE], [Status.APPROVED], is_outgoing & is_system),
+        _t(
+            ActionType.SIGNATURE_CONFIRMED,
+            [Status.AWAITING_SIGNATURE],
+            [Status.SIGNED],
+            is_outgoing & is_system,
+        ),
+        _t(
+            ActionType.SIGNATURE_FAILED,
+            [Status.AWAITING_SIGNATURE],
+            [Status.APPROVED],
+            is_outgoing & is_system,
+        ),
         _t(
             ActionType.ISSUE,
             [Status.SIGNED],

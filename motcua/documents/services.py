@@ -529,7 +529,11 @@ def _record_outcome(request_id: int, outcome: signers.Outcome, now: datetime.dat
     with transaction.atomic():
         document_id = SigningRequest.objects.values_list("document_id", flat=True).get(pk=request_id)
         OfficialDocument.objects.select_for_update().get(pk=document_id)  # the document first, as acting
-        row = SigningRequest.objects.select_for_update().select_related("signer").get(pk=request_id)
+        row = (
+            SigningRequest.objects.select_for_update(of=("self",))
+            .select_related("signer", "certificate")
+            .get(pk=request_id)
+        )
         if row.state != RequestState.WAITING:  # another poll recorded it
             return row.state
         row.polled_at = now
@@ -547,11 +551,18 @@ def _record_outcome(request_id: int, outcome: signers.Outcome, now: datetime.dat
                 signer = row.signer
                 name = (signer.full_name or signer.username) if signer else row.certificate.subject
                 assert outcome.pdf is not None
-                stored = _store_signed(change.document, outcome.pdf, signer_name=name, digital=True, actor=signer)
+                stored = _store_signed(
+                    change.document, outcome.pdf, signer_name=name, digital=True, actor=signer
+                )
                 change.data.update(file=stored.pk, digital=True, request=row.pk, signer=name)
         else:
-            reason = _ENDED[row.state]() if row.state in _ENDED else (
-                _("Ký số từ xa không thành công: %(reason)s") % {"reason": row.note or row.get_state_display()}
+            reason = (
+                _ENDED[row.state]()
+                if row.state in _ENDED
+                else (
+                    _("Ký số từ xa không thành công: %(reason)s")
+                    % {"reason": row.note or row.get_state_display()}
+                )
             )
             with acting(document_id, None, ActionType.SIGNATURE_FAILED) as change:
                 change.now = now
@@ -561,9 +572,7 @@ def _record_outcome(request_id: int, outcome: signers.Outcome, now: datetime.dat
         return row.state
 
 
-def check_signature(
-    document: OfficialDocument, *, actor: User, expected_revision: int | None = None
-) -> str:
+def check_signature(document: OfficialDocument, *, actor: User, expected_revision: int | None = None) -> str:
     """The page's "check now": the leader (or the clerk) asks whether the remote signer confirmed,
     without waiting for the task worker's next poll. Returns the request's state."""
     rules.check(ActionType.CHECK_SIGNATURE, actor, rules.Facts(document, actor))

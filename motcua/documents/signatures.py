@@ -165,7 +165,9 @@ def poll_remote(request: SigningRequest, now: datetime.datetime) -> signers.Outc
         return signers.plugin_for(request.certificate).poll(request, now=now)
     except Exception as exc:  # a corrupt prepared document, pyHanko: told as a failed signature
         logger.exception("completing the remote signature of an official document failed")
-        return signers.Outcome(RequestState.FAILED, request=request, message=f"{type(exc).__name__}: {exc}"[:300])
+        return signers.Outcome(
+            RequestState.FAILED, request=request, message=f"{type(exc).__name__}: {exc}"[:300]
+        )
 
 
 def seal_at_issue(document: OfficialDocument, pdf: bytes, now: datetime.datetime) -> bytes:

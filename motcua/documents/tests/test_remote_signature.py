@@ -74,7 +74,10 @@ def test_the_leader_confirms_on_the_remote_signer_and_the_document_is_signed_the
     [leader] = pades.verify(_read(document, FileKind.SIGNED), conf.trust_roots())
     assert leader.intact and leader.trusted and leader.timestamped and leader.covers_whole_document
     assert leader.signer == "Lãnh Đạo Từ Xa"  # the certificate the service holds
-    assert AuditEntry.objects.filter(action="document.signature_confirmed", object_id=str(document.pk)).count() == 1
+    assert (
+        AuditEntry.objects.filter(action="document.signature_confirmed", object_id=str(document.pk)).count()
+        == 1
+    )
 
     # The clerk issues it with the agency's seal, kept here, as with a local signature.
     services.issue(document, actor=bureau.clerk)
@@ -207,3 +210,43 @@ def test_a_leader_without_a_remote_request_has_nothing_to_check(db, signing, med
     document = approved(bureau)
     with pytest.raises(WrongState):
         services.check_signature(document, actor=bureau.leader)
+
+
+def test_the_worker_polls_backing_off_until_the_leader_confirms(
+    bureau, remote_signing, settings, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from motcua.documents.tasks import poll_document_signature
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.MOTCUA_SIGNING_REMOTE_POLL_SECONDS = 5
+    with django_capture_on_commit_callbacks(execute=True):
+        document, request = _waiting(bureau)
+    [queued] = DBTaskResult.objects.all()
+    assert queued.task_path == poll_document_signature.module_path
+    assert queued.args_kwargs["args"] == [request.pk, 1]
+    first_delay = (queued.run_after - request.created_at).total_seconds()
+
+    # Still waiting: the worker asks again, later than the first time.
+    queued.delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert poll_document_signature.call(request.pk, 1) == RequestState.WAITING
+    [again] = DBTaskResult.objects.all()
+    assert again.args_kwargs["args"] == [request.pk, 2]
+    assert 4 <= first_delay <= 6
+    assert 9 <= (again.run_after - timezone_now()).total_seconds() <= 11
+
+    again.delete()
+    _answer_on_the_phone(remote_signing.url, request.transaction_id, "xac-nhan")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert poll_document_signature.call(request.pk, 2) == RequestState.SIGNED
+    assert not DBTaskResult.objects.exists()
+    document.refresh_from_db()
+    assert document.status == Status.SIGNED
+
+
+def timezone_now():
+    from motcua.core import clock
+
+    return clock.now()
