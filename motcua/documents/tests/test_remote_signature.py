@@ -143,7 +143,7 @@ def test_a_request_nobody_answers_expires_and_the_document_can_be_signed_again(b
 
 
 def test_while_the_request_waits_nothing_else_is_offered_or_accepted(bureau):
-    document, request = _waiting(bureau)
+    document, _request = _waiting(bureau)
     offered = rules.offer(bureau.leader, document)
     assert ActionType.SIGN not in offered and ActionType.RETURN_DRAFT not in offered
     assert offered[ActionType.CHECK_SIGNATURE].allowed

@@ -9,8 +9,8 @@ from motcua.documents import selectors, services
 from motcua.documents.constants import ActionType, FileKind, Status
 from motcua.documents.models import OfficialDocument
 from motcua.documents.tests.factories import approved, make_bureau
-from motcua.signing import testca
 from motcua.signing import services as signing_services
+from motcua.signing import testca
 from motcua.signing.constants import RequestState
 from motcua.signing.models import SigningRequest
 from motcua.signing.tests.factories import certificate_for
