@@ -14,7 +14,7 @@ Incoming: ``receive_incoming`` (the exchange, or the clerk from paper: ``registe
 import datetime
 import hashlib
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import IO, Any
@@ -499,7 +499,7 @@ def schedule_poll(request: SigningRequest, attempt: int = 0) -> bool:
 
 MAX_POLL_SECONDS = 60
 
-_ENDED = {
+_ENDED: dict[str, Callable[[], str]] = {
     RequestState.REFUSED: lambda: _(
         "Người ký đã từ chối ký trên ứng dụng ký số. Văn bản trở lại trạng thái chờ ký; có thể ký lại."
     ),
