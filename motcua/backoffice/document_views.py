@@ -22,9 +22,10 @@ from motcua.backoffice import document_forms as forms
 from motcua.backoffice.views import staff_required
 from motcua.core import clock
 from motcua.documents import rules, selectors, services
-from motcua.documents.constants import ActionType, Direction
+from motcua.documents.constants import ActionType, Direction, Status
 from motcua.documents.models import OfficialDocument
 from motcua.dossiers.errors import DossierError
+from motcua.signing.constants import RequestState
 
 PAGE_SIZE = 50
 
@@ -170,6 +171,13 @@ SPECS = [
         True,
     ),
     Spec(ActionType.SIGN, "ky-so", gettext_lazy("Ký văn bản"), gettext_lazy("Ký số"), forms.ConfirmForm),
+    Spec(
+        ActionType.CHECK_SIGNATURE,
+        "kiem-tra-ky-so",
+        gettext_lazy("Chờ xác nhận ký số"),
+        gettext_lazy("Kiểm tra xác nhận ký số"),
+        forms.ConfirmForm,
+    ),
     Spec(
         ActionType.ISSUE,
         "phat-hanh",
@@ -361,9 +369,25 @@ def _render_document(request, document: OfficialDocument, *, failed=None, sent_f
             "amendments": document.amendments.select_related("replacement", "decided_by"),
             "replaced_by": document.replaced_by.all(),
             "remote_answers": selectors.remote_answers(document) if document.is_outgoing else [],
+            "signature_request": _signature_request(document),
         },
         status=status,
     )
+
+
+def _signature_request(document: OfficialDocument) -> dict | None:
+    """The remote signature to tell about: the one waiting, or the last one that ended without a
+    signature (refused, expired, failed) while the document is to be signed again, with why."""
+    if not document.is_outgoing or document.status not in (Status.AWAITING_SIGNATURE, Status.APPROVED):
+        return None
+    request = selectors.last_signature_request(document)
+    if request is None or request.state == RequestState.SIGNED:
+        return None
+    waiting = document.status == Status.AWAITING_SIGNATURE
+    ended = None if waiting else document.actions.filter(type=ActionType.SIGNATURE_FAILED).last()
+    if not waiting and ended is None:
+        return None
+    return {"request": request, "waiting": waiting, "reason": ended.note if ended is not None else ""}
 
 
 @staff_required
@@ -405,6 +429,7 @@ def _call(spec: Spec, document: OfficialDocument, user, form) -> None:
     else:
         {
             ActionType.SIGN: services.sign,
+            ActionType.CHECK_SIGNATURE: services.check_signature,
             ActionType.ISSUE: services.issue,
             ActionType.SEND: services.send,
             ActionType.REGISTER: services.register_incoming,
@@ -477,7 +502,16 @@ def document_action(request, pk: int, action: str):
     except DossierError as error:
         add_errors(form, error)
         return _render_document(request, document, failed=(spec, form), status=error.status_code)
-    messages.success(request, _("Đã thực hiện: %(action)s.") % {"action": spec.title})
+    if document.status == Status.AWAITING_SIGNATURE:
+        messages.info(
+            request,
+            _(
+                "Yêu cầu ký đã được gửi đến ứng dụng ký số từ xa; hãy xác nhận trên ứng dụng. "
+                "Văn bản được ký khi hệ thống nhận được xác nhận."
+            ),
+        )
+    else:
+        messages.success(request, _("Đã thực hiện: %(action)s.") % {"action": spec.title})
     return redirect(_url(document))
 
 

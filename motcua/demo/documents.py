@@ -27,6 +27,9 @@ OUTGOING = [
     ("bao-cao", "Báo cáo kết quả giải quyết thủ tục hành chính quý I năm 2026", "issued"),
     ("cong-van", "Về việc phối hợp rà soát hồ sơ hộ tịch", "sent"),
 ]
+# Phường Minh Xuân's vice-chair signs with the remote signer (motcua.signing.demo.REMOTE_ONLY_DEMO_USERS).
+REMOTE_LEADER = "phochutich"
+REMOTE_AGENCY = "000.01.01.H59"
 INCOMING_STEPS = ["received", "registered", "assigned", "processing", "answered", "closed"]
 
 
@@ -55,11 +58,12 @@ def _draft(kind: str, summary: str, agency: Agency, leader: User, to: list[Agenc
 def _outgoing(agency: Agency, peer: Agency, users: dict[str, User]) -> int:
     made = 0
     for kind, summary, state in OUTGOING:
-        document = services.create_draft(
-            actor=users["specialist"],
-            agency=agency,
-            draft=_draft(kind, summary, agency, users["leader"], [peer]),
-        )
+        # The ward's plan waits for its vice-chair, who signs with the remote signer (signing_demo_ca).
+        remote = users.get(REMOTE_LEADER) if state == "approved" and agency.code == REMOTE_AGENCY else None
+        draft = _draft(kind, summary, agency, remote or users["leader"], [peer])
+        if remote is not None:
+            draft.signer_title = "TM. Ủy ban nhân dân\nKT. Chủ tịch\nPhó Chủ tịch"
+        document = services.create_draft(actor=users["specialist"], agency=agency, draft=draft)
         made += 1
         steps = ["draft", "in_review", "approved", "signed", "issued", "sent"]
         target = steps.index(state)
@@ -128,7 +132,10 @@ def _incoming(agency: Agency, sender: Agency, users: dict[str, User]) -> int:
 def load_documents(agencies: dict[str, Agency]) -> int:
     """Registers and demo documents for the two agencies (once: skipped when they have documents)."""
     ensure_types()
-    users = {u.username: u for u in User.objects.filter(username__in=["specialist", "leader", "clerk"])}
+    users = {
+        u.username: u
+        for u in User.objects.filter(username__in=["specialist", "leader", "clerk", REMOTE_LEADER])
+    }
     pair = [agencies[key] for key, _abbreviation in AGENCIES]
     for (_key, abbreviation), agency in zip(AGENCIES, pair, strict=True):
         for direction, name in (
@@ -141,7 +148,10 @@ def load_documents(agencies: dict[str, Agency]) -> int:
                 name=name,
                 defaults={"agency_abbreviation": abbreviation if direction == Direction.OUTGOING else ""},
             )
-    if OfficialDocument.objects.filter(agency__in=pair).exists() or len(users) < 3:
+    if (
+        OfficialDocument.objects.filter(agency__in=pair).exists()
+        or len({"specialist", "leader", "clerk"} & set(users)) < 3
+    ):
         return 0
     made = 0
     with transaction.atomic(), events.muted(), signatures.off():

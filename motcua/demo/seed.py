@@ -275,6 +275,8 @@ class UserSeed:
     identity_number: str | None = None
     email: str = ""
     phone: str = ""
+    # What the demo logins add about the account (printed by load_demo).
+    note: str = ""
 
 
 USERS = [
@@ -314,6 +316,14 @@ USERS = [
         AccountKind.STAFF,
         roles=(("justice", Role.LEADER), ("commune_minh_xuan", Role.LEADER)),
         email="leader@demo.motcua.vn",
+    ),
+    UserSeed(
+        "phochutich",
+        "Vũ Minh Hải",
+        AccountKind.STAFF,
+        roles=(("commune_minh_xuan", Role.LEADER),),
+        email="phochutich@demo.motcua.vn",
+        note="signs official documents of Phường Minh Xuân with the remote signer (SmartCA stand-in)",
     ),
     UserSeed(
         "clerk",

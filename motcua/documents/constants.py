@@ -10,12 +10,17 @@ class Direction(models.TextChoices):
 
 
 class Status(models.TextChoices):
-    """Outgoing: draft → in review → approved → signed → issued → sent. Incoming: received →
+    """Outgoing: draft → in review → approved → signed → issued → sent (approved → awaiting the
+    signer's confirmation → signed, with a remote certificate; back to approved if it is refused or
+    expires). Incoming: received →
     registered → assigned → processing → answered → closed (or refused, recalled by the sender)."""
 
     DRAFT = "draft", _("Dự thảo")
     IN_REVIEW = "in_review", _("Đang xem xét")
     APPROVED = "approved", _("Đã duyệt, chờ ký")
+    # The leader's certificate is held by a remote-signing service: the request waits for the
+    # leader's confirmation on their phone (motcua.documents.services.sign, poll_signature).
+    AWAITING_SIGNATURE = "awaiting_signature", _("Chờ xác nhận ký trên ứng dụng ký số")
     SIGNED = "signed", _("Đã ký, chờ phát hành")
     ISSUED = "issued", _("Đã phát hành")
     SENT = "sent", _("Đã gửi")
@@ -34,6 +39,7 @@ OUTGOING_STATUSES = (
     Status.DRAFT,
     Status.IN_REVIEW,
     Status.APPROVED,
+    Status.AWAITING_SIGNATURE,
     Status.SIGNED,
     Status.ISSUED,
     Status.SENT,
@@ -62,6 +68,11 @@ class ActionType(models.TextChoices):
     APPROVE_REVIEW = "approve_review", _("Đồng ý nội dung")
     RETURN_DRAFT = "return_draft", _("Trả lại để sửa")
     SIGN = "sign", _("Ký số")
+    # A remote signature: the leader's page asks the service now; the answer (by the page or the
+    # task worker's poll) completes the signature or puts the document back to be signed.
+    CHECK_SIGNATURE = "check_signature", _("Kiểm tra xác nhận ký số")
+    SIGNATURE_CONFIRMED = "signature_confirmed", _("Người ký đã xác nhận ký trên ứng dụng ký số")
+    SIGNATURE_FAILED = "signature_failed", _("Ký số từ xa không thành công")
     ISSUE = "issue", _("Phát hành (cấp số)")
     SEND = "send", _("Gửi văn bản")
     RECEIVE = "receive", _("Tiếp nhận văn bản đến")

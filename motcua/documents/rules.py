@@ -91,11 +91,23 @@ class Facts:
         )
 
     @cached_property
+    def agency_certificate(self):
+        return signing_selectors.usable_certificate(agency=self.document.agency, now=self.now)
+
+    @cached_property
     def agency_may_seal(self) -> bool:
         """A document the leader signed digitally is issued with the agency's signature."""
         if not self.document.signed_digitally or not signatures.enabled():
             return True
-        return signing_selectors.usable_certificate(agency=self.document.agency, now=self.now) is not None
+        return self.agency_certificate is not None
+
+    @cached_property
+    def agency_seals_here(self) -> bool:
+        """The agency's seal is applied by the clerk at issue, with nobody to confirm on a phone: its
+        key must be kept in the system (docs/decisions/0015-remote-signing-of-documents.md)."""
+        if not self.document.signed_digitally or not signatures.enabled() or self.agency_certificate is None:
+            return True
+        return not signatures.is_remote(self.agency_certificate)
 
     @cached_property
     def has_recipients(self) -> bool:
@@ -204,6 +216,13 @@ AGENCY_CERTIFICATE = Condition(
     lambda f: f.agency_may_seal,
     gettext_lazy("Cơ quan chưa có chứng thư số còn hiệu lực để phát hành văn bản điện tử."),
 )
+AGENCY_KEY_HERE = Condition(
+    lambda f: f.agency_seals_here,
+    gettext_lazy(
+        "Chứng thư số của cơ quan đang do dịch vụ ký số từ xa giữ khóa; phát hành văn bản cần chứng thư "
+        "số của cơ quan có khóa lưu tại hệ thống."
+    ),
+)
 HAS_RECIPIENTS = Condition(lambda f: f.has_recipients, gettext_lazy("Văn bản chưa có nơi nhận."))
 # Recall, update and replace travel over the exchange: only for documents sent electronically.
 SENT_ELECTRONICALLY = Condition(
@@ -256,7 +275,33 @@ TRANSITIONS: dict[ActionType, Transition] = {
             [Status.DRAFT],
             is_reviewer | is_leader,
         ),
-        _t(ActionType.SIGN, [Status.APPROVED], [Status.SIGNED], is_outgoing & is_leader, LEADER_CERTIFICATE),
+        # Signed at once with a key kept here; with a remote certificate the request waits for the
+        # leader's confirmation, and nothing else may change the document meanwhile.
+        _t(
+            ActionType.SIGN,
+            [Status.APPROVED],
+            [Status.SIGNED, Status.AWAITING_SIGNATURE],
+            is_outgoing & is_leader,
+            LEADER_CERTIFICATE,
+        ),
+        _t(
+            ActionType.CHECK_SIGNATURE,
+            [Status.AWAITING_SIGNATURE],
+            [],
+            is_outgoing & (is_leader | is_clerk),
+        ),
+        _t(
+            ActionType.SIGNATURE_CONFIRMED,
+            [Status.AWAITING_SIGNATURE],
+            [Status.SIGNED],
+            is_outgoing & is_system,
+        ),
+        _t(
+            ActionType.SIGNATURE_FAILED,
+            [Status.AWAITING_SIGNATURE],
+            [Status.APPROVED],
+            is_outgoing & is_system,
+        ),
         _t(
             ActionType.ISSUE,
             [Status.SIGNED],
@@ -264,6 +309,7 @@ TRANSITIONS: dict[ActionType, Transition] = {
             is_outgoing & is_clerk,
             HAS_REGISTER,
             AGENCY_CERTIFICATE,
+            AGENCY_KEY_HERE,
         ),
         _t(ActionType.SEND, [Status.ISSUED], [Status.SENT], is_outgoing & is_clerk, HAS_RECIPIENTS),
         _t(ActionType.REMOTE_STATUS, [Status.SENT], [], is_outgoing & is_system),
@@ -339,6 +385,8 @@ PAGE_ACTIONS = tuple(
         ActionType.REMOTE_STATUS,
         ActionType.RECALL,
         ActionType.AMENDMENT_ASKED,
+        ActionType.SIGNATURE_CONFIRMED,
+        ActionType.SIGNATURE_FAILED,
     )
 )
 

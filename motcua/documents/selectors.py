@@ -19,6 +19,8 @@ from motcua.documents.constants import (
     Status,
 )
 from motcua.documents.models import OfficialDocument, Recipient, Register
+from motcua.signing.constants import RequestState
+from motcua.signing.models import SigningRequest
 
 DOCUMENT_ROLES = (Role.SPECIALIST, Role.CLERK, Role.LEADER, Role.RECEPTION)
 
@@ -197,3 +199,17 @@ def indicators(start: datetime.date, end: datetime.date, agency_ids=None) -> lis
 def indicators_of(agency_id: int, start: datetime.date, end: datetime.date) -> Indicators:
     found = indicators(start, end, [agency_id])
     return found[0] if found else Indicators(agency_id, 0, 0, 0)
+
+
+def waiting_signature(document: OfficialDocument) -> SigningRequest | None:
+    """The remote signature of ``document`` waiting for its signer's confirmation, if any."""
+    return (
+        SigningRequest.objects.filter(document=document, state=RequestState.WAITING)
+        .select_related("certificate", "signer")
+        .first()
+    )
+
+
+def last_signature_request(document: OfficialDocument) -> SigningRequest | None:
+    """The latest remote signature request of ``document`` (what its page tells about it)."""
+    return SigningRequest.objects.filter(document=document).order_by("-created_at", "-id").first()

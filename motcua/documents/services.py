@@ -13,7 +13,8 @@ Incoming: ``receive_incoming`` (the exchange, or the clerk from paper: ``registe
 
 import datetime
 import hashlib
-from collections.abc import Iterable, Iterator
+import uuid
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import IO, Any
@@ -51,11 +52,13 @@ from motcua.documents.models import (
     Recipient,
     Review,
 )
-from motcua.dossiers.errors import Conflict, InvalidInput, NotAllowed
+from motcua.dossiers.errors import Conflict, InvalidInput, NotAllowed, WrongState
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.uploads import check_upload
-from motcua.signing.constants import DocumentKind
-from motcua.signing.models import IssuedDocument
+from motcua.signing import conf as signing_conf
+from motcua.signing import pades, signers, smartca
+from motcua.signing.constants import DocumentKind, RequestState
+from motcua.signing.models import Certificate, IssuedDocument, SigningRequest
 
 
 class Change:
@@ -381,7 +384,15 @@ def sign(
     document: OfficialDocument, *, actor: User, expected_revision: int | None = None
 ) -> OfficialDocument:
     """The leader signs the approved draft: laid out without number and date (the clerk gives them),
-    signed with the leader's certificate where signing is configured."""
+    signed with the leader's certificate where signing is configured.
+
+    With a key kept here the document is signed at once. With a remote certificate (VNPT SmartCA-style)
+    the draft is prepared and a request recorded under the row lock (the document waits:
+    AWAITING_SIGNATURE, and the rule table offers nothing else meanwhile); after the commit the hash
+    goes to the service, outside the lock; the leader confirms on their phone and ``poll_signature``
+    (the task worker, or the page's "check now") completes it. A service that cannot be reached puts
+    the document back to be signed, and the leader is told why (WrongState)."""
+    request = None
     with acting(document, actor, ActionType.SIGN, expected_revision=expected_revision) as change:
         row = change.document
         row.signer = actor
@@ -389,23 +400,189 @@ def sign(
             row.signer_name = actor.full_name or actor.username
         digital = signatures.enabled()
         pdf = rendering.render(row, with_number=False, reserve_issue_box=digital)
-        signer_name = ""
-        if digital:
-            pdf = signatures.sign_by_leader(row, pdf, actor, change.now)
-            signer_name = actor.full_name or actor.username
-        row.signed_digitally = digital
-        row.files.filter(kind=FileKind.SIGNED).delete()
-        stored = store_file(
-            row,
-            kind=FileKind.SIGNED,
-            name=f"van-ban-{row.pk}-da-ky.pdf",
-            content=pdf,
-            content_type="application/pdf",
-            actor=actor,
-            signed_by=signer_name,
-        )
-        change.data.update(file=stored.pk, digital=digital)
+        certificate = signatures.leader_certificate(actor, change.now) if digital else None
+        if certificate is not None and signatures.is_remote(certificate):
+            request = _claim_remote(row, actor, pdf, certificate, change)
+        else:
+            signer_name = ""
+            if certificate is not None:
+                pdf = signatures.sign_by_leader(row, pdf, actor, change.now)
+                signer_name = actor.full_name or actor.username
+            row.status = Status.SIGNED
+            stored = _store_signed(row, pdf, signer_name=signer_name, digital=digital, actor=actor)
+            change.data.update(file=stored.pk, digital=digital)
+    if request is not None:
+        _send_remote(request, document)
     return document
+
+
+def _store_signed(
+    row: OfficialDocument, pdf: bytes, *, signer_name: str, digital: bool, actor: User | None
+) -> DocumentFile:
+    row.signed_digitally = digital
+    row.files.filter(kind=FileKind.SIGNED).delete()
+    return store_file(
+        row,
+        kind=FileKind.SIGNED,
+        name=f"van-ban-{row.pk}-da-ky.pdf",
+        content=pdf,
+        content_type="application/pdf",
+        actor=actor,
+        signed_by=signer_name,
+    )
+
+
+# A request not yet answered by the service expires after this; its answer gives the real expiry.
+CLAIM_SECONDS = 600
+
+
+def _claim_remote(
+    row: OfficialDocument, actor: User, pdf: bytes, certificate: Certificate, change: Change
+) -> SigningRequest:
+    """Under the document's lock: the draft prepared for the remote signer and the request recorded
+    (one waiting request per document, a unique constraint), the document awaiting the signer."""
+    prepared = signatures.prepare_remote(signatures.leader_job(row, pdf, actor, change.now, certificate))
+    request = SigningRequest.objects.create(
+        document=row,
+        certificate=certificate,
+        signer=actor,
+        transaction_id=uuid.uuid4().hex,
+        prepared_pdf=prepared.pdf,
+        prepared=pades.prepared_to_json(prepared),
+        to_be_signed=prepared.to_be_signed.hex(),
+        created_at=change.now,
+        expires_at=change.now + datetime.timedelta(seconds=CLAIM_SECONDS),
+    )
+    row.status = Status.AWAITING_SIGNATURE
+    change.note = _("Đã gửi yêu cầu ký đến ứng dụng ký số từ xa của %(name)s.") % {
+        "name": actor.full_name or actor.username
+    }
+    change.data.update(request=request.pk, transaction=request.transaction_id, remote=True)
+    return request
+
+
+def _send_remote(request: SigningRequest, document: OfficialDocument) -> None:
+    """After the claim's commit, outside the row lock: the hash goes to the service; its answer is
+    recorded on the request (or, refused, the document goes back to be signed)."""
+    try:
+        started = signatures.send_remote(request, f"Ký văn bản: {document.summary}"[:500])
+    except smartca.SmartCAError as exc:
+        message = _("Không gửi được yêu cầu ký số từ xa: %(reason)s") % {"reason": str(exc)}
+        _record_outcome(request.pk, signers.Outcome(RequestState.FAILED, message=message), clock.now())
+        document.refresh_from_db()
+        raise WrongState(message) from None
+    with transaction.atomic():
+        row = SigningRequest.objects.select_for_update().get(pk=request.pk)
+        if row.state == RequestState.WAITING:
+            row.provider_reference = started.tran_code[:100]
+            row.expires_at = row.created_at + datetime.timedelta(seconds=started.expires_in)
+            row.save(update_fields=["provider_reference", "expires_at"])
+            schedule_poll(row)
+    request.refresh_from_db()
+    document.refresh_from_db()
+
+
+def schedule_poll(request: SigningRequest, attempt: int = 0) -> bool:
+    """Ask the task worker to poll ``request`` again, later each time (5 s, 10 s, 20 s … at most a
+    minute); False where the task backend cannot defer (the tests' immediate backend)."""
+    from motcua.documents.tasks import poll_document_signature
+
+    if not poll_document_signature.get_backend().supports_defer:
+        return False
+    delay = min(signing_conf.remote_poll_seconds() * 2 ** min(attempt, 6), MAX_POLL_SECONDS)
+    when = clock.now() + datetime.timedelta(seconds=delay)
+    transaction.on_commit(
+        lambda: poll_document_signature.using(run_after=when).enqueue(request.pk, attempt + 1)
+    )
+    return True
+
+
+MAX_POLL_SECONDS = 60
+
+_ENDED: dict[str, Callable[[], str]] = {
+    RequestState.REFUSED: lambda: _(
+        "Người ký đã từ chối ký trên ứng dụng ký số. Văn bản trở lại trạng thái chờ ký; có thể ký lại."
+    ),
+    RequestState.EXPIRED: lambda: _(
+        "Yêu cầu ký số đã hết hạn mà người ký chưa xác nhận. Văn bản trở lại trạng thái chờ ký; "
+        "có thể ký lại."
+    ),
+}
+
+
+def poll_signature(request: SigningRequest, *, now: datetime.datetime | None = None) -> str:
+    """Ask the remote-signing service about a document's waiting request (outside any lock), then
+    record the answer under the document's and the request's locks, once even if two polls ran
+    together: confirmed, the signed PDF is stored and the document is SIGNED; refused, expired or
+    failed, it goes back to APPROVED with the reason. Returns the request's state."""
+    now = now or clock.now()
+    row = SigningRequest.objects.select_related("certificate").get(pk=request.pk)
+    if row.state != RequestState.WAITING or row.document_id is None:
+        return row.state
+    outcome = signatures.poll_remote(row, now)
+    state = _record_outcome(row.pk, outcome, now)
+    request.refresh_from_db()
+    return state
+
+
+def _record_outcome(request_id: int, outcome: signers.Outcome, now: datetime.datetime) -> str:
+    with transaction.atomic():
+        document_id = SigningRequest.objects.values_list("document_id", flat=True).get(pk=request_id)
+        OfficialDocument.objects.select_for_update().get(pk=document_id)  # the document first, as acting
+        row = (
+            SigningRequest.objects.select_for_update(of=("self",))
+            .select_related("signer", "certificate")
+            .get(pk=request_id)
+        )
+        if row.state != RequestState.WAITING:  # another poll recorded it
+            return row.state
+        row.polled_at = now
+        if outcome.state == RequestState.WAITING:
+            row.save(update_fields=["polled_at"])
+            return row.state
+        signed = outcome.state == RequestState.SIGNED and outcome.pdf is not None
+        row.state = outcome.state if signed or outcome.state != RequestState.SIGNED else RequestState.FAILED
+        row.finished_at = now
+        row.note = (outcome.message or "")[:500]
+        row.save(update_fields=["state", "finished_at", "polled_at", "note"])
+        if signed:
+            with acting(document_id, None, ActionType.SIGNATURE_CONFIRMED) as change:
+                change.now = now
+                signer = row.signer
+                name = (signer.full_name or signer.username) if signer else row.certificate.subject
+                assert outcome.pdf is not None
+                stored = _store_signed(
+                    change.document, outcome.pdf, signer_name=name, digital=True, actor=signer
+                )
+                change.data.update(file=stored.pk, digital=True, request=row.pk, signer=name)
+        else:
+            reason = (
+                _ENDED[row.state]()
+                if row.state in _ENDED
+                else (
+                    _("Ký số từ xa không thành công: %(reason)s")
+                    % {"reason": row.note or row.get_state_display()}
+                )
+            )
+            with acting(document_id, None, ActionType.SIGNATURE_FAILED) as change:
+                change.now = now
+                change.document.signer = None
+                change.note = reason
+                change.data.update(request=row.pk, state=row.state)
+        return row.state
+
+
+def check_signature(document: OfficialDocument, *, actor: User, expected_revision: int | None = None) -> str:
+    """The page's "check now": the leader (or the clerk) asks whether the remote signer confirmed,
+    without waiting for the task worker's next poll. Returns the request's state."""
+    rules.check(ActionType.CHECK_SIGNATURE, actor, rules.Facts(document, actor))
+    request = selectors.waiting_signature(document)
+    if request is None:  # recorded meanwhile
+        document.refresh_from_db()
+        return ""
+    state = poll_signature(request)
+    document.refresh_from_db()
+    return state
 
 
 def _register_issued(row: OfficialDocument, pdf: bytes, signer: str, now: datetime.datetime) -> None:
@@ -1051,6 +1228,7 @@ ACTIONS = {
     ActionType.APPROVE_REVIEW: approve_review,
     ActionType.RETURN_DRAFT: return_draft,
     ActionType.SIGN: sign,
+    ActionType.CHECK_SIGNATURE: check_signature,
     ActionType.ISSUE: issue,
     ActionType.SEND: send,
     ActionType.REGISTER: register_incoming,

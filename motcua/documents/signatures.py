@@ -8,9 +8,13 @@ the signer plugins of motcua.signing.
   agency's seal (the organisation's digital signature, chữ ký số của cơ quan). Both signatures stay
   valid; the last covers the whole document.
 
-Only plugins that sign at once are used here (the key kept in the system); a remote signer, which
-answers later, is refused with a message. Without signing configured nothing is signed: the issued
-PDF is laid out again with its number and date (motcua.documents.rendering).
+The leader's certificate may also be held by a remote-signing service (VNPT SmartCA-style): the
+document is prepared here (``prepare_remote``), the hash goes out (``send_remote``, outside any row
+lock), the leader confirms on their phone and the poll (``poll_remote``) completes the PDF with the
+same visible signature (motcua.documents.services.sign and poll_signature record each step). The
+agency's seal at issue is applied with nobody to confirm it: its key must be kept in the system.
+Without signing configured nothing is signed: the issued PDF is laid out again with its number and
+date (motcua.documents.rendering).
 """
 
 import datetime
@@ -26,9 +30,9 @@ from motcua.accounts.models import User
 from motcua.documents import rendering
 from motcua.documents.models import OfficialDocument
 from motcua.dossiers.errors import WrongState
-from motcua.signing import conf, pades, selectors, signers
+from motcua.signing import conf, pades, selectors, signers, smartca
 from motcua.signing.constants import RequestState
-from motcua.signing.models import Certificate
+from motcua.signing.models import Certificate, SigningRequest
 
 logger = logging.getLogger(__name__)
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -89,9 +93,24 @@ def _place(document: OfficialDocument) -> str:
     return rendering.place_of(document)
 
 
+def is_remote(certificate: Certificate) -> bool:
+    """Is the signature of ``certificate`` confirmed elsewhere (a remote-signing service)?"""
+    return signers.plugin_for(certificate).asynchronous
+
+
+def leader_certificate(leader: User, now: datetime.datetime) -> Certificate:
+    return _certificate(user=leader, now=now)
+
+
 def sign_by_leader(document: OfficialDocument, pdf: bytes, leader: User, now: datetime.datetime) -> bytes:
-    """The draft ``pdf`` signed by ``leader`` (visible, with the agency's seal)."""
-    certificate = _certificate(user=leader, now=now)
+    """The draft ``pdf`` signed by ``leader`` (visible, with the agency's seal), with a key kept here."""
+    return _sign(leader_job(document, pdf, leader, now, _certificate(user=leader, now=now)))
+
+
+def leader_job(
+    document: OfficialDocument, pdf: bytes, leader: User, now: datetime.datetime, certificate: Certificate
+) -> signers.Job:
+    """What the leader's signature of the draft ``pdf`` is: the box, the visible lines, the reason."""
     box = pades.anchor_box(pdf, rendering.SIGNATURE_ANCHOR, rendering.SIGNATURE_BOX_MM)
     if box is None:
         box = pades.last_page_corner(pdf, rendering.SIGNATURE_BOX_MM)
@@ -112,7 +131,43 @@ def sign_by_leader(document: OfficialDocument, pdf: bytes, leader: User, now: da
         timestamp_url=conf.timestamp_url(),
         description=f"Ký văn bản: {document.summary}"[:500],
     )
-    return _sign(job)
+    return job
+
+
+def prepare_remote(job: signers.Job) -> pades.Prepared:
+    """The draft prepared for the remote signer (no call to the service)."""
+    plugin = signers.plugin_for(job.certificate)
+    if not isinstance(plugin, signers.SmartCASigner):
+        raise WrongState(_("Chứng thư số này không ký từ xa được."))
+    try:
+        return plugin.prepare(job)
+    except pades.SignatureFailed as exc:
+        logger.warning("preparing an official document for a remote signature failed: %s", exc)
+        raise WrongState(_("Ký số không thành công: %(reason)s") % {"reason": str(exc)}) from None
+
+
+def send_remote(request: SigningRequest, description: str) -> smartca.Started:
+    """Send the hash of ``request`` to the remote-signing service. Raises smartca.SmartCAError."""
+    plugin = signers.plugin_for(request.certificate)
+    assert isinstance(plugin, signers.SmartCASigner)
+    return plugin.send(
+        request.certificate,
+        bytes.fromhex(request.to_be_signed),
+        transaction_id=request.transaction_id,
+        description=description,
+        doc_id=f"van-ban-{request.document_id}",
+    )
+
+
+def poll_remote(request: SigningRequest, now: datetime.datetime) -> signers.Outcome:
+    """Ask the service about ``request``: the completed PDF once the signer confirmed, or why not."""
+    try:
+        return signers.plugin_for(request.certificate).poll(request, now=now)
+    except Exception as exc:  # a corrupt prepared document, pyHanko: told as a failed signature
+        logger.exception("completing the remote signature of an official document failed")
+        return signers.Outcome(
+            RequestState.FAILED, request=request, message=f"{type(exc).__name__}: {exc}"[:300]
+        )
 
 
 def seal_at_issue(document: OfficialDocument, pdf: bytes, now: datetime.datetime) -> bytes:

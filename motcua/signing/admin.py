@@ -170,6 +170,7 @@ class SigningRequestAdmin(admin.ModelAdmin):
     list_display = [
         "transaction_id",
         "attachment",
+        "document",
         "signer",
         "state",
         "created_at",
@@ -182,6 +183,7 @@ class SigningRequestAdmin(admin.ModelAdmin):
         "transaction_id",
         "provider_reference",
         "attachment",
+        "document",
         "certificate",
         "signer",
         "state",

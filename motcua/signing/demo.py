@@ -6,7 +6,9 @@ test CA (motcua.signing.testca) under MOTCUA_SIGNING_DIR:
 - ``remote/<user_id>/``: the remote signer's key for the demo leader (``manage.py signing_standin``);
 - ``nss/``: the root in an NSS database, for poppler's ``pdfsig -nssdir sql:<dir>/nss``;
 - in the database, through the same services an administrator uses: a certificate (PKCS#12, key
-  encrypted) for every leader and every agency, and each agency's seal image.
+  encrypted) for every leader and every agency, and each agency's seal image; a leader of
+  REMOTE_ONLY_DEMO_USERS gets instead the certificate the remote-signing stand-in holds for them
+  (read from its files: the stand-in starts after this command, so it cannot be asked).
 
 Idempotent: existing files and usable certificates are kept.
 """
@@ -23,11 +25,15 @@ from django.db import transaction
 from motcua.accounts.constants import Role
 from motcua.accounts.models import Membership, User
 from motcua.agencies.models import Agency
+from motcua.core import audit
 from motcua.signing import selectors, services, testca
-from motcua.signing.models import Seal
+from motcua.signing.constants import Provider
+from motcua.signing.models import Certificate, Seal
 
 # The demo leader whose certificate is also held by the remote-signing stand-in (user id = username).
 REMOTE_DEMO_USERS = ("leader",)
+# The demo leader who signs only remotely: the documents' demo (Phường Minh Xuân's vice-chair).
+REMOTE_ONLY_DEMO_USERS = ("phochutich",)
 
 
 @dataclass
@@ -117,6 +123,42 @@ def ensure_remote_signer(material: Material, user_id: str, common_name: str, org
     return folder
 
 
+def _register_remote(folder: Path, user: User) -> Certificate:
+    """The certificate the stand-in holds for ``user`` (its files), as add_remote_certificate records
+    it from the service's answer."""
+    import base64
+    import hashlib
+    import uuid
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+
+    certificate = x509.load_pem_x509_certificate((folder / "cert.pem").read_bytes())
+    chain = x509.load_pem_x509_certificates((folder / "chain.pem").read_bytes())
+    der = certificate.public_bytes(serialization.Encoding.DER)
+    common_name = certificate.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
+    issuer_name = certificate.issuer.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
+    row = Certificate.objects.create(
+        user=user,
+        provider=Provider.SMARTCA,
+        subject=str(common_name[0].value) if common_name else user.username,
+        issuer=str(issuer_name[0].value) if issuer_name else "",
+        serial_number=format(certificate.serial_number, "x"),
+        fingerprint=hashlib.sha256(der).hexdigest(),
+        valid_from=certificate.not_valid_before_utc,
+        valid_to=certificate.not_valid_after_utc,
+        certificate_der=der,
+        chain=[base64.b64encode(c.public_bytes(serialization.Encoding.DER)).decode() for c in chain],
+        remote_user_id=user.username,
+        # The stand-in's cert_id (motcua.signing.standin.StandIn.get_certificate).
+        remote_credential_id=uuid.uuid5(
+            uuid.NAMESPACE_OID, certificate.fingerprint(hashes.SHA256()).hex()
+        ).hex,
+    )
+    audit.record("signing.certificate_added", obj=row, summary=str(row), remote=True, demo=True)
+    return row
+
+
 def _import(
     material: Material, common_name: str, organization: str, *, user=None, agency=None, email=""
 ) -> None:
@@ -138,6 +180,14 @@ def ensure_certificates(material: Material, *, progress: Callable[[str], None] =
     )
     with transaction.atomic():
         for user in leaders:
+            if user.username in REMOTE_ONLY_DEMO_USERS:
+                folder = ensure_remote_signer(
+                    material, user.username, user.full_name or user.username, "motcua"
+                )
+                if selectors.usable_certificate(user=user) is None:
+                    _register_remote(folder, user)
+                counts["remote"] += 1
+                continue
             if selectors.usable_certificate(user=user) is None:
                 membership = (
                     Membership.objects.filter(user=user, role=Role.LEADER).select_related("agency").first()
@@ -158,6 +208,6 @@ def ensure_certificates(material: Material, *, progress: Callable[[str], None] =
                 counts["seals"] += 1
     progress(
         f"Signing: {counts['leaders']} leader and {counts['agencies']} agency certificates added, "
-        f"{counts['seals']} seals."
+        f"{counts['seals']} seals; {', '.join(REMOTE_ONLY_DEMO_USERS)} signs with the remote signer."
     )
     return counts

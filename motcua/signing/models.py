@@ -95,10 +95,26 @@ class Seal(models.Model):
 
 class SigningRequest(models.Model):
     """A remote signature in progress: the document prepared with its placeholder waits here while the
-    signer confirms on their phone; polling the provider completes it (or finds it refused, expired)."""
+    signer confirms on their phone; polling the provider completes it (or finds it refused, expired).
+
+    What is signed is either a dossier's document (``attachment``: a result, motcua.signing.services)
+    or an official document (``document``: the leader's signature, motcua.documents.services), never
+    both."""
 
     attachment = models.ForeignKey(
-        "dossiers.Attachment", on_delete=models.CASCADE, related_name="signing_requests"
+        "dossiers.Attachment",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="signing_requests",
+    )
+    # A string reference: motcua.documents sits above this app and drives these requests itself.
+    document = models.ForeignKey(
+        "documents.OfficialDocument",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="signing_requests",
     )
     certificate = models.ForeignKey(Certificate, on_delete=models.PROTECT, related_name="requests")
     signer = models.ForeignKey(
@@ -125,6 +141,16 @@ class SigningRequest(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["attachment"], condition=Q(state="waiting"), name="one_waiting_request_per_document"
+            ),
+            models.UniqueConstraint(
+                fields=["document"],
+                condition=Q(state="waiting"),
+                name="one_waiting_request_per_official_document",
+            ),
+            models.CheckConstraint(
+                condition=(Q(attachment__isnull=False) & Q(document__isnull=True))
+                | (Q(attachment__isnull=True) & Q(document__isnull=False)),
+                name="signing_request_of_an_attachment_or_a_document",
             ),
         ]
 

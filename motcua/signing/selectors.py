@@ -122,9 +122,10 @@ def waiting_request(attachment: Attachment) -> SigningRequest | None:
 
 
 def waiting_requests(dossier: Dossier | None = None):
-    requests = SigningRequest.objects.filter(state=RequestState.WAITING).select_related(
-        "certificate", "attachment"
-    )
+    """The waiting requests of dossiers' documents (an official document's are motcua.documents')."""
+    requests = SigningRequest.objects.filter(
+        state=RequestState.WAITING, attachment__isnull=False
+    ).select_related("certificate", "attachment")
     if dossier is not None:
         requests = requests.filter(attachment__dossier=dossier)
     return requests.order_by("created_at", "id")

@@ -569,7 +569,8 @@ def poll_request(request: SigningRequest, *, now: datetime.datetime | None = Non
     now = now or clock.now()
     with translation.override("vi"), transaction.atomic():
         row = SigningRequest.objects.select_for_update().select_related("certificate").get(pk=request.pk)
-        if row.state != RequestState.WAITING:
+        # An official document's request is motcua.documents' (services.poll_signature).
+        if row.state != RequestState.WAITING or row.attachment_id is None:
             return row.state
         outcome = signers.plugin_for(row.certificate).poll(row, now=now)
         row.polled_at = now

@@ -7,7 +7,9 @@ Each certificate names its provider (``Certificate.provider``); the registry giv
 - ``smartca`` (:class:`SmartCASigner`): the key stays with a remote-signing service in the shape of
   VNPT SmartCA. ``sign`` prepares the document (pyHanko's interrupted signing), sends the hash and
   returns a waiting :class:`~motcua.signing.models.SigningRequest`; ``poll`` asks the service and,
-  once the signer confirmed on their phone, completes the PDF.
+  once the signer confirmed on their phone, completes the PDF. ``prepare`` and ``send`` are the two
+  halves of ``sign``, for a caller that records the request itself and calls the service outside
+  its row lock (motcua.documents: claim, call, record).
 
 A deployment adds a provider (Viettel MySign, a PKCS#11 token...) by registering another plugin.
 """
@@ -36,8 +38,8 @@ class Job:
 
     pdf: bytes
     certificate: Certificate
-    # The dossier's document being signed; None for an official document (motcua.documents), which
-    # only synchronous plugins sign.
+    # The dossier's document being signed; None for an official document (motcua.documents), whose
+    # remote signature goes through ``prepare`` and ``send``.
     attachment: Attachment | None
     signer: User | None = None
     box: pades.Box | None = None
@@ -134,33 +136,56 @@ def client() -> smartca.Client:
 class SmartCASigner(SignerPlugin):
     asynchronous = True
 
+    def prepare(self, job: Job) -> pades.Prepared:
+        """The PDF with its placeholder and the hash the signer signs (no call to the service).
+        Raises pades.SignatureFailed."""
+        cred = credential(job.certificate)
+        return pades.prepare_external(
+            job.pdf,
+            cred.certificate,
+            cred.chain,
+            box=job.box,
+            appearance=job.appearance,
+            reason=job.reason,
+            location=job.location,
+            timestamped=job.timestamp_url is not None,
+        )
+
+    def send(
+        self,
+        certificate: Certificate,
+        to_be_signed: bytes,
+        *,
+        transaction_id: str,
+        description: str,
+        doc_id: str,
+    ) -> smartca.Started:
+        """Ask the service for the signer's signature of ``to_be_signed``. Raises SmartCAError."""
+        return client().sign_hash(
+            user_id=certificate.remote_user_id,
+            serial_number=certificate.serial_number,
+            transaction_id=transaction_id,
+            description=description,
+            digest=to_be_signed,
+            doc_id=doc_id,
+        )
+
     def sign(self, job: Job) -> Outcome:
         attachment = job.attachment
-        if attachment is None:  # an official document: the request would have nothing to wait on
+        if attachment is None:  # an official document: motcua.documents calls prepare and send itself
             return Outcome(RequestState.FAILED, message="A remote signature needs a dossier's document.")
         certificate = job.certificate
-        cred = credential(certificate)
         try:
-            prepared = pades.prepare_external(
-                job.pdf,
-                cred.certificate,
-                cred.chain,
-                box=job.box,
-                appearance=job.appearance,
-                reason=job.reason,
-                location=job.location,
-                timestamped=job.timestamp_url is not None,
-            )
+            prepared = self.prepare(job)
         except pades.SignatureFailed as exc:
             return Outcome(RequestState.FAILED, message=str(exc))
         transaction_id = uuid.uuid4().hex
         try:
-            started = client().sign_hash(
-                user_id=certificate.remote_user_id,
-                serial_number=certificate.serial_number,
+            started = self.send(
+                certificate,
+                prepared.to_be_signed,
                 transaction_id=transaction_id,
                 description=job.description,
-                digest=prepared.to_be_signed,
                 doc_id=attachment.verification_code or str(attachment.pk),
             )
         except smartca.SmartCAError as exc:

@@ -22,7 +22,7 @@ def poll_signing_request(request_id: int) -> str:
     """Ask the remote-signing service whether the signer confirmed; asks again later while waiting
     (until the request expires)."""
     request = SigningRequest.objects.filter(pk=request_id).first()
-    if request is None:
+    if request is None or request.attachment_id is None:  # an official document's: motcua.documents
         return ""
     state = services.poll_request(request)
     if state == RequestState.WAITING:

@@ -17,6 +17,7 @@ from motcua.documents.models import DocumentType, OfficialDocument
 from motcua.signing import conf, pades
 from motcua.signing import services as signing_services
 from motcua.signing.tests.factories import certificate_for
+from motcua.signing.tests.fixtures import REMOTE_USER
 from tests.e2e.test_accessibility import axe_violations
 from tests.e2e.test_dossier_journey import log_in, log_out
 
@@ -246,3 +247,57 @@ def test_a_sent_decision_corrected_and_replaced_by_its_sender_the_receiver_decid
     expect(page.get_by_role("link", name=document.notation)).to_be_visible()
     no_axe_violation(page)
     shots("du-thao-thay-the")
+
+
+def test_the_leader_signs_with_the_remote_signer_and_confirms_on_the_phone(
+    page, shots, ward_site, remote_signing
+):
+    """The leader's certificate is held by the remote-signing service (SmartCA-style): "Ký số" sends the
+    request, the page says it waits for the confirmation, the leader confirms on the stand-in's page
+    (their phone) and the page's check finds the document signed, with the same signature block."""
+    site, ward, justice = ward_site
+    users = {u.username: u for u in User.objects.filter(username__in=["clerk", "leader"])}
+    signing_services.add_remote_certificate(user=users["leader"], remote_user_id=REMOTE_USER)
+    summary = "Về việc ban hành Quy chế tiếp công dân phường Minh Xuân"
+    document = services.create_draft(
+        actor=users["clerk"],
+        agency=ward,
+        draft=services.Draft(
+            document_type=DocumentType.objects.get(code="quyet-dinh"),
+            summary=summary,
+            body="Điều 1. Ban hành kèm theo Quyết định này Quy chế tiếp công dân.",
+            signer_title="TM. Ủy ban nhân dân\nChủ tịch",
+            signer_name="Phạm Thị Dung",
+            agencies=[justice],
+            paper_recipients=["Lưu: VT"],
+        ),
+    )
+    services.submit_for_review(document, actor=users["clerk"], reviewers=[users["leader"]])
+    services.approve_review(document, actor=users["leader"])
+
+    log_in(page, site, "leader")
+    page.goto(f"{site}/can-bo/van-ban/{document.pk}/")
+    act(page, shots, "Ký văn bản", "Ký số", "ky-so-tu-xa-da-gui")
+    expect(page.locator("#document-status")).to_have_text("Chờ xác nhận ký trên ứng dụng ký số")
+    expect(page.locator("#remote-signature")).to_contain_text("Chờ xác nhận ký trên ứng dụng ký số")
+    expect(page.locator("#action-ky-so")).to_have_count(0)  # not offered twice
+    no_axe_violation(page)
+
+    phone = page.context.new_page()
+    phone.goto(remote_signing.url)
+    phone.get_by_role("link", name=re.compile(summary)).first.click()
+    phone.screenshot(path=str(shots.folder / "van-ban-ky-tu-xa-dien-thoai.png"), full_page=True)
+    phone.get_by_role("button", name="Xác nhận ký").click()
+    expect(phone.locator("#trang-thai")).to_have_text("Đã ký")
+    phone.close()
+
+    act(page, shots, "Chờ xác nhận ký số", "Kiểm tra xác nhận ký số", "ky-so-tu-xa-da-ky")
+    expect(page.locator("#document-status")).to_have_text("Đã ký, chờ phát hành")
+    expect(page.get_by_text("Đã ký số: Phạm Thị Dung")).to_be_visible()
+    no_axe_violation(page)
+    document.refresh_from_db()
+    assert document.status == Status.SIGNED
+    with document.files.get(kind="signed").file.open("rb") as handle:
+        [signature] = pades.verify(handle.read(), conf.trust_roots())
+    assert signature.intact and signature.trusted and signature.signer == "Lãnh Đạo Từ Xa"
+    log_out(page)

@@ -44,7 +44,8 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
         for seed in USERS:
-            self.stdout.write(f"  {seed.username:<12} {seed.full_name} ({seed.kind})")
+            note = f"; {seed.note}" if seed.note else ""
+            self.stdout.write(f"  {seed.username:<12} {seed.full_name} ({seed.kind}{note})")
         self.stdout.write("")
         site = settings.MOTCUA_PUBLIC_URL.rstrip("/")
         self.stdout.write(
