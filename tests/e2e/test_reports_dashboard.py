@@ -45,7 +45,7 @@ def demo_with_history(demo_site, media):
 
 @pytest.fixture
 def demo_with_some_history(demo_site, media):
-    return _with_history(demo_site, 12)
+    return _with_history(demo_site, 30)  # the fewest with a dossier in every status
 
 
 def _vn_count(n: int) -> str:

@@ -12,7 +12,8 @@ HEAVY = (
     "tests/e2e/",  # browser journeys: a live server, Chromium, the demo province per test
     "motcua/exchange/tests/test_two_deployments.py",  # two sites in their own processes
     "motcua/reports/tests/test_indicators_match_direct_counts.py",  # a demo history counted twice
-    "motcua/documents/tests/test_who_may_do_what.py",  # the whole rule table through three faces
+    "tests/test_who_may_do_what.py",  # the whole rule table through every face
+    "motcua/documents/tests/test_who_may_do_what.py",
     "motcua/api/tests/test_openapi_fuzz.py",  # schemathesis over every operation
     "motcua/demo/tests/",  # the demo's loaders
 )
