@@ -465,7 +465,7 @@ def _send_remote(request: SigningRequest, document: OfficialDocument) -> None:
     """After the claim's commit, outside the row lock: the hash goes to the service; its answer is
     recorded on the request (or, refused, the document goes back to be signed)."""
     try:
-        started = signatures.send_remote(request, f"Ký văn bản: {document.summary}"[:500])
+        started = signatures.send_remote(request, document)
     except smartca.SmartCAError as exc:
         message = _("Không gửi được yêu cầu ký số từ xa: %(reason)s") % {"reason": str(exc)}
         _record_outcome(request.pk, signers.Outcome(RequestState.FAILED, message=message), clock.now())
@@ -541,7 +541,9 @@ def _record_outcome(request_id: int, outcome: signers.Outcome, now: datetime.dat
             row.save(update_fields=["polled_at"])
             return row.state
         signed = outcome.state == RequestState.SIGNED and outcome.pdf is not None
-        row.state = outcome.state if signed or outcome.state != RequestState.SIGNED else RequestState.FAILED
+        # "Signed" without the completed PDF is a failure.
+        failed = outcome.state == RequestState.SIGNED and not signed
+        row.state = RequestState.FAILED if failed else outcome.state
         row.finished_at = now
         row.note = (outcome.message or "")[:500]
         row.save(update_fields=["state", "finished_at", "polled_at", "note"])

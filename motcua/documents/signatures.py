@@ -129,7 +129,7 @@ def leader_job(
         reason=LEADER_REASON,
         location=_place(document),
         timestamp_url=conf.timestamp_url(),
-        description=f"Ký văn bản: {document.summary}"[:500],
+        description=description(document),
     )
     return job
 
@@ -146,15 +146,21 @@ def prepare_remote(job: signers.Job) -> pades.Prepared:
         raise WrongState(_("Ký số không thành công: %(reason)s") % {"reason": str(exc)}) from None
 
 
-def send_remote(request: SigningRequest, description: str) -> smartca.Started:
-    """Send the hash of ``request`` to the remote-signing service. Raises smartca.SmartCAError."""
+def description(document: OfficialDocument) -> str:
+    """What the signer reads about the document (on the remote signer's confirmation too)."""
+    return f"Ký văn bản: {document.summary}"[:500]
+
+
+def send_remote(request: SigningRequest, document: OfficialDocument) -> smartca.Started:
+    """Send the hash of ``request`` (of ``document``) to the remote-signing service. Raises
+    smartca.SmartCAError."""
     plugin = signers.plugin_for(request.certificate)
     assert isinstance(plugin, signers.SmartCASigner)
     return plugin.send(
         request.certificate,
         bytes.fromhex(request.to_be_signed),
         transaction_id=request.transaction_id,
-        description=description,
+        description=description(document),
         doc_id=f"van-ban-{request.document_id}",
     )
 
